@@ -1,6 +1,30 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from fastapi.testclient import TestClient
+
+from services.gateway.app import create_gateway
+from services.kernel.settings import Settings
+from tests.support.api import Api
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def embedded_settings(data_dir: Path, **overrides: object) -> Settings:
+    return Settings(data_dir=data_dir, demo=True, relay_poll_seconds=0.2, log_json=True,
+                    spa_dir=data_dir / "no-spa", **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """The embedded system with demo data, shared by the tests of one module (they must not depend on
+    each other's writes beyond adding rows)."""
+    settings = embedded_settings(tmp_path_factory.mktemp("embedded"))
+    with TestClient(create_gateway(settings), raise_server_exceptions=False) as client:
+        yield Api(client)

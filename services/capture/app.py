@@ -1,0 +1,24 @@
+"""Capture: check-in, photo ingest into the object store, photo checks, proofreading, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.capture import api
+from services.capture.models import inbox, metadata, outbox
+from services.kernel.runtime import Runtime
+from services.kernel.service import ServiceSpec, build_app
+from services.kernel.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def spec() -> ServiceSpec:
+    return ServiceSpec(name="capture", title="Tucai capture", metadata=metadata, outbox=outbox, inbox=inbox,
+                       migrations_dir=MIGRATIONS, routers=[api.router])
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    return build_app(spec(), settings or Settings(), runtime)

@@ -1,0 +1,1 @@
+"""Events capture publishes (its public contract)."""

@@ -1,0 +1,124 @@
+"""`tucai`: run, migrate, load demo data, dump the API schemas."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from importlib import import_module
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from services.kernel.observability import configure_logging
+from services.kernel.settings import SERVICES, Settings
+
+app = typer.Typer(help="图采 Tucai: graduate photo capture campaigns.", no_args_is_help=True)
+
+
+def _settings(demo: bool | None = None) -> Settings:
+    settings = Settings()
+    if demo is not None:
+        settings = settings.model_copy(update={"demo": demo})
+    configure_logging(settings.log_level, settings.log_json)
+    return settings
+
+
+def _check_service(service: str) -> str:
+    if service not in SERVICES:
+        raise typer.BadParameter(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
+    return service
+
+
+@app.command()
+def serve(
+    service: Annotated[str | None, typer.Argument(help="Run one service alone (distributed mode)")] = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    demo: Annotated[bool | None, typer.Option("--demo/--no-demo", help="Demo data and demo logins")] = None,
+) -> None:
+    """Start the embedded system (all services + SPA), or one service."""
+    settings = _settings(demo)
+    if service is None:
+        from services.gateway.app import create_gateway
+
+        asgi = create_gateway(settings)
+    else:
+        asgi = import_module(f"services.{_check_service(service)}.app").create_app(settings)
+    uvicorn.run(asgi, host=host, port=port, log_config=None, access_log=False, proxy_headers=True)
+
+
+@app.command()
+def migrate(service: Annotated[str | None, typer.Option(help="Only this service")] = None) -> None:
+    """Apply database migrations (services also do this when they start)."""
+    from services.kernel.db import make_engine
+    from services.kernel.db import migrate as run
+
+    settings = _settings()
+    for name in [_check_service(service)] if service else SERVICES:
+        spec = import_module(f"services.{name}.app").spec()
+        engine = make_engine(settings.database_url_for(name))
+        run(spec.migrations_dir, engine, spec.metadata)
+        engine.dispose()
+        typer.echo(f"{name}: migrated")
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo data (江西, its capture centre, seed universities, one account per role)."""
+    settings = _settings(demo=True)
+
+    async def run() -> None:
+        from services.gateway.app import create_gateway
+
+        gateway = create_gateway(settings)
+        # Starting the services applies migrations and loads the demo data; stopping drains the relay.
+        async with _lifespan(gateway):
+            pass
+
+    asyncio.run(run())
+    typer.echo("demo data loaded; demo logins use the password tucai-demo")
+
+
+def _lifespan(gateway):  # type: ignore[no-untyped-def]
+    from contextlib import AsyncExitStack, asynccontextmanager
+
+    @asynccontextmanager
+    async def cm():  # type: ignore[no-untyped-def]
+        async with AsyncExitStack() as stack:
+            for sub in gateway.apps.values():
+                await stack.enter_async_context(sub.router.lifespan_context(sub))
+            yield
+
+    return cm()
+
+
+@app.command()
+def openapi(out: Annotated[Path, typer.Option(help="Folder for <service>.json")] = Path("frontend/openapi")) -> None:
+    """Write each service's OpenAPI document (the input of the SPA's generated client)."""
+    settings = Settings()
+    out.mkdir(parents=True, exist_ok=True)
+    for name in SERVICES:
+        document = import_module(f"services.{name}.app").create_app(settings).openapi()
+        (out / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        typer.echo(f"wrote {out / f'{name}.json'}")
+
+
+@app.command()
+def makemigrations(service: str, message: Annotated[str, typer.Option("-m")]) -> None:
+    """Autogenerate a migration for one service from its models (developers)."""
+    from alembic import command
+
+    from services.kernel.db import alembic_config, make_engine
+
+    settings = _settings()
+    spec = import_module(f"services.{_check_service(service)}.app").spec()
+    engine = make_engine(settings.database_url_for(service))
+    cfg = alembic_config(spec.migrations_dir, engine, spec.metadata)
+    command.upgrade(cfg, "head")
+    command.revision(cfg, message=message, autogenerate=True)
+
+
+def main() -> None:
+    app()

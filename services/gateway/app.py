@@ -1,0 +1,83 @@
+"""The embedded all-in-one process: the four services mounted at /api/<service> (their routes keep the
+prefix, as behind nginx in the distributed deployment) and the built SPA at /."""
+
+from __future__ import annotations
+
+import json
+from contextlib import AsyncExitStack
+from importlib import import_module
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from services.kernel.errors import PROBLEM_BASE, PROBLEM_JSON
+from services.kernel.runtime import Runtime
+from services.kernel.settings import SERVICES, Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def service_apps(settings: Settings, runtime: Runtime) -> dict[str, FastAPI]:
+    return {name: import_module(f"services.{name}.app").create_app(settings, runtime) for name in SERVICES}
+
+
+class Gateway:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.runtime = Runtime(settings)
+        self.apps = service_apps(settings, self.runtime)
+        self.spa_dir = settings.spa_dir or REPO_ROOT / "frontend" / "dist"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path: str = scope.get("path", "/")
+        if path.startswith("/api/"):
+            service = path.split("/", 3)[2]
+            app = self.apps.get(service)
+            await (app or _unknown_api)(scope, receive, send)
+            return
+        if scope["type"] == "http":
+            await self._spa(path)(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        stack = AsyncExitStack()
+        message = await receive()
+        assert message["type"] == "lifespan.startup"
+        try:
+            for app in self.apps.values():
+                await stack.enter_async_context(app.router.lifespan_context(app))
+        except Exception as exc:
+            await stack.aclose()
+            await send({"type": "lifespan.startup.failed", "message": repr(exc)})
+            raise
+        await send({"type": "lifespan.startup.complete"})
+        message = await receive()
+        await stack.aclose()
+        await send({"type": "lifespan.shutdown.complete"})
+
+    def _spa(self, path: str) -> ASGIApp:
+        root = self.spa_dir.resolve()
+        index = root / "index.html"
+        if not index.exists():
+            return HTMLResponse("<h1>图采 Tucai</h1><p>前端尚未构建：请运行 <code>make run</code>。</p>", 503)
+        candidate = (root / path.lstrip("/")).resolve()
+        if candidate.is_file() and candidate.is_relative_to(root):
+            cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
+            return FileResponse(candidate, headers={"Cache-Control": cache})
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+
+async def _unknown_api(scope: Scope, receive: Receive, send: Send) -> None:
+    body = {"type": PROBLEM_BASE + "not_found", "title": "Not Found", "status": 404, "code": "not_found",
+            "detail": "No such API", "message_zh": "请求的接口不存在", "message_en": "No such API",
+            "instance": scope.get("path")}
+    response = Response(json.dumps(body, ensure_ascii=False), 404, media_type=PROBLEM_JSON)
+    await response(scope, receive, send)
+
+
+def create_gateway(settings: Settings | None = None) -> Gateway:
+    return Gateway(settings or Settings())

@@ -1,0 +1,151 @@
+"""Tokens: roster signs EdDSA JWTs with its private key and publishes the public half as a JWKS;
+every service verifies with that key set and turns the claims into a Principal."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from services.kernel.errors import Forbidden, Unauthorized
+from services.kernel.tenancy import Principal, Role
+
+AUDIENCE = "tucai"
+ALGORITHM = "EdDSA"
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def load_or_create_private_key(path: Path) -> Ed25519PrivateKey:
+    if path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} is not an Ed25519 private key")
+        return key
+    key = Ed25519PrivateKey.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    path.chmod(0o600)
+    return key
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw), "alg": ALGORITHM, "use": "sig",
+            "kid": hashlib.sha256(raw).hexdigest()[:16]}
+
+
+@dataclass
+class TokenIssuer:
+    private_key: Ed25519PrivateKey
+    issuer: str
+    ttl_seconds: int
+
+    @property
+    def jwk(self) -> dict[str, str]:
+        return public_jwk(self.private_key.public_key())
+
+    def issue(self, principal: Principal, extra: dict[str, Any] | None = None) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "sub": principal.subject, "role": principal.role.value, "usr": principal.username,
+            "prov": principal.province, "sch": principal.school,
+            "iss": self.issuer, "aud": AUDIENCE, "iat": now, "exp": now + self.ttl_seconds,
+        }
+        claims.update(extra or {})
+        return jwt.encode(claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.jwk["kid"]})
+
+
+KeySetLoader = Callable[[], Awaitable[list[dict[str, str]]]]
+
+
+class TokenVerifier:
+    """Verifies tokens against a key set fetched on first use (and again when an unknown kid shows up)."""
+
+    def __init__(self, load_keys: KeySetLoader, issuer: str) -> None:
+        self._load_keys = load_keys
+        self._issuer = issuer
+        self._keys: dict[str, Any] = {}
+
+    async def _key_for(self, kid: str) -> Any:
+        if kid not in self._keys:
+            for jwk in await self._load_keys():
+                self._keys[jwk["kid"]] = jwt.PyJWK(jwk).key
+        return self._keys.get(kid)
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            key = await self._key_for(str(header.get("kid", "")))
+            if key is None:
+                raise jwt.InvalidTokenError("unknown key")
+            claims = jwt.decode(token, key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=self._issuer)
+            return Principal(subject=claims["sub"], role=Role(claims["role"]), username=claims.get("usr", ""),
+                             province=claims.get("prov"), school=claims.get("sch"))
+        except jwt.ExpiredSignatureError as exc:
+            raise _unauthorized("token_expired", "登录已过期，请重新登录", "The token has expired") from exc
+        except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
+            raise _unauthorized("invalid_token", "登录凭证无效，请重新登录", "The token is invalid") from exc
+
+
+def _unauthorized(code: str, zh: str, en: str) -> Unauthorized:
+    return Unauthorized(code, zh, en, headers={"WWW-Authenticate": "Bearer"})
+
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/roster/v1/auth/token", auto_error=False)
+
+
+async def authenticate(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+    if not token:
+        raise _unauthorized("not_authenticated", "请先登录", "Authentication is required")
+    verifier: TokenVerifier = request.app.state.verifier
+    principal = await verifier.verify(token)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    allowed = frozenset(roles)
+
+    async def dependency(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed and principal.role != Role.PLATFORM_ADMIN:
+            raise Forbidden("role_not_allowed", "当前角色无权执行此操作", "Your role may not do this")
+        return principal
+
+    return dependency
+
+
+def jwks_document(jwks: list[dict[str, str]]) -> str:
+    return json.dumps({"keys": jwks})

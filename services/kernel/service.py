@@ -1,0 +1,173 @@
+"""Builds a service's FastAPI app from its spec: every service gets the same wiring (problem+json, request
+ids, logs, metrics, health, migrations on start, outbox relay, consumers, token verification)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from prometheus_client import generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from sqlalchemy import MetaData, Table
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from services.kernel import db
+from services.kernel.auth import TokenVerifier
+from services.kernel.errors import Problem, install_problem_handlers
+from services.kernel.events.bus import Subscription
+from services.kernel.events.consumer import Consumer, start_consumer
+from services.kernel.events.outbox import count_pending
+from services.kernel.events.relay import OutboxRelay
+from services.kernel.observability import RequestContextMiddleware, ServiceMetrics
+from services.kernel.runtime import Runtime
+from services.kernel.settings import Settings
+from services.kernel.uow import UnitOfWork
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    title: str
+    metadata: MetaData
+    outbox: Table
+    inbox: Table
+    migrations_dir: Path
+    routers: list[APIRouter]
+    consumers: list[Consumer] = field(default_factory=list)
+    # Runs after migrations, before the relay starts (e.g. roster's keys and demo data).
+    on_startup: Callable[[ServiceContext], Awaitable[None]] | None = None
+
+
+class ServiceContext:
+    """Everything a request or consumer of one service needs; lives on app.state.ctx."""
+
+    def __init__(self, spec: ServiceSpec, settings: Settings, runtime: Runtime) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.runtime = runtime
+        self.engine = db.make_engine(settings.database_url_for(spec.name))
+        self.sessions: sessionmaker[Session] = db.make_session_factory(self.engine)
+        self.relay = OutboxRelay(spec.name, self.sessions, spec.outbox, runtime.bus,
+                                 poll_seconds=settings.relay_poll_seconds)
+        self.metrics = ServiceMetrics(spec.name)
+        self.subscriptions: list[Subscription] = []
+        self.extras: dict[str, object] = {}
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.spec.outbox, on_commit=self.relay.wake)
+
+    def migrate(self) -> None:
+        db.migrate(self.spec.migrations_dir, self.engine, self.spec.metadata)
+
+
+def get_context(request: Request) -> ServiceContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+Context = Annotated[ServiceContext, Depends(get_context)]
+
+
+def get_uow(ctx: Context) -> Iterator[UnitOfWork]:
+    with ctx.uow() as uow:
+        yield uow
+
+
+UoW = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Stable ids keep the generated TypeScript client readable: "colleges-list_colleges".
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = None,
+              verifier: TokenVerifier | None = None) -> FastAPI:
+    runtime = runtime or Runtime(settings)
+    ctx = ServiceContext(spec, settings, runtime)
+    prefix = f"/api/{spec.name}"
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(ctx.migrate)
+        await runtime.acquire()
+        try:
+            if spec.on_startup:
+                await spec.on_startup(ctx)
+            await ctx.relay.start()
+            for consumer in spec.consumers:
+                ctx.subscriptions.append(
+                    await start_consumer(runtime.bus, spec.name, consumer, ctx.uow, spec.inbox))
+            yield
+        finally:
+            for sub in ctx.subscriptions:
+                await sub.stop()
+            ctx.subscriptions.clear()
+            await ctx.relay.stop()
+            await runtime.release()
+            ctx.engine.dispose()
+
+    app = FastAPI(
+        title=spec.title, version="0.1.0", lifespan=lifespan,
+        openapi_url=f"{prefix}/openapi.json", docs_url=f"{prefix}/docs", redoc_url=None,
+        generate_unique_id_function=_operation_id,
+        responses={422: {"model": Problem, "description": "Validation failed"}},
+    )
+    app.state.ctx = ctx
+    app.state.verifier = verifier or TokenVerifier(_remote_jwks(runtime), settings.jwt_issuer)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=spec.name, metrics=ctx.metrics)
+    app.include_router(_ops_router(ctx), prefix=prefix)
+    for router in spec.routers:
+        app.include_router(router, prefix=prefix)
+    runtime.local_apps[spec.name] = app
+    return app
+
+
+def _remote_jwks(runtime: Runtime):  # type: ignore[no-untyped-def]
+    async def load() -> list[dict[str, str]]:
+        async with runtime.client("roster") as client:
+            response = await client.get("/api/roster/v1/auth/jwks")
+            response.raise_for_status()
+            return list(response.json()["keys"])
+
+    return load
+
+
+def _ops_router(ctx: ServiceContext) -> APIRouter:
+    router = APIRouter(tags=["ops"])
+
+    @router.get("/healthz", summary="Liveness")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": ctx.spec.name}
+
+    @router.get("/readyz", summary="Readiness: database, bus and object store")
+    async def readyz() -> JSONResponse:
+        checks = {
+            "database": await anyio.to_thread.run_sync(db.ping, ctx.engine),
+            "bus": await ctx.runtime.bus.ping(),
+            "object_store": await anyio.to_thread.run_sync(ctx.runtime.blobs.ping),
+        }
+        ready = all(checks.values())
+        return JSONResponse({"status": "ready" if ready else "unready", "service": ctx.spec.name,
+                             "checks": checks}, status_code=200 if ready else 503)
+
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    async def metrics() -> Response:
+        def pending() -> int:
+            with ctx.sessions() as session:
+                return count_pending(session, ctx.spec.outbox)
+
+        ctx.metrics.outbox_pending.labels(ctx.spec.name).set(await anyio.to_thread.run_sync(pending))
+        ctx.metrics.events_published.labels(ctx.spec.name).set(ctx.relay.published)
+        return Response(generate_latest(ctx.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,80 @@
+"""Settings from the environment (prefix TUCAI_) or files (secrets). The run mode is only configuration:
+SQLite + in-process bus + a local object folder by default; PostgreSQL + NATS + S3 when their URLs are set."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES = ("roster", "scheduling", "capture", "payments")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TUCAI_", env_file=None, extra="ignore",
+        secrets_dir=os.environ.get("TUCAI_SECRETS_DIR") or None,
+    )
+
+    data_dir: Path = Path("./var")
+    # One database per service. A one-service process sets TUCAI_DATABASE_URL; the embedded process may set
+    # TUCAI_<SERVICE>_DATABASE_URL per service; otherwise each gets a SQLite file under data_dir.
+    database_url: str | None = None
+    roster_database_url: str | None = None
+    scheduling_database_url: str | None = None
+    capture_database_url: str | None = None
+    payments_database_url: str | None = None
+
+    bus_url: str = "memory://"
+    bus_stream: str = "TUCAI"
+    bus_subject_prefix: str = "tucai"
+
+    object_store_url: str | None = None  # default: a folder under data_dir
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+
+    # Where the other services answer. Unset in embedded mode: calls go in-process through ASGI.
+    roster_url: str | None = None
+    scheduling_url: str | None = None
+    capture_url: str | None = None
+    payments_url: str | None = None
+
+    public_base_url: str = "http://127.0.0.1:8000"
+    jwt_private_key_file: Path | None = None
+    jwt_issuer: str = "tucai-roster"
+    access_token_minutes: int = 12 * 60
+    signing_secret: SecretStr | None = None  # HMAC for signed links; generated under data_dir if unset
+
+    demo: bool = False
+    spa_dir: Path | None = None
+    log_level: str = "INFO"
+    log_json: bool = True
+    relay_poll_seconds: float = Field(default=1.0, gt=0)
+
+    def database_url_for(self, service: str) -> str:
+        specific = getattr(self, f"{service}_database_url", None)
+        if specific:
+            return specific
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"
+
+    def service_url(self, service: str) -> str | None:
+        return getattr(self, f"{service}_url", None)
+
+    @cached_property
+    def blob_url(self) -> str:
+        return self.object_store_url or f"file://{(self.data_dir / 'objects').resolve()}"
+
+    def signing_key(self) -> bytes:
+        if self.signing_secret is not None:
+            return self.signing_secret.get_secret_value().encode()
+        path = self.data_dir / "keys" / "signing.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(os.urandom(32).hex().encode())
+            path.chmod(0o600)
+        return path.read_bytes().strip()

@@ -1,0 +1,119 @@
+"""Tenant scoping: who may see which rows. Every read of a tenant table goes through `scoped()`;
+a session guard refuses any ORM query on a tenant table that did not (tests prove it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import event, false
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import Select
+
+from services.kernel.errors import Forbidden
+
+
+class Role(StrEnum):
+    PLATFORM_ADMIN = "platform_admin"
+    AGENCY_ADMIN = "agency_admin"
+    PHOTOGRAPHER = "photographer"
+    PROVINCE_REVIEWER = "province_reviewer"
+    SCHOOL_ADMIN = "school_admin"
+    COLLEGE_COORDINATOR = "college_coordinator"
+    CLASS_MONITOR = "class_monitor"
+    STUDENT = "student"
+
+
+ROLE_LABELS = {
+    Role.PLATFORM_ADMIN: "平台管理员",
+    Role.AGENCY_ADMIN: "采集中心管理员",
+    Role.PHOTOGRAPHER: "摄影师",
+    Role.PROVINCE_REVIEWER: "省教育厅审核员",
+    Role.SCHOOL_ADMIN: "学校管理员",
+    Role.COLLEGE_COORDINATOR: "院系联络人",
+    Role.CLASS_MONITOR: "班长",
+    Role.STUDENT: "学生",
+}
+
+PROVINCE_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PHOTOGRAPHER, Role.PROVINCE_REVIEWER})
+SCHOOL_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.COLLEGE_COORDINATOR, Role.CLASS_MONITOR, Role.STUDENT})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller, from a verified token."""
+
+    subject: str
+    role: Role
+    username: str = ""
+    province: str | None = None
+    school: str | None = None
+
+    @property
+    def is_platform(self) -> bool:
+        return self.role == Role.PLATFORM_ADMIN
+
+
+class TenantScoped:
+    """Mixin for tables holding tenant data. Every such row carries province_code; school-level rows also
+    school_code (a school's own row carries its code there). A table of one person's data names the column
+    holding their subject, so a student sees only their own rows."""
+
+    __tenant_scoped__ = True
+    __tenant_level__ = "school"  # or "province": rows belong to a province, not to one school
+    __subject_column__: str | None = None
+
+
+class UnscopedQuery(RuntimeError):
+    """A tenant table was read without the scoping helper: a bug, never a user error."""
+
+
+T = TypeVar("T", bound=Select[Any])
+
+
+def scoped(stmt: T, model: type, principal: Principal) -> T:
+    """Limit a SELECT on `model` to the rows `principal` may see."""
+    stmt = stmt.execution_options(tenant_scoped=True)
+    if principal.role == Role.PLATFORM_ADMIN:
+        return stmt
+    if principal.role in PROVINCE_ROLES:
+        if not principal.province:
+            return stmt.where(false())
+        return stmt.where(model.province_code == principal.province)  # type: ignore[attr-defined]
+    if getattr(model, "__tenant_level__", "school") == "province":
+        return stmt.where(model.province_code == principal.province)  # type: ignore[attr-defined]
+    if not principal.school:
+        return stmt.where(false())
+    stmt = stmt.where(model.school_code == principal.school)  # type: ignore[attr-defined]
+    subject_col = getattr(model, "__subject_column__", None)
+    if principal.role == Role.STUDENT and subject_col:
+        stmt = stmt.where(getattr(model, subject_col) == principal.subject)
+    return stmt
+
+
+def unscoped_for_system(stmt: T) -> T:
+    """For work no user drives (event consumers, demo loading, migrations checks). Greppable on purpose."""
+    return stmt.execution_options(tenant_scoped=True)
+
+
+def require_school_access(principal: Principal, school_code: str, province_of_school: str | None) -> None:
+    """Refuse writes that target another tenant's school."""
+    if principal.is_platform:
+        return
+    if principal.role in PROVINCE_ROLES and province_of_school == principal.province:
+        return
+    if principal.school == school_code:
+        return
+    raise Forbidden("school_out_of_scope", "无权操作该学校的数据", "This school is outside your scope")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_unscoped(state: ORMExecuteState) -> None:
+    if not state.is_select or state.is_relationship_load or state.is_column_load:
+        return
+    if state.execution_options.get("tenant_scoped"):
+        return
+    for mapper in state.all_mappers:
+        if getattr(mapper.class_, "__tenant_scoped__", False):
+            raise UnscopedQuery(f"{mapper.class_.__name__} read without services.kernel.tenancy.scoped()")

@@ -1,0 +1,1 @@
+"""Events payments publishes (its public contract)."""

@@ -1,0 +1,46 @@
+"""Roster: schools and people, roster import, eligibility review, identity (it issues the tokens)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+
+from services.kernel.auth import TokenIssuer, TokenVerifier, load_or_create_private_key
+from services.kernel.runtime import Runtime
+from services.kernel.service import ServiceContext, ServiceSpec, build_app
+from services.kernel.settings import Settings
+from services.roster import api, demo
+from services.roster.models import inbox, metadata, outbox
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def _startup(ctx: ServiceContext) -> None:
+    if ctx.settings.demo:
+        def load() -> None:
+            with ctx.uow() as uow:
+                if demo.load(uow):
+                    uow.commit()
+
+        await anyio.to_thread.run_sync(load)
+
+
+def spec() -> ServiceSpec:
+    return ServiceSpec(name="roster", title="Tucai roster", metadata=metadata, outbox=outbox, inbox=inbox,
+                       migrations_dir=MIGRATIONS, routers=[api.auth_router, api.router], on_startup=_startup)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or Settings()
+    key_file = settings.jwt_private_key_file or settings.data_dir / "keys" / "jwt-ed25519.pem"
+    issuer = TokenIssuer(load_or_create_private_key(key_file), settings.jwt_issuer,
+                         settings.access_token_minutes * 60)
+
+    async def own_keys() -> list[dict[str, str]]:
+        return [issuer.jwk]
+
+    app = build_app(spec(), settings, runtime, verifier=TokenVerifier(own_keys, settings.jwt_issuer))
+    app.state.issuer = issuer
+    return app

@@ -1,0 +1,26 @@
+"""Scheduling: capture days, allocation of colleges and classes to rooms and slots, the make-up calendar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.kernel.runtime import Runtime
+from services.kernel.service import ServiceSpec, build_app
+from services.kernel.settings import Settings
+from services.scheduling import api
+from services.scheduling.directory import directory_consumer
+from services.scheduling.models import inbox, metadata, outbox
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def spec() -> ServiceSpec:
+    return ServiceSpec(name="scheduling", title="Tucai scheduling", metadata=metadata, outbox=outbox,
+                       inbox=inbox, migrations_dir=MIGRATIONS, routers=[api.router],
+                       consumers=[directory_consumer])
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    return build_app(spec(), settings or Settings(), runtime)
