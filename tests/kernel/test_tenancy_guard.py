@@ -1,0 +1,72 @@
+"""Tenant data is only ever read through the scoping helper: an unscoped query is refused, and every
+table that carries tenant columns is marked as tenant data (so a new table cannot slip past the guard)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from services.kernel.db import make_engine, make_session_factory, migrate
+from services.kernel.settings import SERVICES
+from services.kernel.tenancy import Principal, Role, UnscopedQuery, scoped
+from services.roster.models import College, School
+
+
+@pytest.fixture
+def roster_session(tmp_path: Path):  # type: ignore[no-untyped-def]
+    spec = import_module("services.roster.app").spec()
+    engine = make_engine(f"sqlite:///{tmp_path / 'roster.db'}")
+    migrate(spec.migrations_dir, engine, spec.metadata)
+    with make_session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
+def test_reading_a_tenant_table_without_the_helper_is_refused(roster_session) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnscopedQuery, match="College"):
+        roster_session.exec(select(College)).all()
+    with pytest.raises(UnscopedQuery, match="School"):
+        roster_session.get(School, "10403")
+
+
+def test_the_helper_limits_rows_to_the_callers_tenant(roster_session) -> None:  # type: ignore[no-untyped-def]
+    from services.roster.models import Province
+
+    roster_session.add_all([Province(code="36", name="江西省"), Province(code="37", name="山东省")])
+    roster_session.flush()
+    roster_session.add_all([
+        School(school_code="10403", name="南昌大学", province_code="36"),
+        School(school_code="10405", name="东华理工大学", province_code="36"),
+        School(school_code="14277", name="山东青年政治学院", province_code="37"),
+    ])
+    roster_session.flush()
+
+    def visible(principal: Principal) -> list[str]:
+        return [s.school_code for s in roster_session.exec(scoped(select(School), School, principal))]
+
+    assert visible(Principal("p", Role.PLATFORM_ADMIN)) == ["10403", "10405", "14277"]
+    assert visible(Principal("p", Role.PROVINCE_REVIEWER, province="36")) == ["10403", "10405"]
+    assert visible(Principal("p", Role.AGENCY_ADMIN, province="37")) == ["14277"]
+    assert visible(Principal("p", Role.SCHOOL_ADMIN, province="36", school="10405")) == ["10405"]
+    assert visible(Principal("p", Role.SCHOOL_ADMIN, province="36")) == []  # no school claim: nothing
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_table_with_tenant_columns_is_marked_as_tenant_data(service: str) -> None:
+    models = import_module(f"services.{service}.models")
+    tenant_columns = {"school_code", "province_code"}
+    unmarked = []
+    for cls in _mapped_classes(models):
+        columns = set(cls.__table__.columns.keys())
+        if columns & tenant_columns and not getattr(cls, "__tenant_scoped__", False):
+            if cls.__tablename__ != "province":
+                unmarked.append(cls.__name__)
+    assert unmarked == []
+
+
+def _mapped_classes(models) -> list[type]:  # type: ignore[no-untyped-def]
+    base = next(v for k, v in vars(models).items() if k.endswith("Table") and isinstance(v, type))
+    return [m.class_ for m in base._sa_registry.mappers]
