@@ -17,8 +17,9 @@ def anyio_backend() -> str:
 
 
 def embedded_settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings(data_dir=data_dir, demo=True, relay_poll_seconds=0.2, log_json=True,
-                    spa_dir=data_dir / "no-spa", **overrides)  # type: ignore[arg-type]
+    values: dict[str, object] = {"data_dir": data_dir, "demo": True, "relay_poll_seconds": 0.2,
+                                 "spa_dir": data_dir / "no-spa", **overrides}
+    return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -28,3 +29,6 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     settings = embedded_settings(tmp_path_factory.mktemp("embedded"))
     with TestClient(create_gateway(settings), raise_server_exceptions=False) as client:
         yield Api(client)
+
+
+from tests.kernel.s3_fixtures import s3_server  # noqa: E402, F401  (shared by the contract and system tiers)

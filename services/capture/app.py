@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from services.capture import api
 from services.capture.models import inbox, metadata, outbox
+from services.kernel.blobstore.http import make_blob_router
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceSpec, build_app
 from services.kernel.settings import Settings
@@ -21,4 +22,7 @@ def spec() -> ServiceSpec:
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    return build_app(spec(), settings or Settings(), runtime)
+    app = build_app(spec(), settings or Settings(), runtime)
+    # Signed download links of the local object store (S3 links go straight to the bucket).
+    app.include_router(make_blob_router(lambda: app.state.ctx.runtime.blobs, "/v1/blobs"), prefix="/api/capture")
+    return app

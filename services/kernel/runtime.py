@@ -19,7 +19,7 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.bus: Bus = open_bus(settings.bus_url, stream=settings.bus_stream,
-                                 subject_prefix=settings.bus_subject_prefix)
+                                 subject_prefix=settings.bus_subject_prefix, ack_wait=settings.bus_ack_wait_seconds)
         secret = settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None
         self.blobs: BlobStore = open_blob_store(
             settings.blob_url, access_key=settings.s3_access_key, secret_key=secret,

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     bus_url: str = "memory://"
     bus_stream: str = "TUCAI"
     bus_subject_prefix: str = "tucai"
+    # How long JetStream waits for an ack before redelivering (a consumer that died mid-event).
+    bus_ack_wait_seconds: float = Field(default=30.0, gt=0)
 
     object_store_url: str | None = None  # default: a folder under data_dir
     s3_access_key: str | None = None

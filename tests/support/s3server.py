@@ -80,6 +80,7 @@ class S3Server:
         self.data_dir: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: Path | None = None
+        self._ports: dict[str, int] = {}
 
     @property
     def endpoint(self) -> str:
@@ -100,32 +101,36 @@ class S3Server:
         last_error = ""
         # A port picked free can be taken before weed binds it; a fresh set of ports usually fixes that.
         for _ in range(attempts):
+            atexit.register(self.stop)  # even a Ctrl-C mid-start must not leave weed running
             try:
                 self._launch()
                 self._wait_ready()
-                atexit.register(self.stop)
                 return self
             except RuntimeError as exc:
                 last_error = str(exc)
                 self.stop()
+            except BaseException:
+                self.stop()
+                raise
         raise RuntimeError(f"weed mini did not start after {attempts} attempts: {last_error}")
 
     def _launch(self) -> None:
         assert self.weed is not None
         self.data_dir = Path(tempfile.mkdtemp(prefix="tucai-s3-"))
-        ports = dict(zip(_PORT_FLAGS, _free_ports(len(_PORT_FLAGS)), strict=True))
+        ports = self._ports = dict(zip(_PORT_FLAGS, _free_ports(len(_PORT_FLAGS)), strict=True))
         self.port = ports["s3.port"]
         args = [
             self.weed, "mini", f"-dir={self.data_dir}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             "-admin.ui=false", "-webdav=false", "-master.telemetry=false",
             "-s3.port.iceberg=0", "-s3.port.lance=0",
-            # Unix sockets default to /tmp/seaweedfs-<kind>-<port>.sock; keep them in our dir.
+            # These two sockets default to /tmp/seaweedfs-<kind>-<port>.sock; keep them in our dir (the gRPC
+            # ones cannot be moved: see _remove_stray_sockets).
             f"-filer.localSocket={self.data_dir / 'filer.sock'}",
             f"-s3.localSocket={self.data_dir / 's3.sock'}",
             *(f"-{flag}={port}" for flag, port in ports.items()),
         ]
         env = {name: value for name, value in os.environ.items() if name not in _WEED_ENV}
-        # TMPDIR: weed puts its glog files and some gRPC unix sockets in os.TempDir(); keep them in our dir.
+        # TMPDIR: weed writes its glog files to os.TempDir(); keep them in our dir, not in /tmp.
         env |= {"AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key,
                 "TMPDIR": str(self.data_dir)}
         self._log = self.data_dir / "weed.log"
@@ -180,6 +185,17 @@ class S3Server:
         if self.data_dir is not None:
             shutil.rmtree(self.data_dir, ignore_errors=True)
             self.data_dir = None
+        self._remove_stray_sockets()
+
+    def _remove_stray_sockets(self) -> None:
+        """weed 4.48 hardcodes /tmp/seaweedfs-<kind>-grpc-<port>.sock and does not always remove them on
+        exit. The ports were ours and weed is gone, so these exact paths are ours to clean."""
+        for kind in ("master", "volume", "filer", "s3", "admin"):
+            port = self._ports.get(f"{kind}.port.grpc")
+            path = Path(f"/tmp/seaweedfs-{kind}-grpc-{port}.sock")
+            if port and path.is_socket():
+                path.unlink(missing_ok=True)
+        self._ports = {}
 
     @staticmethod
     def _signal(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:

@@ -1,0 +1,69 @@
+"""Schools and colleges through roster's API, and who sees what."""
+
+from __future__ import annotations
+
+from tests.support.api import Api
+
+
+def _codes(response) -> list[str]:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.text
+    return [item["code"] for item in response.json()["items"]]
+
+
+def test_schools_are_scoped_to_the_caller(embedded: Api) -> None:
+    assert _codes(embedded.get("/api/roster/v1/schools", "province")) == ["10403", "10404", "10405"]
+    assert _codes(embedded.get("/api/roster/v1/schools", "agency")) == ["10403", "10404", "10405"]
+    assert _codes(embedded.get("/api/roster/v1/schools", "photographer")) == ["10403", "10404", "10405"]
+    assert _codes(embedded.get("/api/roster/v1/schools", "school10403")) == ["10403"]
+    assert _codes(embedded.get("/api/roster/v1/schools", "student10403")) == ["10403"]
+    assert len(_codes(embedded.get("/api/roster/v1/schools", "platform"))) == 5
+
+
+def test_colleges_are_scoped_to_the_callers_school(embedded: Api) -> None:
+    own = embedded.get("/api/roster/v1/colleges", "school10403").json()["items"]
+    assert {c["school_code"] for c in own} == {"10403"} and "信息工程学院" in {c["name"] for c in own}
+    other = embedded.get("/api/roster/v1/colleges", "school10405").json()["items"]
+    assert {c["school_code"] for c in other} == {"10405"}
+    # Asking for another school's colleges by filter yields nothing, not their data.
+    assert embedded.get("/api/roster/v1/colleges", "school10405", params={"school_code": "10403"}).json()[
+        "total"] == 0
+    province = embedded.get("/api/roster/v1/colleges", "province").json()["items"]
+    assert {c["school_code"] for c in province} == {"10403", "10405"}
+
+
+def test_a_school_admin_creates_a_college(embedded: Api) -> None:
+    response = embedded.post("/api/roster/v1/colleges", "school10405", json={"code": "A01", "name": " 软件学院 "})
+    assert response.status_code == 201, response.text
+    college = response.json()
+    assert (college["school_code"], college["code"], college["name"]) == ("10405", "A01", "软件学院")
+    assert college["created_at"].endswith(("Z", "+00:00"))
+    assert "A01" in _codes(embedded.get("/api/roster/v1/colleges", "school10405"))
+    assert "A01" not in _codes(embedded.get("/api/roster/v1/colleges", "school10403"))
+
+
+def test_duplicate_college_code_is_a_conflict_and_writes_nothing(embedded: Api) -> None:
+    before = embedded.get("/api/roster/v1/colleges", "school10403").json()["total"]
+    response = embedded.post("/api/roster/v1/colleges", "school10403", json={"code": "001", "name": "重复学院"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "college_code_taken" and "001" in response.json()["message_zh"]
+    assert embedded.get("/api/roster/v1/colleges", "school10403").json()["total"] == before
+
+
+def test_college_input_is_validated_per_field(embedded: Api) -> None:
+    response = embedded.post("/api/roster/v1/colleges", "school10403", json={"code": "有 空格", "name": ""})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_failed"
+    assert {e["field"] for e in body["errors"]} == {"code", "name"}
+    assert all(e["message_zh"] and e["message_en"] for e in body["errors"])
+
+
+def test_only_school_admins_create_colleges_and_only_for_their_school(embedded: Api) -> None:
+    for user in ("province", "agency", "photographer", "student10403", "monitor10403"):
+        response = embedded.post("/api/roster/v1/colleges", user, json={"code": "X1", "name": "越权学院"})
+        assert response.status_code == 403, user
+        assert response.json()["code"] == "role_not_allowed"
+    response = embedded.post("/api/roster/v1/colleges", "school10403",
+                             json={"code": "X2", "name": "越权学院", "school_code": "10405"})
+    assert response.status_code == 404 and response.json()["code"] == "school_not_found"
+    assert "X2" not in _codes(embedded.get("/api/roster/v1/colleges", "school10405"))
