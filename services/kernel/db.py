@@ -99,6 +99,9 @@ def run_migrations_online(context) -> None:  # type: ignore[no-untyped-def]
     engine: Engine = cfg.attributes["engine"]
     metadata: MetaData = cfg.attributes["metadata"]
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together must not both migrate: the second waits, then finds nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('tucai-migrations'))"))
         context.configure(
             connection=connection,
             target_metadata=metadata,
