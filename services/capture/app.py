@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from services.capture import api
 from services.capture.models import inbox, metadata, outbox
+from services.capture.subjects import subjects_consumer
 from services.kernel.blobstore.http import make_blob_router
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceSpec, build_app
@@ -18,7 +19,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def spec() -> ServiceSpec:
     return ServiceSpec(name="capture", title="Tucai capture", metadata=metadata, outbox=outbox, inbox=inbox,
-                       migrations_dir=MIGRATIONS, routers=[api.router])
+                       migrations_dir=MIGRATIONS, routers=[api.router],
+                       consumers=[subjects_consumer])
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

@@ -28,7 +28,8 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        # Look sys.stderr up on every call: a stream captured earlier may be closed by now (tests, reloads).
+        logger_factory=lambda *_: structlog.PrintLogger(sys.stderr),
         cache_logger_on_first_use=False,
     )
     # uvicorn's access log prints full URLs (query strings can carry personal data): ours replaces it.

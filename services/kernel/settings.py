@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     access_token_minutes: int = 12 * 60
     signing_secret: SecretStr | None = None  # HMAC for signed links; generated under data_dir if unset
 
+    signin_attempts_per_window: int = Field(default=30, gt=0)  # per client address per 5 minutes
     demo: bool = False
     spa_dir: Path | None = None
     log_level: str = "INFO"

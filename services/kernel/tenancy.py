@@ -63,6 +63,9 @@ class TenantScoped:
     __tenant_scoped__ = True
     __tenant_level__ = "school"  # or "province": rows belong to a province, not to one school
     __subject_column__: str | None = None
+    # Students see only rows naming them (subject column); "school" opens a table to the whole school
+    # (the directory), anything else keeps it closed to students.
+    __student_access__ = "none"
 
 
 class UnscopedQuery(RuntimeError):
@@ -86,10 +89,14 @@ def scoped(stmt: T, model: type, principal: Principal) -> T:
     if not principal.school:
         return stmt.where(false())
     stmt = stmt.where(model.school_code == principal.school)  # type: ignore[attr-defined]
+    if principal.role != Role.STUDENT:
+        return stmt
     subject_col = getattr(model, "__subject_column__", None)
-    if principal.role == Role.STUDENT and subject_col:
-        stmt = stmt.where(getattr(model, subject_col) == principal.subject)
-    return stmt
+    if subject_col:
+        return stmt.where(getattr(model, subject_col) == principal.subject)
+    if getattr(model, "__student_access__", "none") == "school":
+        return stmt
+    return stmt.where(false())
 
 
 def unscoped_for_system(stmt: T) -> T:

@@ -1,7 +1,26 @@
-"""Payments's HTTP routes."""
+"""Payments' HTTP routes."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter(prefix="/v1", tags=["payments"])
+from fastapi import APIRouter, Depends
+
+from services.kernel.auth import require_roles
+from services.kernel.errors import Problem
+from services.kernel.service import UoW
+from services.kernel.tenancy import Principal, Role
+from services.payments import payers
+from services.payments.schemas import PayerList, PayerOut
+
+router = APIRouter(prefix="/v1", tags=["payments"],
+                   responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
+
+FeeStaff = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.SCHOOL_ADMIN, Role.CLASS_MONITOR))]
+
+
+@router.get("/payers", response_model=PayerList, summary="Approved students who may owe the capture fee (masked)")
+def list_payers(principal: FeeStaff, uow: UoW, school_code: str | None = None) -> PayerList:
+    items = [PayerOut(subject_key=p.subject_key, school_code=p.school_code, class_no=p.class_no,
+                      masked_name=p.masked_name) for p in payers.payers(uow.session, principal, school_code)]
+    return PayerList(items=items, total=len(items))

@@ -11,13 +11,15 @@ from services.kernel.service import ServiceSpec, build_app
 from services.kernel.settings import Settings
 from services.payments import api
 from services.payments.models import inbox, metadata, outbox
+from services.payments.payers import payers_consumer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def spec() -> ServiceSpec:
     return ServiceSpec(name="payments", title="Tucai payments", metadata=metadata, outbox=outbox, inbox=inbox,
-                       migrations_dir=MIGRATIONS, routers=[api.router])
+                       migrations_dir=MIGRATIONS, routers=[api.router],
+                       consumers=[payers_consumer])
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

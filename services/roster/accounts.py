@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hmac
+from datetime import UTC, datetime, timedelta
+
 from sqlmodel import Session
 
 from services.kernel.auth import TokenIssuer, hash_password, verify_password
 from services.kernel.errors import TucaiError, Unauthorized
 from services.kernel.tenancy import ROLE_LABELS, Principal, Role
+from services.kernel.uow import UnitOfWork
 from services.roster import repository as repo
+from services.roster.models import Student
 from services.roster.schemas import Me, Token
 
 # Verifying against a fixed hash when the user is unknown keeps response times alike (no user probing).
@@ -35,12 +40,17 @@ def _invalid() -> Unauthorized:
 
 
 def me(session: Session, principal: Principal) -> Me:
-    user = repo.user_by_id(session, principal, principal.subject)
+    if principal.role == Role.STUDENT:
+        student = repo.get_scoped(session, principal, Student, id=principal.subject)
+        display = student.name if student else principal.username
+    else:
+        user = repo.user_by_id(session, principal, principal.subject)
+        display = user.display_name if user else principal.username
     province = repo.province(session, principal.province) if principal.province else None
     school = repo.school(session, principal, principal.school) if principal.school else None
     return Me(
         username=principal.username,
-        display_name=user.display_name if user else principal.username,
+        display_name=display,
         role=principal.role.value,
         role_label=ROLE_LABELS[principal.role],
         province_code=principal.province,
@@ -48,3 +58,48 @@ def me(session: Session, principal: Principal) -> Me:
         school_code=principal.school,
         school_name=school.name if school else None,
     )
+
+
+# Student sign-in: school + 学号 + a second factor the school chooses. Repeated failures lock the record.
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+
+
+def student_sign_in(uow: UnitOfWork, issuer: TokenIssuer, school_code: str, student_no: str, secret: str) -> Token:
+    session = uow.session
+    student = repo.student_for_signin(session, school_code, student_no.strip())
+    now = datetime.now(UTC)
+    if student is None:
+        raise _student_invalid()
+    if student.locked_until and student.locked_until > now:
+        minutes = max(1, int((student.locked_until - now).total_seconds() // 60) + 1)
+        raise TucaiError("account_locked", f"尝试次数过多，请 {minutes} 分钟后再试",
+                         f"Too many attempts; try again in {minutes} minutes", status=429,
+                         headers={"Retry-After": str(minutes * 60)})
+    school = repo.school_for_system(session, school_code)
+    expected = _second_factor(student, school.student_second_factor if school else "id_last6")
+    if not expected or not hmac.compare_digest(secret.strip().upper(), expected.upper()):
+        student.failed_logins += 1
+        if student.failed_logins >= MAX_FAILURES:
+            student.locked_until, student.failed_logins = now + timedelta(minutes=LOCK_MINUTES), 0
+        session.add(student)
+        uow.commit()  # the failure must count even though this sign-in fails
+        raise _student_invalid()
+    student.failed_logins, student.locked_until = 0, None
+    session.add(student)
+    principal = Principal(subject=student.id, role=Role.STUDENT, username=student.student_no,
+                          province=student.province_code, school=student.school_code)
+    return Token(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds)
+
+
+def _second_factor(student, kind: str) -> str:  # type: ignore[no-untyped-def]
+    if kind == "birth_date":
+        return student.birth_date.strftime("%Y%m%d") if student.birth_date else ""
+    if kind == "exam_no_last6":
+        return (student.exam_no or "")[-6:]
+    return student.id_number[-6:]
+
+
+def _student_invalid() -> Unauthorized:
+    return Unauthorized("invalid_student_credentials", "学号或验证信息错误", "Wrong student number or secret",
+                        headers={"WWW-Authenticate": "Bearer"})

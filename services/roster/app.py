@@ -8,6 +8,7 @@ import anyio
 from fastapi import FastAPI
 
 from services.kernel.auth import TokenIssuer, TokenVerifier, load_or_create_private_key
+from services.kernel.ratelimit import SlidingWindowLimiter
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceContext, ServiceSpec, build_app
 from services.kernel.settings import Settings
@@ -29,7 +30,7 @@ async def _startup(ctx: ServiceContext) -> None:
 
 def spec() -> ServiceSpec:
     return ServiceSpec(name="roster", title="Tucai roster", metadata=metadata, outbox=outbox, inbox=inbox,
-                       migrations_dir=MIGRATIONS, routers=[api.auth_router, api.router], on_startup=_startup)
+                       migrations_dir=MIGRATIONS, routers=api.routers, on_startup=_startup)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -43,4 +44,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = build_app(spec(), settings, runtime, verifier=TokenVerifier(own_keys, settings.jwt_issuer))
     app.state.issuer = issuer
+    app.state.signin_limiter = SlidingWindowLimiter(settings.signin_attempts_per_window, window_seconds=300)
     return app

@@ -3,13 +3,17 @@ account per role. Demo accounts sign in only while the system runs in demo mode.
 
 from __future__ import annotations
 
+import random
+from datetime import date, timedelta
+
 from services.kernel.auth import hash_password
-from services.kernel.tenancy import Role
+from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
-from services.roster import directory
+from services.roster import directory, review
 from services.roster import repository as repo
-from services.roster.models import Agency, Province, UserAccount
-from services.roster.schemas import CollegeIn
+from services.roster.idcard import check_digit
+from services.roster.models import Agency, Campaign, Province, Student, UserAccount
+from services.roster.schemas import BatchIn, CollegeIn, DecisionIn
 
 DEMO_PASSWORD = "tucai-demo"
 
@@ -43,8 +47,22 @@ ACCOUNTS = [
     ("school10405", Role.SCHOOL_ADMIN, "东华理工大学教务处", "36", "10405"),
     ("coordinator10403", Role.COLLEGE_COORDINATOR, "信息工程学院联络人", "36", "10403"),
     ("monitor10403", Role.CLASS_MONITOR, "信息工程学院班长", "36", "10403"),
-    ("student10403", Role.STUDENT, "南昌大学学生", "36", "10403"),
 ]
+
+TERM = "2026-06"
+# Classes with students: (school, college name, class number, class name, level, how many)
+DEMO_CLASSES = [
+    ("10403", "信息工程学院", "XG2301", "计算机技术2023级硕士1班", "硕士研究生", 30),
+    ("10403", "信息工程学院", "XG2302", "计算机技术2023级硕士2班", "硕士研究生", 28),
+    ("10403", "法学院", "FX2301", "法律硕士2023级1班", "硕士研究生", 25),
+    ("10405", "核科学与工程学院", "HK2201", "核工程与核技术2022级1班", "本科", 32),
+]
+# The first student of XG2301 signs in as a student: school 10403, 学号 below, last six of the ID number.
+DEMO_STUDENT_NO = "2023090101"
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
+_GIVEN = ["子涵", "欣怡", "梓轩", "浩然", "雨桐", "宇航", "思远", "佳琪", "俊杰", "诗涵", "明轩", "若曦", "志强",
+          "晓东", "嘉怡", "文博", "一诺", "天佑", "静怡", "泽宇", "可欣", "昊天", "雅婷", "博文"]
+_AREAS = ["360102", "360103", "360121", "360202", "360302", "360403", "360502", "360602", "360702", "361002"]
 
 
 def load(uow: UnitOfWork) -> bool:
@@ -65,15 +83,51 @@ def load(uow: UnitOfWork) -> bool:
         session.add(UserAccount(username=username, password_hash=password_hash, role=role.value,
                                 display_name=display, province_code=province_code, school_code=school_code,
                                 is_demo=True))
-    platform = _system_principal()
     for school_code, names in COLLEGES.items():
         for index, name in enumerate(names, start=1):
-            directory.create_college(uow, platform, CollegeIn(code=f"{index:03d}", name=name,
-                                                              school_code=school_code))
+            directory.create_college(uow, directory.SYSTEM, CollegeIn(code=f"{index:03d}", name=name,
+                                                                      school_code=school_code))
+    session.add(Campaign(province_code="36", term=TERM, name="江西省2026届高校毕业生图像信息采集",
+                         levels=["博士研究生", "硕士研究生", "本科", "专科"], exclude_part_time=True,
+                         graduation_from=date(2026, 1, 1), graduation_to=date(2026, 12, 31)))
+    school = repo.school_for_system(session, "10403")
+    assert school is not None
+    school.contact_recipient, school.contact_phone = "薛老师", "0791-83969343"
+    school.contact_address, school.contact_postcode = "江西省南昌市红谷滩区学府大道999号 研究生院学位办", "330031"
+    _students(uow)
     return True
 
 
-def _system_principal():  # type: ignore[no-untyped-def]
-    from services.kernel.tenancy import Principal
-
-    return Principal(subject="system", role=Role.PLATFORM_ADMIN, username="system")
+def _students(uow: UnitOfWork) -> None:
+    """Students in classes; 南昌大学 submits its first two classes and the province approves them."""
+    rng = random.Random(10403)
+    session = uow.session
+    for school_code, college_name, class_no, class_name, level, count in DEMO_CLASSES:
+        college = repo.colleges_by_name(session, school_code)[college_name]
+        klass = directory.create_class(uow, school_code, "36", college.id, class_no, class_name)
+        year = 2022 if level == "本科" else 2023
+        prefix = DEMO_STUDENT_NO[:8] if class_no == "XG2301" else f"{year}{rng.randint(1000, 9999)}"
+        for n in range(1, count + 1):
+            born = date(2000, 1, 1) + timedelta(days=rng.randint(0, 4 * 365))
+            sex = rng.choice("男女")
+            parity = rng.choice((1, 3, 5, 7, 9) if sex == "男" else (0, 2, 4, 6, 8))  # digit 17: odd = male
+            seq = rng.randint(10, 99) * 10 + parity
+            first17 = f"{rng.choice(_AREAS)}{born:%Y%m%d}{seq:03d}"
+            session.add(Student(
+                school_code=school_code, province_code="36", college_id=college.id, class_id=klass.id,
+                student_no=f"{prefix}{n:02d}", name=rng.choice(_SURNAMES) + rng.choice(_GIVEN), sex=sex,
+                birth_date=born, id_number=first17 + check_digit(first17), ethnicity_code="01", ethnicity="汉族",
+                major_name=class_name.split("20")[0], level=level, duration="3" if level != "本科" else "4",
+                study_mode="全日制", entry_date=date(year, 9, 1),
+                expected_graduation=date(2026, 6, 30), exam_no=None))
+    session.flush()
+    xg = [c for c in repo.classes_by_code(session, "10403").values() if c.code.startswith("XG")]
+    ids = [s.id for s in repo.school_students(session, "10403") if s.class_id in {c.id for c in xg}]
+    school_admin = Principal(subject="demo", role=Role.SCHOOL_ADMIN, username="school10403", province="36",
+                             school="10403")
+    batch = review.submit(uow, school_admin, BatchIn(term=TERM, student_ids=ids))
+    session.flush()
+    reviewer = Principal(subject="demo", role=Role.PROVINCE_REVIEWER, username="province", province="36")
+    review.decide(uow, reviewer, batch.id, DecisionIn(decision="approved", reason="材料齐全"))
+    law = [s.id for s in repo.school_students(session, "10403") if s.review_status == "imported"]
+    review.submit(uow, school_admin, BatchIn(term=TERM, student_ids=law))

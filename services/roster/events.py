@@ -29,3 +29,69 @@ class CollegeCreated(RosterEvent):
     province_code: str
     code: str
     name: str
+
+
+class ClassCreated(RosterEvent):
+    TYPE = "roster.class.created"
+
+    class_id: str
+    college_id: str
+    school_code: str
+    province_code: str
+    code: str
+    name: str
+
+
+class StudentFacts(RosterEvent):
+    """What other services may know of a student: a pseudonymous key and masked, non-identifying facts.
+    Never the full ID number; the name only masked (王*明)."""
+
+    subject_key: str
+    school_code: str
+    province_code: str
+    term: str
+    college_id: str | None
+    college_name: str | None
+    class_id: str | None
+    class_no: str | None
+    class_name: str | None
+    campus: str | None
+    level: str
+    sex: str
+    masked_name: str
+    masked_id_number: str
+    roster_order: int  # position in the class list (学号 order): the queue order on capture day
+
+
+class StudentApproved(StudentFacts):
+    """The province approved the student for this term's capture: from now on they may be scheduled."""
+
+    TYPE = "roster.student.approved"
+
+
+class StudentUpdated(StudentFacts):
+    """An approved student's facts changed (an erratum was applied, or they moved class)."""
+
+    TYPE = "roster.student.updated"
+
+
+class StudentWithdrawn(RosterEvent):
+    """An approved student is no longer eligible (approval revoked): drop them from schedules and orders."""
+
+    TYPE = "roster.student.withdrawn"
+
+    subject_key: str
+    school_code: str
+    province_code: str
+    reason: str
+
+
+class CaptureCodeRegistered(RosterEvent):
+    """The student registered their CHSI capture code (学信网图像采集码), an opaque string."""
+
+    TYPE = "roster.student.capture_code_registered"
+
+    subject_key: str
+    school_code: str
+    province_code: str
+    capture_code: str

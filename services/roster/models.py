@@ -1,10 +1,12 @@
-"""Roster's tables: the directory (provinces, agencies, schools, colleges) and accounts."""
+"""Roster's tables: the directory, accounts, students, imports, eligibility review, errata, certificates
+and the audit log. Full personal data lives here and nowhere else."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.kernel.db import UTCDateTime, new_registry
@@ -25,6 +27,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def _json() -> Any:
+    return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
 class Province(RosterTable, table=True):
     code: str = Field(primary_key=True, max_length=2)  # GB/T 2260 first two digits, "36" 江西
     name: str = Field(max_length=20)
@@ -39,21 +49,69 @@ class Agency(RosterTable, TenantScoped, table=True):
 
 
 class School(RosterTable, TenantScoped, table=True):
-    school_code: str = Field(primary_key=True, max_length=5)  # 院校代码
+    __student_access__ = "school"
+
+    school_code: str = Field(primary_key=True, max_length=5)  # 院校代码; a branch campus uses its main school's
     province_code: str = Field(foreign_key="province.code", index=True, max_length=2)
     name: str = Field(max_length=80)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Who receives make-up photos and answers questions (printed on the 补拍证明).
+    contact_recipient: str = Field(default="", max_length=40)
+    contact_address: str = Field(default="", max_length=200)
+    contact_postcode: str = Field(default="", max_length=6)
+    contact_phone: str = Field(default="", max_length=20)
+    # The second factor of student sign-in: id_last6 | birth_date | exam_no_last6
+    student_second_factor: str = Field(default="id_last6", max_length=20)
+    created_at: datetime = _created()
+
+
+class Campus(RosterTable, TenantScoped, table=True):
+    __table_args__ = (UniqueConstraint("school_code", "name"),)
+    __student_access__ = "school"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(foreign_key="school.school_code", index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    name: str = Field(max_length=80)
 
 
 class College(RosterTable, TenantScoped, table=True):
     __table_args__ = (UniqueConstraint("school_code", "code"),)
+    __student_access__ = "school"
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     school_code: str = Field(foreign_key="school.school_code", index=True, max_length=5)
     province_code: str = Field(index=True, max_length=2)
     code: str = Field(max_length=20)
     name: str = Field(max_length=80)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+
+
+class SchoolClass(RosterTable, TenantScoped, table=True):
+    __tablename__ = "school_class"
+    __table_args__ = (UniqueConstraint("school_code", "code"),)
+    __student_access__ = "school"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(foreign_key="school.school_code", index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    college_id: str = Field(foreign_key="college.id", index=True, max_length=32)
+    code: str = Field(max_length=40)  # 班号
+    name: str = Field(default="", max_length=80)
+    created_at: datetime = _created()
+
+
+class Coordinator(RosterTable, TenantScoped, table=True):
+    """A teacher per college, two students per class: who keeps the queue in roster order on the day."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(foreign_key="school.school_code", index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    college_id: str = Field(foreign_key="college.id", index=True, max_length=32)
+    class_id: str | None = Field(default=None, foreign_key="school_class.id", max_length=32)
+    kind: str = Field(max_length=20)  # college_teacher | class_student
+    name: str = Field(max_length=40)
+    phone: str = Field(max_length=20)
+    created_at: datetime = _created()
 
 
 class UserAccount(RosterTable, TenantScoped, table=True):
@@ -66,4 +124,199 @@ class UserAccount(RosterTable, TenantScoped, table=True):
     school_code: str | None = Field(default=None, index=True, max_length=5)
     is_demo: bool = False
     is_active: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+
+
+class Student(RosterTable, TenantScoped, table=True):
+    __table_args__ = (UniqueConstraint("school_code", "student_no"), UniqueConstraint("school_code", "id_number"))
+    __subject_column__ = "id"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(foreign_key="school.school_code", index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    college_id: str | None = Field(default=None, foreign_key="college.id", index=True, max_length=32)
+    class_id: str | None = Field(default=None, foreign_key="school_class.id", index=True, max_length=32)
+    campus: str | None = Field(default=None, max_length=80)
+    student_no: str = Field(max_length=30)  # 学号
+    exam_no: str | None = Field(default=None, index=True, max_length=30)  # 考生号
+    name: str = Field(max_length=60)
+    sex: str = Field(max_length=2)
+    birth_date: date | None = None
+    id_type: str = Field(default="居民身份证", max_length=30)
+    id_number: str = Field(index=True, max_length=40)
+    ethnicity_code: str | None = Field(default=None, max_length=2)
+    ethnicity: str | None = Field(default=None, max_length=20)
+    political_code: str | None = Field(default=None, max_length=2)
+    political: str | None = Field(default=None, max_length=30)
+    major_code: str | None = Field(default=None, max_length=20)
+    major_name: str | None = Field(default=None, max_length=80)
+    level: str = Field(max_length=20)  # 层次
+    duration: str | None = Field(default=None, max_length=4)  # 学制
+    study_mode: str | None = Field(default=None, max_length=20)  # 学习形式
+    entry_date: date | None = None
+    expected_graduation: date | None = None
+    phone: str | None = Field(default=None, max_length=20)
+    # imported -> submitted -> approved | rejected (-> submitted again after a fix)
+    review_status: str = Field(default="imported", index=True, max_length=20)
+    subject_key: str | None = Field(default=None, unique=True, max_length=40)  # pseudonym, set on approval
+    capture_code: str | None = Field(default=None, max_length=64)  # 学信网图像采集码, opaque
+    original_row: dict[str, Any] = _json()
+    import_job_id: str | None = Field(default=None, max_length=32)
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class ImportJob(RosterTable, TenantScoped, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(foreign_key="school.school_code", index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    filename: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64)
+    blob_key: str = Field(max_length=200)
+    file_format: str = Field(max_length=10)
+    status: str = Field(default="validating", max_length=20)  # validating | validated | committed | failed | discarded
+    progress: int = 0  # rows validated so far
+    rows: int = 0
+    accepted: int = 0
+    updates: int = 0
+    warnings: int = 0
+    errors: int = 0
+    error_code: str | None = Field(default=None, max_length=60)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _created()
+    committed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ImportIssue(RosterTable, TenantScoped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(foreign_key="importjob.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5)
+    province_code: str = Field(max_length=2)
+    row: int | None = None
+    column: str | None = Field(default=None, max_length=80)
+    field: str | None = Field(default=None, max_length=20)
+    code: str = Field(max_length=60)
+    severity: str = Field(max_length=10)
+    message: str = Field(max_length=400)
+    message_en: str = Field(max_length=400)
+
+
+class Campaign(RosterTable, TenantScoped, table=True):
+    """A province's capture campaign for one graduation term and who is in it."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (UniqueConstraint("province_code", "term"),)
+    __tenant_level__ = "province"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    province_code: str = Field(foreign_key="province.code", index=True, max_length=2)
+    term: str = Field(max_length=7)  # graduation term, "2026-06"
+    name: str = Field(max_length=80)
+    levels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    exclude_part_time: bool = True
+    graduation_from: date
+    graduation_to: date
+    created_at: datetime = _created()
+
+
+class ReviewBatch(RosterTable, TenantScoped, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(foreign_key="school.school_code", index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    term: str = Field(max_length=7)
+    status: str = Field(default="pending", index=True, max_length=20)  # pending | decided
+    submitted_by: str = Field(max_length=64)
+    submitted_at: datetime = _created()
+    students: int = 0
+    approved: int = 0
+    rejected: int = 0
+
+
+class ReviewItem(RosterTable, TenantScoped, table=True):
+    """One student's place in one batch and the province's decision on it."""
+
+    __table_args__ = (UniqueConstraint("batch_id", "student_id"),)
+    __subject_column__ = "student_id"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    batch_id: str = Field(foreign_key="reviewbatch.id", index=True, max_length=32)
+    student_id: str = Field(foreign_key="student.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5, index=True)
+    province_code: str = Field(max_length=2)
+    term: str = Field(max_length=7)
+    decision: str = Field(default="pending", max_length=20)  # pending | approved | rejected
+    reason: str = Field(default="", max_length=200)
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Erratum(RosterTable, TenantScoped, table=True):
+    __subject_column__ = "student_id"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    student_id: str = Field(foreign_key="student.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5, index=True)
+    province_code: str = Field(max_length=2)
+    field: str = Field(max_length=30)
+    old_value: str = Field(default="", max_length=100)
+    new_value: str = Field(max_length=100)
+    reason: str = Field(default="", max_length=200)
+    source: str = Field(max_length=20)  # proofreading | school
+    status: str = Field(default="pending", index=True, max_length=20)  # pending | approved | rejected
+    requested_by: str = Field(max_length=64)
+    requested_at: datetime = _created()
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision_reason: str = Field(default="", max_length=200)
+
+
+class StudentChange(RosterTable, TenantScoped, table=True):
+    """Every change to a student's data, whatever caused it: the student's full history."""
+
+    __subject_column__ = "student_id"
+
+    id: int | None = Field(default=None, primary_key=True)
+    student_id: str = Field(foreign_key="student.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5)
+    province_code: str = Field(max_length=2)
+    field: str = Field(max_length=30)
+    old_value: str = Field(default="", max_length=100)
+    new_value: str = Field(default="", max_length=100)
+    source: str = Field(max_length=20)  # import | errata | school
+    reference: str | None = Field(default=None, max_length=32)  # import job or erratum id
+    actor: str = Field(max_length=64)
+    at: datetime = _created()
+
+
+class Certificate(RosterTable, TenantScoped, table=True):
+    """补拍证明: issued by the school, verified by the agency at the make-up shoot."""
+
+    __subject_column__ = "student_id"
+
+    number: str = Field(primary_key=True, max_length=40)
+    student_id: str = Field(foreign_key="student.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5, index=True)
+    province_code: str = Field(max_length=2, index=True)
+    sequence: int
+    issued_by: str = Field(max_length=64)
+    issued_at: datetime = _created()
+    revoked: bool = False
+
+
+class AuditEntry(RosterTable, TenantScoped, table=True):
+    """Who did what, when and why: review decisions, errata decisions, imports, certificates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_code: str | None = Field(default=None, max_length=5, index=True)
+    province_code: str | None = Field(default=None, max_length=2, index=True)
+    actor: str = Field(max_length=64)
+    actor_role: str = Field(max_length=32)
+    action: str = Field(max_length=60)
+    target_type: str = Field(max_length=30)
+    target_id: str = Field(max_length=40)
+    reason: str = Field(default="", max_length=200)
+    details: dict[str, Any] = _json()
+    at: datetime = _created()

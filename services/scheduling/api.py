@@ -8,7 +8,7 @@ from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import NotFound, Problem
 from services.kernel.service import UoW
 from services.scheduling import repository as repo
-from services.scheduling.schemas import CollegeList, CollegeOut, SchoolSummary
+from services.scheduling.schemas import ClassList, ClassOut, CollegeList, CollegeOut, SchoolSummary
 
 router = APIRouter(prefix="/v1", tags=["directory"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
@@ -27,4 +27,12 @@ def school_summary(school_code: str, principal: CurrentPrincipal, uow: UoW) -> S
     if school is None:
         raise NotFound("school_not_found", "学校不存在或无权访问", "No such school in your scope")
     return SchoolSummary(school_code=school.school_code, name=school.name, province_code=school.province_code,
-                         colleges=school.college_count)
+                         colleges=school.college_count,
+                         approved_students=repo.approved_count(uow.session, principal, school_code))
+
+
+@router.get("/classes", response_model=ClassList, summary="Classes with their approved students, in scope")
+def list_classes(principal: CurrentPrincipal, uow: UoW, school_code: str | None = None) -> ClassList:
+    items = [ClassOut(id=c.class_id, school_code=c.school_code, college_id=c.college_id, code=c.code, name=c.name,
+                      approved_students=n) for c, n in repo.classes(uow.session, principal, school_code)]
+    return ClassList(items=items, total=len(items))

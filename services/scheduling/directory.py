@@ -1,4 +1,5 @@
-"""Keeps scheduling's copy of the directory (schools, colleges) from roster's events."""
+"""Keeps scheduling's copy of the directory and of approved students from roster's events. Only students
+the province approved ever arrive here; a withdrawn approval removes them."""
 
 from __future__ import annotations
 
@@ -7,41 +8,82 @@ from datetime import UTC, datetime
 from services.kernel.events.consumer import Consumer
 from services.kernel.events.envelope import Envelope
 from services.kernel.uow import UnitOfWork
-from services.roster.events import CollegeCreated, SchoolRegistered
+from services.roster.events import (
+    ClassCreated,
+    CollegeCreated,
+    SchoolRegistered,
+    StudentApproved,
+    StudentUpdated,
+    StudentWithdrawn,
+)
 from services.scheduling import repository as repo
-from services.scheduling.models import CollegeView, SchoolView
+from services.scheduling.models import ClassView, CollegeView, SchoolView, StudentView
 
 
 def on_roster_event(uow: UnitOfWork, envelope: Envelope) -> None:
-    if envelope.type == SchoolRegistered.TYPE:
-        _school_registered(uow, SchoolRegistered.model_validate(envelope.payload))
-    elif envelope.type == CollegeCreated.TYPE:
-        _college_created(uow, CollegeCreated.model_validate(envelope.payload))
+    handler = _HANDLERS.get(envelope.type)
+    if handler:
+        handler(uow, envelope.payload)
 
 
-def _school_registered(uow: UnitOfWork, event: SchoolRegistered) -> None:
-    school = _school(uow, event.school_code, event.province_code)
-    school.name = event.name
+def _school_registered(uow: UnitOfWork, payload: dict) -> None:
+    event = SchoolRegistered.model_validate(payload)
+    _school(uow, event.school_code, event.province_code).name = event.name
 
 
-def _college_created(uow: UnitOfWork, event: CollegeCreated) -> None:
+def _college_created(uow: UnitOfWork, payload: dict) -> None:
+    event = CollegeCreated.model_validate(payload)
     now = datetime.now(UTC)
-    college = repo.college_for_system(uow.session, event.college_id)
-    if college is None:
-        college = CollegeView(college_id=event.college_id, school_code=event.school_code,
-                              province_code=event.province_code, code=event.code, name=event.name, updated_at=now)
-        uow.session.add(college)
+    if repo.get_system(uow.session, CollegeView, college_id=event.college_id) is None:
+        uow.session.add(CollegeView(college_id=event.college_id, school_code=event.school_code,
+                                    province_code=event.province_code, code=event.code, name=event.name,
+                                    updated_at=now))
     school = _school(uow, event.school_code, event.province_code)
     school.college_count += 1
     school.updated_at = now
 
 
+def _class_created(uow: UnitOfWork, payload: dict) -> None:
+    event = ClassCreated.model_validate(payload)
+    if repo.get_system(uow.session, ClassView, class_id=event.class_id) is None:
+        uow.session.add(ClassView(class_id=event.class_id, college_id=event.college_id,
+                                  school_code=event.school_code, province_code=event.province_code,
+                                  code=event.code, name=event.name))
+
+
+def _student_approved(uow: UnitOfWork, payload: dict) -> None:
+    event = StudentUpdated.model_validate(payload)
+    student = repo.get_system(uow.session, StudentView, subject_key=event.subject_key) or StudentView(
+        subject_key=event.subject_key, school_code=event.school_code, province_code=event.province_code,
+        term=event.term, level=event.level)
+    student.term = event.term or student.term
+    student.college_id, student.class_id = event.college_id, event.class_id
+    student.level, student.roster_order = event.level, event.roster_order
+    uow.session.add(student)
+
+
+def _student_withdrawn(uow: UnitOfWork, payload: dict) -> None:
+    event = StudentWithdrawn.model_validate(payload)
+    student = repo.get_system(uow.session, StudentView, subject_key=event.subject_key)
+    if student is not None:
+        uow.session.delete(student)
+
+
 def _school(uow: UnitOfWork, code: str, province_code: str) -> SchoolView:
-    school = repo.school_for_system(uow.session, code)
+    school = repo.get_system(uow.session, SchoolView, school_code=code)
     if school is None:
         school = SchoolView(school_code=code, province_code=province_code, updated_at=datetime.now(UTC))
         uow.session.add(school)
     return school
 
+
+_HANDLERS = {
+    SchoolRegistered.TYPE: _school_registered,
+    CollegeCreated.TYPE: _college_created,
+    ClassCreated.TYPE: _class_created,
+    StudentApproved.TYPE: _student_approved,
+    StudentUpdated.TYPE: _student_approved,
+    StudentWithdrawn.TYPE: _student_withdrawn,
+}
 
 directory_consumer = Consumer(name="directory", subjects="roster.>", handle=on_roster_event)

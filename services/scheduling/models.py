@@ -34,3 +34,25 @@ class CollegeView(SchedulingTable, TenantScoped, table=True):
     code: str = Field(max_length=20)
     name: str = Field(max_length=80)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ClassView(SchedulingTable, TenantScoped, table=True):
+    class_id: str = Field(primary_key=True, max_length=32)
+    college_id: str = Field(index=True, max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=80)
+
+
+class StudentView(SchedulingTable, TenantScoped, table=True):
+    """An approved student, by pseudonym: what allocation needs (class, level, queue order)."""
+
+    subject_key: str = Field(primary_key=True, max_length=40)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    term: str = Field(max_length=7)
+    college_id: str | None = Field(default=None, index=True, max_length=32)
+    class_id: str | None = Field(default=None, index=True, max_length=32)
+    level: str = Field(max_length=20)
+    roster_order: int = 0

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import Any, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
 
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
-from services.scheduling.models import CollegeView, SchoolView
+from services.scheduling.models import ClassView, CollegeView, SchoolView, StudentView
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def get_system(session: Session, model: type[M], **keys: Any) -> M | None:
+    stmt = select(model)
+    for column, value in keys.items():
+        stmt = stmt.where(getattr(model, column) == value)
+    return session.exec(unscoped_for_system(stmt)).first()
 
 
 def colleges(session: Session, principal: Principal, school_code: str | None = None) -> list[CollegeView]:
@@ -20,10 +32,18 @@ def school(session: Session, principal: Principal, code: str) -> SchoolView | No
                                principal)).first()
 
 
-def school_for_system(session: Session, code: str) -> SchoolView | None:
-    return session.exec(unscoped_for_system(select(SchoolView).where(SchoolView.school_code == code))).first()
+def classes(session: Session, principal: Principal, school_code: str | None) -> list[tuple[ClassView, int]]:
+    counts = scoped(select(StudentView.class_id, func.count()).group_by(StudentView.class_id), StudentView,
+                    principal)
+    approved = {class_id: int(n) for class_id, n in session.exec(counts)}
+    stmt = scoped(select(ClassView), ClassView, principal)
+    if school_code:
+        stmt = stmt.where(ClassView.school_code == school_code)
+    return [(c, approved.get(c.class_id, 0)) for c in session.exec(stmt.order_by(ClassView.school_code,
+                                                                                 ClassView.code))]
 
 
-def college_for_system(session: Session, college_id: str) -> CollegeView | None:
-    stmt = unscoped_for_system(select(CollegeView).where(CollegeView.college_id == college_id))
-    return session.exec(stmt).first()
+def approved_count(session: Session, principal: Principal, school_code: str) -> int:
+    stmt = scoped(select(func.count()).select_from(StudentView).where(StudentView.school_code == school_code),
+                  StudentView, principal)
+    return int(session.exec(stmt).one())

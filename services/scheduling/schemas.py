@@ -22,3 +22,18 @@ class SchoolSummary(BaseModel):
     name: str
     province_code: str
     colleges: int
+    approved_students: int
+
+
+class ClassOut(BaseModel):
+    id: str
+    school_code: str
+    college_id: str
+    code: str
+    name: str
+    approved_students: int
+
+
+class ClassList(BaseModel):
+    items: list[ClassOut]
+    total: int

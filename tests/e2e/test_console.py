@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,6 +14,7 @@ from tests.e2e.conftest import ConsoleErrors
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "tucai-demo"
+DEMO_STUDENT_NO = "2023090101"  # the first student of 南昌大学's class XG2301 in the demo data
 
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -119,11 +121,47 @@ def test_signed_out_visitor_is_sent_to_login_and_back(page: Page, console_errors
     console_errors.check()
 
 
-def test_student_gets_the_phone_page(phone_page: Page, artifacts: Path, console_errors: ConsoleErrors) -> None:
-    sign_in(phone_page, "student10403")
-    expect(phone_page).to_have_url(re.compile(r"/m$"))
-    expect(phone_page.get_by_text("我的图像采集")).to_be_visible()
-    expect(phone_page.get_by_text("南昌大学", exact=True)).to_be_visible()
-    expect(phone_page.get_by_text("即将上线").first).to_be_visible()
-    phone_page.screenshot(path=str(artifacts / "student10403-home.png"), full_page=True)
+def test_a_rejected_token_signs_the_user_out(page: Page, console_errors: ConsoleErrors) -> None:
+    sign_in(page, "school10403")
+    expect(page.get_by_role("heading", name="首页")).to_be_visible()
+    # The server stops accepting the token (expired, key rotated): the next call answers 401.
+    page.evaluate("""() => {
+        const s = JSON.parse(localStorage.getItem("tucai.session"));
+        localStorage.setItem("tucai.session", JSON.stringify({ ...s, token: s.token + "x" }));
+    }""")
+    page.goto("/colleges")
+    expect(page).to_have_url(re.compile(r"/login\?redirect=%2Fcolleges$"))
+    expect(page.get_by_text("登录已过期或已在别处失效，请重新登录")).to_be_visible()
+    console_errors.check()
+
+
+def _demo_student_secret(base_url: str) -> str:
+    """The demo student's second factor (last six of the ID number), looked up the way the school would."""
+    with httpx.Client(base_url=base_url, timeout=10) as api:
+        token = api.post("/api/roster/v1/auth/token",
+                         data={"username": "school10403", "password": PASSWORD}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        [row] = api.get("/api/roster/v1/students", params={"q": DEMO_STUDENT_NO}, headers=headers).json()["items"]
+        record = api.get(f"/api/roster/v1/students/{row['id']}", headers=headers).json()
+    return str(record["id_number"])[-6:]
+
+
+def test_student_signs_in_on_a_phone(phone_page: Page, server: str, artifacts: Path,
+                                      console_errors: ConsoleErrors) -> None:
+    page = phone_page
+    page.goto("/login")
+    page.get_by_role("tab", name="学生登录").click()
+    page.get_by_label("院校代码").fill("10403")
+    page.get_by_label("学号").fill(DEMO_STUDENT_NO)
+    page.get_by_label("验证信息").fill("000000")
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="学号或验证信息错误")).to_be_visible()
+
+    page.get_by_label("验证信息").fill(_demo_student_secret(server))
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/m$"))
+    expect(page.get_by_text("我的图像采集")).to_be_visible()
+    expect(page.get_by_text("南昌大学", exact=True)).to_be_visible()
+    expect(page.get_by_text("即将上线").first).to_be_visible()
+    page.screenshot(path=str(artifacts / "student-home.png"), full_page=True)
     console_errors.check()

@@ -10,6 +10,9 @@ import httpx
 from fastapi.testclient import TestClient
 
 DEMO_PASSWORD = "tucai-demo"
+# "student10403" stands for the demo student of 南昌大学, who signs in with 学号 and the ID number's last six.
+DEMO_STUDENT = "student10403"
+DEMO_STUDENT_NO = "2023090101"
 
 
 class Api:
@@ -18,12 +21,23 @@ class Api:
         self._tokens: dict[str, str] = {}
 
     def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
+        if username == DEMO_STUDENT and username not in self._tokens:
+            return self._student_token()
         if username not in self._tokens:
             response = self.client.post("/api/roster/v1/auth/token",
                                         data={"username": username, "password": password})
             assert response.status_code == 200, response.text
             self._tokens[username] = response.json()["access_token"]
         return self._tokens[username]
+
+    def _student_token(self) -> str:
+        [row] = self.get("/api/roster/v1/students", "school10403", params={"q": DEMO_STUDENT_NO}).json()["items"]
+        record = self.get(f"/api/roster/v1/students/{row['id']}", "school10403").json()
+        response = self.client.post("/api/roster/v1/auth/student-token", json={
+            "school_code": "10403", "student_no": DEMO_STUDENT_NO, "secret": record["id_number"][-6:]})
+        assert response.status_code == 200, response.text
+        self._tokens[DEMO_STUDENT] = response.json()["access_token"]
+        return self._tokens[DEMO_STUDENT]
 
     def as_user(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(username)}"}

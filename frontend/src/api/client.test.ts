@@ -1,0 +1,80 @@
+import createFetchClient from "openapi-fetch";
+import { beforeEach, describe, expect, it } from "vitest";
+import { session } from "../auth/session";
+import { apiMiddleware } from "./client";
+import { ApiError } from "./problem";
+import type { paths } from "./schema/roster";
+
+function clientAnswering(status: number, body: unknown, seen: Request[] = []) {
+  const client = createFetchClient<paths>({
+    baseUrl: "http://tucai.test",
+    fetch: async (request: Request) => {
+      seen.push(request);
+      return new Response(body === undefined ? null : JSON.stringify(body), {
+        status,
+        headers: { "Content-Type": status < 300 ? "application/json" : "application/problem+json" },
+      });
+    },
+  });
+  client.use(apiMiddleware);
+  return client;
+}
+
+const invalidCredentials = {
+  type: "https://tucai.cn/problems/invalid_credentials",
+  title: "Unauthorized",
+  status: 401,
+  detail: "Wrong username or password",
+  code: "invalid_credentials",
+  message_zh: "用户名或密码错误",
+  message_en: "Wrong username or password",
+  errors: [],
+};
+
+// Each test starts signed out by the user's own choice.
+beforeEach(() => {
+  session.start("reset", 60);
+  session.clear("user");
+});
+
+describe("apiMiddleware", () => {
+  it("sends the bearer token", async () => {
+    session.start("tok-1", 3600);
+    const seen: Request[] = [];
+    await clientAnswering(200, { items: [], total: 0 }, seen).GET("/api/roster/v1/schools");
+    expect(seen[0].headers.get("Authorization")).toBe("Bearer tok-1");
+  });
+
+  it("turns problem+json into an ApiError with the Chinese message", async () => {
+    const call = clientAnswering(409, { ...invalidCredentials, status: 409, code: "college_code_taken", message_zh: "院系代码已存在" })
+      .POST("/api/roster/v1/colleges", { body: { code: "07", name: "信息工程学院" } });
+    await expect(call).rejects.toBeInstanceOf(ApiError);
+    await expect(call).rejects.toMatchObject({ status: 409, code: "college_code_taken", message: "院系代码已存在" });
+  });
+
+  it("ends the session on a 401 to an authenticated call", async () => {
+    session.start("tok-2", 3600);
+    await expect(clientAnswering(401, invalidCredentials).GET("/api/roster/v1/me")).rejects.toBeInstanceOf(ApiError);
+    expect(session.get()).toBeNull();
+    expect(session.logoutReason()).toBe("expired");
+  });
+
+  it("leaves a 401 from the login call to the form (no session to end)", async () => {
+    const call = clientAnswering(401, invalidCredentials).POST("/api/roster/v1/auth/token", {
+      body: { username: "x", password: "y", scope: "" },
+    });
+    await expect(call).rejects.toMatchObject({ message: "用户名或密码错误", code: "invalid_credentials" });
+    expect(session.logoutReason()).toBe("user");
+  });
+
+  it("reports an unreachable server in Chinese", async () => {
+    const client = createFetchClient<paths>({
+      baseUrl: "http://tucai.test",
+      fetch: async () => {
+        throw new TypeError("Failed to fetch");
+      },
+    });
+    client.use(apiMiddleware);
+    await expect(client.GET("/api/roster/v1/me")).rejects.toMatchObject({ code: "network_error" });
+  });
+});

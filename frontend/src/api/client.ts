@@ -1,0 +1,66 @@
+/**
+ * One typed client per service (openapi-fetch), all on the SPA's own origin: the gateway serves the SPA and
+ * `/api/<service>/...`. A shared middleware adds the bearer token, turns every non-2xx answer into an ApiError
+ * whose message is the server's `message_zh`, and ends the session on a 401 to an authenticated call.
+ */
+import createFetchClient, { type Middleware } from "openapi-fetch";
+import createQueryHooks from "openapi-react-query";
+import { session } from "../auth/session";
+import { ApiError } from "./problem";
+import type { paths as RosterPaths } from "./schema/roster";
+import type { paths as SchedulingPaths } from "./schema/scheduling";
+import type { paths as CapturePaths } from "./schema/capture";
+import type { paths as PaymentsPaths } from "./schema/payments";
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.clone().text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export const apiMiddleware: Middleware = {
+  onRequest({ request }) {
+    const token = session.token();
+    if (token && !request.headers.has("Authorization")) {
+      request.headers.set("Authorization", `Bearer ${token}`);
+    }
+    request.headers.set("Accept", "application/json, application/problem+json");
+    return request;
+  },
+  async onResponse({ request, response }) {
+    if (response.ok) return undefined;
+    const body = await readBody(response);
+    // A 401 on a call made with a token means the session is over (expired, revoked, key rotated). A 401 on the
+    // login call itself is just a wrong password and must reach the login form.
+    if (response.status === 401 && request.headers.has("Authorization")) {
+      session.clear("expired");
+    }
+    throw new ApiError(response.status, body);
+  },
+  onError({ error }) {
+    if (error instanceof ApiError) return error;
+    if (error instanceof DOMException && error.name === "AbortError") return error;
+    return ApiError.network();
+  },
+};
+
+function create<Paths extends {}>() {
+  const client = createFetchClient<Paths>({ baseUrl: "" });
+  client.use(apiMiddleware);
+  return client;
+}
+
+export const rosterClient = create<RosterPaths>();
+export const schedulingClient = create<SchedulingPaths>();
+export const captureClient = create<CapturePaths>();
+export const paymentsClient = create<PaymentsPaths>();
+
+/** TanStack Query hooks per service: `roster.useQuery("get", "/api/roster/v1/me")`. */
+export const roster = createQueryHooks(rosterClient);
+export const scheduling = createQueryHooks(schedulingClient);
+export const capture = createQueryHooks(captureClient);
+export const payments = createQueryHooks(paymentsClient);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { canOpen, landingPath, organisationOf, pagesFor, PAGES, roleLabel, ROLES } from "./roles";
+
+const titles = (role: string) => pagesFor(role).map((p) => p.title);
+
+describe("role -> menu", () => {
+  it("gives a school admin colleges, students and roster review, but not schools", () => {
+    const menu = titles("school_admin");
+    expect(menu.slice(0, 2)).toEqual(["首页", "院系管理"]);
+    expect(menu).toContain("学生名单");
+    expect(menu).toContain("名单审核");
+    expect(menu).not.toContain("学校");
+    expect(menu).not.toContain("资格审查");
+  });
+
+  it("gives the province reviewer schools and eligibility review, not college management", () => {
+    const menu = titles("province_reviewer");
+    expect(menu).toEqual(expect.arrayContaining(["首页", "学校", "资格审查"]));
+    expect(menu).not.toContain("院系管理");
+  });
+
+  it("gives the capture centre and photographers schools and scheduling", () => {
+    for (const role of ["agency_admin", "photographer"]) {
+      expect(titles(role)).toEqual(expect.arrayContaining(["首页", "学校", "采集排期", "现场采集"]));
+      expect(titles(role)).not.toContain("院系管理");
+    }
+  });
+
+  it("keeps students out of the console and unknown roles out of everything", () => {
+    expect(pagesFor("student")).toEqual([]);
+    expect(pagesFor("hacker")).toEqual([]);
+  });
+
+  it("labels every role in Chinese and every role but student has a home page", () => {
+    for (const role of ROLES) {
+      expect(roleLabel(role)).toMatch(/[\u4e00-\u9fa5]/);
+      if (role !== "student") expect(canOpen(role, "/")).toBe(true);
+    }
+    expect(roleLabel("nobody")).toBe("未知角色");
+    expect(roleLabel("auditor", "审计员")).toBe("审计员");
+    expect(roleLabel("school_admin", "whatever")).toBe("学校管理员");
+  });
+
+  it("has unique paths", () => {
+    expect(new Set(PAGES.map((p) => p.path)).size).toBe(PAGES.length);
+  });
+});
+
+describe("landingPath", () => {
+  it("honours a requested page only when the role may open it", () => {
+    expect(landingPath("school_admin", "/colleges")).toBe("/colleges");
+    expect(landingPath("province_reviewer", "/colleges")).toBe("/");
+    expect(landingPath("school_admin", null)).toBe("/");
+  });
+
+  it("never redirects off-site", () => {
+    expect(landingPath("school_admin", "//evil.example/colleges")).toBe("/");
+    expect(landingPath("school_admin", "https://evil.example/")).toBe("/");
+  });
+
+  it("sends students to the mobile page", () => {
+    expect(landingPath("student", "/colleges")).toBe("/m");
+    expect(landingPath("student", null)).toBe("/m");
+  });
+});
+
+describe("organisationOf", () => {
+  it("names the unit the user acts for", () => {
+    expect(organisationOf({ role: "school_admin", school_name: "南昌大学", province_name: "江西省" })).toBe("南昌大学");
+    expect(organisationOf({ role: "province_reviewer", province_name: "江西省" })).toBe("江西省教育厅");
+    expect(organisationOf({ role: "agency_admin", province_name: "江西省" })).toBe("江西省图像采集中心");
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * Roles and what each may open. Pure data + functions, shared by the router (guards), the side menu and the
+ * dashboard, and unit-tested.
+ */
+
+export const ROLES = [
+  "platform_admin",
+  "agency_admin",
+  "photographer",
+  "province_reviewer",
+  "school_admin",
+  "college_coordinator",
+  "class_monitor",
+  "student",
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  platform_admin: "平台管理员",
+  agency_admin: "采集中心管理员",
+  photographer: "摄影师",
+  province_reviewer: "省教育厅审核员",
+  school_admin: "学校管理员",
+  college_coordinator: "院系联络人",
+  class_monitor: "班长",
+  student: "学生",
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+/** Chinese name of a role; for a role this SPA does not know yet, the server's own label. */
+export function roleLabel(role: string, serverLabel?: string | null): string {
+  if (isRole(role)) return ROLE_LABELS[role];
+  return serverLabel?.trim() ? serverLabel : "未知角色";
+}
+
+export type IconName =
+  | "home"
+  | "school"
+  | "apartment"
+  | "team"
+  | "audit"
+  | "safety"
+  | "calendar"
+  | "camera"
+  | "pay"
+  | "proofread"
+  | "makeup"
+  | "delivery"
+  | "user";
+
+/** One page of the console. `ready: false` pages are real routes that say honestly that they are coming. */
+export interface PageDef {
+  path: string;
+  title: string;
+  icon: IconName;
+  roles: readonly Role[];
+  ready: boolean;
+  /** One sentence on what the page is for, shown on the placeholder and the dashboard. */
+  summary: string;
+}
+
+const STAFF: readonly Role[] = ROLES.filter((r) => r !== "student");
+
+/** Order here is menu order. */
+export const PAGES: readonly PageDef[] = [
+  { path: "/", title: "首页", icon: "home", roles: STAFF, ready: true, summary: "当前账号、所属单位与工作概览" },
+  {
+    path: "/colleges",
+    title: "院系管理",
+    icon: "apartment",
+    roles: ["school_admin"],
+    ready: true,
+    summary: "维护本校院系（学院）代码与名称，名单导入与排期都按院系组织",
+  },
+  {
+    path: "/schools",
+    title: "学校",
+    icon: "school",
+    roles: ["platform_admin", "agency_admin", "photographer", "province_reviewer"],
+    ready: true,
+    summary: "参加本次图像采集的高校及其院校代码",
+  },
+  {
+    path: "/students",
+    title: "学生名单",
+    icon: "team",
+    roles: ["school_admin", "college_coordinator", "class_monitor"],
+    ready: false,
+    summary: "导入学信网格式的预计毕业生名单（Excel/CSV），逐行校验身份证号、出生日期与性别，修正后提交审核",
+  },
+  {
+    path: "/roster-review",
+    title: "名单审核",
+    icon: "audit",
+    roles: ["school_admin"],
+    ready: false,
+    summary: "查看省教育厅对本校预计毕业生名单的资格审查进度与不通过原因",
+  },
+  {
+    path: "/eligibility",
+    title: "资格审查",
+    icon: "safety",
+    roles: ["province_reviewer"],
+    ready: false,
+    summary: "按学校、按批次审查预计毕业生资格，逐人给出通过或不通过及原因",
+  },
+  {
+    path: "/schedule",
+    title: "采集排期",
+    icon: "calendar",
+    roles: ["agency_admin", "photographer", "school_admin", "college_coordinator", "class_monitor"],
+    ready: false,
+    summary: "安排采集日、校区、机位与时段，按院系、班级连续分配拍摄时间",
+  },
+  {
+    path: "/capture",
+    title: "现场采集",
+    icon: "camera",
+    roles: ["agency_admin", "photographer"],
+    ready: false,
+    summary: "扫码或凭学信网图像采集码签到，绑定拍摄序号后拍摄，并自动检查照片规格",
+  },
+  {
+    path: "/payments",
+    title: "缴费与对账",
+    icon: "pay",
+    roles: ["agency_admin", "school_admin"],
+    ready: false,
+    summary: "按人在线缴费或按班级结算，退款与对账",
+  },
+  {
+    path: "/proofreading",
+    title: "校对勘误",
+    icon: "proofread",
+    roles: ["school_admin", "college_coordinator"],
+    ready: false,
+    summary: "跟踪学生对照片与信息的校对确认，处理勘误申请",
+  },
+  {
+    path: "/makeup",
+    title: "补拍管理",
+    icon: "makeup",
+    roles: ["agency_admin", "school_admin"],
+    ready: false,
+    summary: "开具补拍证明，安排采集中心的补拍时段",
+  },
+  {
+    path: "/delivery",
+    title: "照片交付",
+    icon: "delivery",
+    roles: ["agency_admin", "province_reviewer"],
+    ready: false,
+    summary: "按学校生成照片包与数据文件，按学校、院系、班级与机位统计",
+  },
+  {
+    path: "/users",
+    title: "用户管理",
+    icon: "user",
+    roles: ["platform_admin"],
+    ready: false,
+    summary: "管理各单位账号与角色",
+  },
+];
+
+export function pagesFor(role: string): PageDef[] {
+  return isRole(role) ? PAGES.filter((p) => p.roles.includes(role)) : [];
+}
+
+export function pageByPath(path: string): PageDef | undefined {
+  return PAGES.find((p) => p.path === path);
+}
+
+export function canOpen(role: string, path: string): boolean {
+  const page = pageByPath(path);
+  return page !== undefined && isRole(role) && page.roles.includes(role);
+}
+
+/** Where a freshly signed-in user lands: students get the mobile page, everyone else the console. */
+export function homePath(role: string): string {
+  return role === "student" ? "/m" : "/";
+}
+
+/**
+ * Where to go after login: the page the user asked for if their role may open it, else their home. Only
+ * same-origin paths are honoured (no open redirect through `?redirect=`).
+ */
+export function landingPath(role: string, requested: string | null | undefined): string {
+  const home = homePath(role);
+  if (!requested || !requested.startsWith("/") || requested.startsWith("//")) return home;
+  const pathname = requested.split(/[?#]/)[0];
+  if (role === "student") return pathname === "/m" ? requested : home;
+  return canOpen(role, pathname) ? requested : home;
+}
+
+/** The organisation a user acts for, as one line. */
+export function organisationOf(me: {
+  role: string;
+  school_name?: string | null;
+  province_name?: string | null;
+}): string {
+  switch (me.role) {
+    case "platform_admin":
+      return "图采平台";
+    case "agency_admin":
+    case "photographer":
+      return me.province_name ? `${me.province_name}图像采集中心` : "图像采集中心";
+    case "province_reviewer":
+      return me.province_name ? `${me.province_name}教育厅` : "省教育厅";
+    default:
+      return me.school_name ?? me.province_name ?? "—";
+  }
+}

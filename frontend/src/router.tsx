@@ -1,0 +1,45 @@
+import type { ComponentType } from "react";
+import { createBrowserRouter, Outlet } from "react-router";
+import { PAGES } from "./auth/roles";
+import { RequireAuth } from "./layout/RequireAuth";
+import { FullPageSpin } from "./layout/FullPageSpin";
+import { RouteError } from "./pages/RouteError";
+
+/** Every page is its own chunk: `lazy` resolves to `{ Component }`. */
+const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({ Component: (await load()).default });
+
+const comingSoon = PAGES.filter((p) => !p.ready).map((p) => ({
+  path: p.path.slice(1),
+  lazy: page(() => import("./pages/ComingSoonPage")),
+}));
+
+export const router = createBrowserRouter([
+  {
+    element: <Outlet />,
+    hydrateFallbackElement: <FullPageSpin />,
+    errorElement: <RouteError />,
+    children: [
+      { path: "login", lazy: page(() => import("./pages/LoginPage")) },
+      {
+        element: (
+          <RequireAuth>
+            <Outlet />
+          </RequireAuth>
+        ),
+        children: [
+          { path: "m", lazy: page(() => import("./pages/StudentHomePage")) },
+          {
+            lazy: page(() => import("./layout/ConsoleLayout")),
+            children: [
+              { index: true, lazy: page(() => import("./pages/DashboardPage")) },
+              { path: "colleges", lazy: page(() => import("./pages/CollegesPage")) },
+              { path: "schools", lazy: page(() => import("./pages/SchoolsPage")) },
+              ...comingSoon,
+              { path: "*", lazy: page(() => import("./pages/NotFoundPage")) },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,57 @@
+"""Keeps capture's list of who may be photographed from roster's events (approved students only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from services.capture.models import Subject
+from services.kernel.events.consumer import Consumer
+from services.kernel.events.envelope import Envelope
+from services.kernel.tenancy import Principal, scoped, unscoped_for_system
+from services.kernel.uow import UnitOfWork
+from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated, StudentWithdrawn
+
+
+def _find(session: Session, subject_key: str) -> Subject | None:
+    return session.exec(unscoped_for_system(select(Subject).where(Subject.subject_key == subject_key))).first()
+
+
+def on_roster_event(uow: UnitOfWork, envelope: Envelope) -> None:
+    if envelope.type in (StudentApproved.TYPE, StudentUpdated.TYPE):
+        _upsert(uow, StudentUpdated.model_validate(envelope.payload).model_dump())
+    elif envelope.type == StudentWithdrawn.TYPE:
+        subject = _find(uow.session, StudentWithdrawn.model_validate(envelope.payload).subject_key)
+        if subject is not None:
+            uow.session.delete(subject)
+    elif envelope.type == CaptureCodeRegistered.TYPE:
+        event = CaptureCodeRegistered.model_validate(envelope.payload)
+        subject = _find(uow.session, event.subject_key)
+        if subject is not None:
+            subject.capture_code = event.capture_code
+            uow.session.add(subject)
+
+
+def _upsert(uow: UnitOfWork, facts: dict[str, Any]) -> None:
+    subject = _find(uow.session, facts["subject_key"]) or Subject(
+        subject_key=facts["subject_key"], school_code=facts["school_code"], province_code=facts["province_code"],
+        term=facts["term"], level=facts["level"], sex=facts["sex"], masked_name=facts["masked_name"],
+        masked_id_number=facts["masked_id_number"])
+    for field in ("term", "college_name", "class_id", "class_no", "level", "sex", "masked_name",
+                  "masked_id_number", "roster_order"):
+        if facts.get(field) is not None:
+            setattr(subject, field, facts[field])
+    uow.session.add(subject)
+
+
+def subjects(session: Session, principal: Principal, school_code: str | None, class_id: str | None) -> list[Subject]:
+    stmt = scoped(select(Subject), Subject, principal)
+    if school_code:
+        stmt = stmt.where(Subject.school_code == school_code)
+    if class_id:
+        stmt = stmt.where(Subject.class_id == class_id)
+    return list(session.exec(stmt.order_by(Subject.school_code, Subject.class_no, Subject.roster_order)))
+
+
+subjects_consumer = Consumer(name="subjects", subjects="roster.student.>", handle=on_roster_event)

@@ -1,0 +1,41 @@
+"""Keeps payments' list of who may owe the fee from roster's events (approved students only)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from services.kernel.events.consumer import Consumer
+from services.kernel.events.envelope import Envelope
+from services.kernel.tenancy import Principal, scoped, unscoped_for_system
+from services.kernel.uow import UnitOfWork
+from services.payments.models import Payer
+from services.roster.events import StudentApproved, StudentUpdated, StudentWithdrawn
+
+
+def _find(session: Session, subject_key: str) -> Payer | None:
+    return session.exec(unscoped_for_system(select(Payer).where(Payer.subject_key == subject_key))).first()
+
+
+def on_roster_event(uow: UnitOfWork, envelope: Envelope) -> None:
+    if envelope.type in (StudentApproved.TYPE, StudentUpdated.TYPE):
+        event = StudentUpdated.model_validate(envelope.payload)
+        payer = _find(uow.session, event.subject_key) or Payer(
+            subject_key=event.subject_key, school_code=event.school_code, province_code=event.province_code,
+            term=event.term, masked_name=event.masked_name)
+        payer.term = event.term or payer.term
+        payer.class_id, payer.class_no, payer.masked_name = event.class_id, event.class_no, event.masked_name
+        uow.session.add(payer)
+    elif envelope.type == StudentWithdrawn.TYPE:
+        payer = _find(uow.session, StudentWithdrawn.model_validate(envelope.payload).subject_key)
+        if payer is not None:
+            uow.session.delete(payer)
+
+
+def payers(session: Session, principal: Principal, school_code: str | None) -> list[Payer]:
+    stmt = scoped(select(Payer), Payer, principal)
+    if school_code:
+        stmt = stmt.where(Payer.school_code == school_code)
+    return list(session.exec(stmt.order_by(Payer.school_code, Payer.class_no)))
+
+
+payers_consumer = Consumer(name="payers", subjects="roster.student.>", handle=on_roster_event)

@@ -1,0 +1,48 @@
+"""Sign-in for staff and students, the public key set, and who the caller is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from services.kernel.auth import CurrentPrincipal
+from services.kernel.ratelimit import SlidingWindowLimiter
+from services.kernel.service import Context, UoW
+from services.roster import accounts
+from services.roster.api.deps import PROBLEMS, Issuer
+from services.roster.schemas import JwkSet, Me, StudentTokenIn, Token
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEMS)
+me_router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEMS)
+
+def _limit(request: Request, kind: str) -> None:
+    """Per client address: bounds password guessing across accounts (lockout bounds it per student)."""
+    limiter: SlidingWindowLimiter = request.app.state.signin_limiter
+    limiter.hit(f"{kind}:{request.client.host if request.client else 'unknown'}")
+
+
+@router.post("/token", response_model=Token, summary="Sign in (OAuth2 password flow)")
+def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: UoW, ctx: Context, issuer: Issuer,
+            request: Request) -> Token:
+    _limit(request, "staff")
+    return accounts.sign_in(uow.session, issuer, form.username, form.password, ctx.settings.demo)
+
+
+@router.post("/student-token", response_model=Token, summary="Student sign-in: school, 学号 and a second factor")
+def student_sign_in(body: StudentTokenIn, uow: UoW, issuer: Issuer, request: Request) -> Token:
+    _limit(request, "student")
+    token = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret)
+    uow.commit()
+    return token
+
+
+@router.get("/jwks", response_model=JwkSet, summary="Public keys that verify Tucai tokens")
+def jwks(issuer: Issuer) -> JwkSet:
+    return JwkSet(keys=[issuer.jwk])
+
+
+@me_router.get("/me", response_model=Me, summary="The signed-in account")
+def read_me(principal: CurrentPrincipal, uow: UoW) -> Me:
+    return accounts.me(uow.session, principal)

@@ -1,0 +1,87 @@
+"""Eligibility review over HTTP: campaigns, school submissions, the province's queue and decisions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.kernel.auth import CurrentPrincipal
+from services.kernel.service import UoW
+from services.roster import repository as repo
+from services.roster import review
+from services.roster.api.deps import PROBLEMS, ProvinceReviewer, SchoolAdmin
+from services.roster.models import Campaign
+from services.roster.privacy import mask_id_number
+from services.roster.schemas import (
+    BatchIn,
+    BatchList,
+    BatchOut,
+    CampaignIn,
+    CampaignList,
+    CampaignOut,
+    DecisionIn,
+    DecisionOut,
+    ReviewItemList,
+    ReviewItemOut,
+)
+
+router = APIRouter(prefix="/v1", tags=["review"], responses=PROBLEMS)
+
+
+@router.get("/campaigns", response_model=CampaignList, summary="Capture campaigns (graduation terms) in scope")
+def list_campaigns(principal: CurrentPrincipal, uow: UoW) -> CampaignList:
+    items = [CampaignOut.model_validate(c, from_attributes=True)
+             for c in repo.list_scoped(uow.session, principal, Campaign, Campaign.term.desc())]  # type: ignore[attr-defined]
+    return CampaignList(items=items, total=len(items))
+
+
+@router.post("/campaigns", response_model=CampaignOut, status_code=status.HTTP_201_CREATED,
+             summary="Open a campaign for a graduation term (province)")
+def create_campaign(body: CampaignIn, principal: ProvinceReviewer, uow: UoW) -> CampaignOut:
+    campaign = review.create_campaign(uow, principal, body)
+    uow.commit()
+    return CampaignOut.model_validate(campaign, from_attributes=True)
+
+
+@router.post("/review/batches", response_model=BatchOut, status_code=status.HTTP_201_CREATED,
+             summary="Submit students for the province's eligibility review (school)")
+def submit_batch(body: BatchIn, principal: SchoolAdmin, uow: UoW) -> BatchOut:
+    batch = review.submit(uow, principal, body)
+    uow.commit()
+    return review.batch_out(uow.session, batch)
+
+
+@router.get("/review/batches", response_model=BatchList, summary="Review batches in scope (the province's queue)")
+def list_batches(principal: CurrentPrincipal, uow: UoW,
+                 status_filter: Annotated[str | None, Query(alias="status", pattern="^(pending|decided)$")] = None,
+                 ) -> BatchList:
+    items = [review.batch_out(uow.session, b) for b in repo.review_batches(uow.session, principal, status_filter)]
+    return BatchList(items=items, total=len(items))
+
+
+@router.get("/review/batches/{batch_id}", response_model=BatchOut, summary="One review batch")
+def read_batch(batch_id: str, principal: CurrentPrincipal, uow: UoW) -> BatchOut:
+    return review.batch_out(uow.session, review.batch_in_scope(uow.session, principal, batch_id))
+
+
+@router.get("/review/batches/{batch_id}/items", response_model=ReviewItemList,
+            summary="The students of a batch with rule flags and decisions")
+def list_items(batch_id: str, principal: CurrentPrincipal, uow: UoW) -> ReviewItemList:
+    batch = review.batch_in_scope(uow.session, principal, batch_id)
+    rows = repo.review_items(uow.session, batch.id)
+    flags = review.flags_for(uow.session, batch, [s for _, s in rows])
+    items = [ReviewItemOut(
+        id=i.id, student_id=s.id, student_no=s.student_no, name=s.name, sex=s.sex,
+        id_number_masked=mask_id_number(s.id_number), level=s.level, study_mode=s.study_mode,
+        expected_graduation=s.expected_graduation, decision=i.decision, reason=i.reason, decided_by=i.decided_by,
+        decided_at=i.decided_at, flags=flags.get(s.id, [])) for i, s in rows]
+    return ReviewItemList(items=items, total=len(items))
+
+
+@router.post("/review/batches/{batch_id}/decisions", response_model=DecisionOut,
+             summary="Approve or reject students of a batch (all pending ones by default), with a reason")
+def decide(batch_id: str, body: DecisionIn, principal: ProvinceReviewer, uow: UoW) -> DecisionOut:
+    batch, count = review.decide(uow, principal, batch_id, body)
+    uow.commit()
+    return DecisionOut(batch=review.batch_out(uow.session, batch), decided=count)

@@ -1,0 +1,78 @@
+"""Make-up certificates (补拍证明): issued by the school for a student who missed the capture day, printed
+as a PDF with a unique number and a QR code, verified by the agency at the make-up shoot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from services.kernel.errors import Conflict, NotFound, TucaiError
+from services.kernel.tenancy import Principal, require_school_access
+from services.kernel.uow import UnitOfWork
+from services.roster import documents
+from services.roster import repository as repo
+from services.roster.errata import student_in_scope
+from services.roster.models import Agency, AuditEntry, Certificate, Student
+from services.roster.privacy import mask_id_number, mask_name
+from services.roster.schemas import CertificateCheck
+
+
+def issue(uow: UnitOfWork, principal: Principal, student_id: str) -> Certificate:
+    student = student_in_scope(uow.session, principal, student_id)
+    require_school_access(principal, student.school_code, student.province_code)
+    if student.review_status != "approved":
+        raise Conflict("not_approved", "资格审查通过的学生才能开具补拍证明",
+                       "Only approved students get a make-up certificate")
+    school = repo.school_for_system(uow.session, student.school_code)
+    if school is None or not (school.contact_recipient and school.contact_phone and school.contact_address):
+        raise TucaiError("school_contact_missing", "请先在学校信息中填写补拍照片收件人、邮寄地址和联系电话",
+                         "Fill in the school's contact (recipient, address, phone) first", status=422)
+    year = datetime.now(UTC).year
+    sequence = repo.certificate_count(uow.session, student.school_code, str(year)) + 1
+    number = documents.new_certificate_number(student.school_code, year, sequence)
+    certificate = Certificate(number=number, student_id=student.id, school_code=student.school_code,
+                              province_code=student.province_code, sequence=sequence, issued_by=principal.username)
+    uow.session.add(certificate)
+    uow.session.add(AuditEntry(school_code=student.school_code, province_code=student.province_code,
+                               actor=principal.username, actor_role=principal.role.value,
+                               action="certificate.issued", target_type="certificate", target_id=number))
+    return certificate
+
+
+def _lookup(session: Session, principal: Principal, number: str) -> Certificate:
+    if not documents.certificate_number_valid(number):
+        raise TucaiError("certificate_number_invalid", "证明编号格式或校验位不正确，请核对后重新输入",
+                         "The certificate number is malformed or its check character is wrong", status=422)
+    certificate = repo.get_scoped(session, principal, Certificate, number=number)
+    if certificate is None:
+        raise NotFound("certificate_not_found", "查无此补拍证明", "No such certificate in your scope")
+    return certificate
+
+
+def check(session: Session, principal: Principal, number: str) -> CertificateCheck:
+    certificate = _lookup(session, principal, number)
+    student = repo.get_system(session, Student, id=certificate.student_id)
+    school = repo.school_for_system(session, certificate.school_code)
+    assert student is not None and school is not None
+    return CertificateCheck(
+        number=certificate.number, valid=not certificate.revoked and student.review_status == "approved",
+        revoked=certificate.revoked, school_code=school.school_code, school_name=school.name,
+        student_name_masked=mask_name(student.name), id_number_masked=mask_id_number(student.id_number),
+        sex=student.sex, level=student.level, issued_at=certificate.issued_at)
+
+
+def pdf(session: Session, principal: Principal, number: str, verify_url: str,
+        windows: list[str]) -> bytes:
+    certificate = _lookup(session, principal, number)
+    student = repo.get_system(session, Student, id=certificate.student_id)
+    school = repo.school_for_system(session, certificate.school_code)
+    agency = repo.get_system(session, Agency, province_code=certificate.province_code)
+    assert student is not None and school is not None
+    return documents.makeup_certificate_pdf(documents.MakeupCertificate(
+        number=certificate.number, verify_url=verify_url, issued_at=certificate.issued_at,
+        student_name=student.name, sex=student.sex, id_number=student.id_number, school_code=school.school_code,
+        school_name=school.name, level=student.level, campus=student.campus,
+        contact=documents.SchoolContact(recipient=school.contact_recipient, address=school.contact_address,
+                                        postcode=school.contact_postcode, phone=school.contact_phone),
+        makeup_windows=windows, agency_name=agency.name if agency else "图像采集中心"))

@@ -1,0 +1,305 @@
+"""The make-up certificate (补拍证明): an A4 PDF the school stamps and the student brings, with their ID card, to
+the capture centre's make-up shoot. The centre checks it against the ID card and verifies the number (typed, or
+the QR code of `verify_url`). The Chinese font is embedded as a subset, so it prints the same anywhere."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import segno
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.doctemplate import BaseDocTemplate
+
+from services.kernel.errors import TucaiError
+from services.roster.documents._common import date_text_zh
+from services.roster.documents.fonts import find_cjk_font, register_cjk_font
+
+TITLE = "高等教育学历证书图像信息采集补拍证明"
+
+
+@dataclass
+class SchoolContact:
+    recipient: str  # 收件人: the teacher who receives the make-up photos
+    address: str
+    postcode: str
+    phone: str
+
+
+@dataclass
+class MakeupCertificate:
+    number: str
+    verify_url: str
+    issued_at: datetime  # UTC; printed as a date in Asia/Shanghai
+    student_name: str
+    sex: str
+    id_number: str  # full: the centre checks the certificate against the ID card
+    school_code: str
+    school_name: str
+    level: str
+    campus: str | None  # 所在校别
+    contact: SchoolContact
+    makeup_windows: list[str]  # e.g. "2026-12-05 08:30–11:30"
+    agency_name: str
+
+
+class MissingGlyphs(TucaiError):
+    """Some text has characters the font cannot draw (rare characters in names, CJK Extension A/B): printing it
+    would leave blanks on a document that is checked against an ID card, so it is refused."""
+
+    status = 422
+
+    def __init__(self, chars: str, font: Path) -> None:
+        super().__init__(
+            "certificate_glyphs_missing",
+            f"证明中的字符“{chars}”无法用当前字体打印，请管理员配置包含这些字符的 TrueType 字体（TUCAI_CJK_FONT）",
+            f"The font {font} has no glyph for {chars!r}; set TUCAI_CJK_FONT to a TrueType font that has them",
+        )
+        self.chars = chars
+
+
+# ---------------------------------------------------------------------------------------------------- geometry
+
+PAGE_W, PAGE_H = A4
+MARGIN = 20 * mm
+CONTENT_W = PAGE_W - 2 * MARGIN
+TITLE_BASELINE = PAGE_H - 30 * mm
+HEADER_TOP = PAGE_H - 40 * mm  # the number (left) and the QR code (right) sit between here and BODY_TOP
+QR_SIZE = 34 * mm  # the symbol with its 4-module quiet zone
+QR_X = PAGE_W - MARGIN - QR_SIZE  # lower-left corner of the QR box (quiet zone included), in points
+QR_Y = HEADER_TOP - QR_SIZE
+BODY_TOP = QR_Y - 9 * mm
+FOOTER_Y = 12 * mm
+QR_ERROR = "m"  # 15 % of the symbol may be damaged (a fold, a stamp's edge) and it still reads
+QR_BORDER = 4
+
+
+def certificate_qr(verify_url: str) -> segno.QRCode:
+    """The QR code printed on the certificate (the tests compare the printed modules with it)."""
+    return segno.make_qr(verify_url, error=QR_ERROR)
+
+
+class QrDrawing(Flowable):
+    """A QR code as vector rectangles (sharp at any print resolution), quiet zone included in the size."""
+
+    def __init__(self, qr: segno.QRCode, size: float) -> None:
+        super().__init__()
+        self.qr = qr
+        self.size = size
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        draw_qr(self.canv, self.qr, 0, 0, self.size)
+
+
+def draw_qr(canvas: Canvas, qr: segno.QRCode, x: float, y: float, size: float) -> None:
+    matrix = qr.matrix
+    n = len(matrix)
+    module = size / (n + 2 * QR_BORDER)
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    for r, row in enumerate(matrix):
+        top = y + size - (QR_BORDER + r) * module
+        c = 0
+        while c < n:
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < n and row[c]:
+                c += 1
+            canvas.rect(x + (QR_BORDER + start) * module, top - module, (c - start) * module, module,
+                        stroke=0, fill=1)
+    canvas.restoreState()
+
+
+class StampBox(Flowable):
+    """学校（盖章） with a dashed circle where the seal goes, and the issue date, on the right of the page."""
+
+    def __init__(self, font: str, date_text: str, width: float) -> None:
+        super().__init__()
+        self.font = font
+        self.date_text = date_text
+        self.width = width
+        self.height = 48 * mm
+
+    def draw(self) -> None:
+        c = self.canv
+        cx, cy, radius = self.width - 40 * mm, 26 * mm, 20 * mm
+        c.saveState()
+        c.setStrokeColor(colors.Color(0.6, 0.6, 0.6))
+        c.setLineWidth(0.6)
+        c.setDash(3, 3)
+        c.circle(cx, cy, radius, stroke=1, fill=0)
+        c.restoreState()
+        c.setFont(self.font, 13)
+        c.drawCentredString(cx, cy - 2, "学校（盖章）")
+        c.setFont(self.font, 11.5)
+        c.drawRightString(self.width, 0, f"开具日期：{self.date_text}")
+
+
+# ------------------------------------------------------------------------------------------------------ document
+
+
+def _texts(cert: MakeupCertificate) -> list[str]:
+    return [cert.number, cert.verify_url, cert.student_name, cert.sex, cert.id_number, cert.school_code,
+            cert.school_name, cert.level, cert.campus or "", cert.contact.recipient, cert.contact.address,
+            cert.contact.postcode, cert.contact.phone, cert.agency_name, *cert.makeup_windows]
+
+
+def makeup_certificate_pdf(cert: MakeupCertificate, *, font_path: Path | None = None) -> bytes:
+    path = Path(font_path) if font_path is not None else find_cjk_font()
+    font, coverage = register_cjk_font(path)
+    missing = "".join(dict.fromkeys(ch for text in _texts(cert) for ch in text
+                                    if not ch.isspace() and ord(ch) not in coverage))
+    if missing:
+        raise MissingGlyphs(missing, path)
+
+    qr = certificate_qr(cert.verify_url)
+    date_text = date_text_zh(cert.issued_at)
+
+    def paragraph_style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw)
+
+    body = paragraph_style("body", 11.5, 19, firstLineIndent=23)
+    heading = paragraph_style("heading", 13, 18, spaceBefore=9, spaceAfter=5)
+    cell = paragraph_style("cell", 11.5, 16)
+    label = paragraph_style("label", 11, 16, alignment=TA_CENTER)
+    item = paragraph_style("item", 11.5, 18, leftIndent=23, bulletIndent=9, alignment=TA_LEFT)
+
+    def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
+        return Paragraph(escape(text), style)
+
+    def fields_table(rows: list[list[object]], spans: list[int]) -> Table:
+        widths = [27 * mm, CONTENT_W / 2 - 27 * mm, 27 * mm, CONTENT_W / 2 - 27 * mm]
+        style = [
+            ("FONT", (0, 0), (-1, -1), font, 11.5),
+            ("GRID", (0, 0), (-1, -1), 0.7, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.93, 0.93, 0.93)),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ]
+        for r in range(len(rows)):
+            if r in spans:
+                style.append(("SPAN", (1, r), (3, r)))
+            else:
+                style.append(("BACKGROUND", (2, r), (2, r), colors.Color(0.93, 0.93, 0.93)))
+        return Table(rows, colWidths=widths, style=TableStyle(style))
+
+    student = fields_table([
+        [p("姓名", label), p(cert.student_name), p("性别", label), p(cert.sex)],
+        [p("身份证号码", label), p(cert.id_number), "", ""],
+        [p("院校代码", label), p(cert.school_code), p("学历层次", label), p(cert.level)],
+        [p("院校名称", label), p(cert.school_name), "", ""],
+        [p("所在校别", label), p(cert.campus or "—"), "", ""],
+    ], spans=[1, 3, 4])
+    contact = fields_table([
+        [p("收件人", label), p(cert.contact.recipient), p("联系电话", label), p(cert.contact.phone)],
+        [p("邮寄地址", label), p(cert.contact.address), "", ""],
+        [p("邮编", label), p(cert.contact.postcode), "", ""],
+    ], spans=[1, 2])
+
+    agency = escape(cert.agency_name)
+    story: list[Flowable] = [
+        Paragraph(f"兹证明下列学生系我校学生，因故未能参加学校统一组织的高等教育学历证书图像信息采集，"
+                  f"特此证明，请{agency}予以补拍。", body),
+        p("一、学生信息", heading), student,
+        p("二、学校联系人（补拍照片寄回）", heading), contact,
+        p("三、补拍时间", heading),
+    ]
+    if cert.makeup_windows:
+        story.append(Paragraph(f"请在下列时间之一到{agency}补拍：", body))
+        story += [Paragraph(escape(w), item, bulletText="•") for w in cert.makeup_windows]
+    else:
+        story.append(Paragraph(f"补拍时间由{agency}另行通知。", body))
+    notes = [
+        "学生须本人携带本证明和本人居民身份证原件到场补拍，不得由他人代替。",
+        "图像采集中心凭证明编号或右上角二维码核验本证明，并与身份证件核对。",
+        "本证明加盖学校公章后有效。",
+    ]
+    story += [p("四、注意事项", heading),
+              *[Paragraph(escape(n), item, bulletText=f"{i}.") for i, n in enumerate(notes, start=1)],
+              Spacer(0, 6 * mm), KeepTogether([StampBox(font, date_text, CONTENT_W)])]
+
+    def first_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        text = canvas.beginText()
+        text.setTextRenderMode(2)  # fill and stroke: a bolder title from a one-weight font
+        canvas.setLineWidth(0.5)
+        text.setFont(font, 19)
+        text.setTextOrigin((PAGE_W - stringWidth(TITLE, font, 19)) / 2, TITLE_BASELINE)
+        text.textOut(TITLE)
+        canvas.drawText(text)
+        canvas.restoreState()
+
+        canvas.setFont(font, 11)
+        canvas.setFillColor(colors.Color(0.3, 0.3, 0.3))
+        canvas.drawString(MARGIN, HEADER_TOP - 8 * mm, "证明编号")
+        canvas.setFillColor(colors.black)
+        canvas.setFont(font, 22)
+        canvas.drawString(MARGIN, HEADER_TOP - 19 * mm, cert.number)
+        canvas.setFont(font, 10)
+        canvas.setFillColor(colors.Color(0.3, 0.3, 0.3))
+        canvas.drawString(MARGIN, HEADER_TOP - 27 * mm, "补拍时请出示本证明，工作人员扫描二维码或输入编号核验")
+        canvas.setFillColor(colors.black)
+        draw_qr(canvas, qr, QR_X, QR_Y, QR_SIZE)
+        canvas.setFont(font, 9)
+        canvas.drawCentredString(QR_X + QR_SIZE / 2, QR_Y - 3 * mm, "扫码核验")
+        canvas.setLineWidth(0.8)
+        canvas.line(MARGIN, BODY_TOP + 3 * mm, PAGE_W - MARGIN, BODY_TOP + 3 * mm)
+        footer(canvas, doc)
+
+    def later_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.setFont(font, 10)
+        canvas.drawString(MARGIN, PAGE_H - 15 * mm, f"{TITLE}（续）")
+        canvas.drawRightString(PAGE_W - MARGIN, PAGE_H - 15 * mm, f"证明编号 {cert.number}")
+        footer(canvas, doc)
+
+    def footer(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        line = f"证明编号 {cert.number}　核验地址 {cert.verify_url}　第 {doc.page} 页"
+        size = 8.0
+        while size > 5 and stringWidth(line, font, size) > CONTENT_W:
+            size -= 0.5
+        canvas.setFont(font, size)
+        canvas.setFillColor(colors.Color(0.35, 0.35, 0.35))
+        canvas.drawCentredString(PAGE_W / 2, FOOTER_Y, line)
+        canvas.setFillColor(colors.black)
+
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+        title=TITLE, subject=cert.number, author=cert.school_name, creator="Tucai 图采", lang="zh-CN",
+        displayDocTitle=True, invariant=True,
+    )
+    doc.addPageTemplates([
+        PageTemplate("first", frames=[Frame(MARGIN, MARGIN, CONTENT_W, BODY_TOP - MARGIN, id="first",
+                                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)],
+                     onPage=first_page, autoNextPageTemplate="later"),
+        PageTemplate("later", frames=[Frame(MARGIN, MARGIN, CONTENT_W, PAGE_H - 22 * mm - MARGIN, id="later",
+                                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)],
+                     onPage=later_page),
+    ])
+    doc.build(story)
+    return buffer.getvalue()

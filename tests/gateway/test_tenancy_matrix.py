@@ -1,0 +1,193 @@
+"""Every endpoint of every service is checked for tenant isolation: a school sees only its own data, a
+province only its schools, a student only themself. A new endpoint without an entry here fails the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from services.kernel.settings import SERVICES
+from tests.support.api import Api, wait_until
+
+PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/healthz", "/readyz", "/metrics"}
+JIANGXI = {"10403", "10404", "10405"}
+
+# Lists: (service, path) -> the users who may call it; each must see only rows of their own tenant.
+LISTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("roster", "/v1/me"): ("school10405", "province"),
+    ("roster", "/v1/provinces"): ("school10405", "province"),
+    ("roster", "/v1/agencies"): ("school10405", "agency"),
+    ("roster", "/v1/schools"): ("school10405", "province", "agency"),
+    ("roster", "/v1/colleges"): ("school10405", "province"),
+    ("roster", "/v1/classes"): ("school10405", "province"),
+    ("roster", "/v1/coordinators"): ("school10405", "province"),
+    ("roster", "/v1/students"): ("school10405", "province"),
+    ("roster", "/v1/errata"): ("school10405", "province"),
+    ("roster", "/v1/imports"): ("school10405", "province"),
+    ("roster", "/v1/campaigns"): ("school10405", "province"),
+    ("roster", "/v1/review/batches"): ("school10405", "province"),
+    ("roster", "/v1/stats/schools"): ("school10405", "province", "agency"),
+    ("scheduling", "/v1/colleges"): ("school10405", "province"),
+    ("scheduling", "/v1/classes"): ("school10405", "province"),
+    ("capture", "/v1/subjects"): ("school10405", "agency", "photographer"),
+    ("payments", "/v1/payers"): ("school10405", "agency"),
+}
+
+
+def _allowed_schools(user: str) -> set[str]:
+    return {"10405"} if user == "school10405" else JIANGXI
+
+
+def _check_rows(body: Any, user: str) -> None:
+    rows = body.get("items", [body]) if isinstance(body, dict) else body
+    for row in rows:
+        school = row.get("school_code") or (row.get("code") if "province_code" in row else None)
+        if school:
+            assert school in _allowed_schools(user), (user, row)
+        if row.get("province_code"):
+            assert row["province_code"] == "36", (user, row)
+
+
+# Endpoints on one object: (method, service, path) -> a probe that finds an object of 南昌大学 (10403) and
+# returns the concrete path and body; 东华理工大学's admin and a student of 10403 must be refused it.
+Probe = Callable[[Api], tuple[str, dict[str, Any] | None]]
+
+
+def _first(api: Api, path: str, user: str = "school10403", **params: Any) -> dict[str, Any]:
+    items = api.get(path, user, params=params).json()["items"]
+    assert items, path
+    return items[0]
+
+
+def _student(api: Api) -> str:
+    return _first(api, "/api/roster/v1/students", review_status="approved")["id"]
+
+
+def _college(api: Api) -> str:
+    return _first(api, "/api/roster/v1/colleges")["id"]
+
+
+def _batch(api: Api) -> str:
+    return _first(api, "/api/roster/v1/review/batches")["id"]
+
+
+def _import_job(api: Api) -> str:
+    from tests.support.rosters import student_row, xlsx
+
+    jobs = api.get("/api/roster/v1/imports", "school10403").json()["items"]
+    if jobs:
+        return jobs[0]["id"]
+    job = api.post("/api/roster/v1/imports", "school10403",
+                   files={"file": ("m.xlsx", xlsx([student_row(90, klass="MX01")]))}).json()
+    wait_until(lambda: api.get(f"/api/roster/v1/imports/{job['id']}", "school10403").json()["status"] != "validating")
+    return job["id"]
+
+
+def _erratum(api: Api) -> str:
+    student = _student(api)
+    return api.post(f"/api/roster/v1/students/{student}/errata", "school10403",
+                    json={"field": "major_name", "new_value": "矩阵测试专业"}).json()["id"]
+
+
+def _certificate(api: Api) -> str:
+    student = _student(api)
+    return api.post(f"/api/roster/v1/students/{student}/certificates", "school10403").json()["number"]
+
+
+def _coordinator(api: Api) -> str:
+    college = _college(api)
+    return api.post("/api/roster/v1/coordinators", "school10403", json={
+        "college_id": college, "kind": "college_teacher", "name": "李老师", "phone": "13800138000"}).json()["id"]
+
+
+OBJECTS: dict[tuple[str, str, str], Probe] = {
+    ("PATCH", "roster", "/v1/schools/{school_code}"): lambda api: ("/v1/schools/10403", {"contact_recipient": "x"}),
+    ("PATCH", "roster", "/v1/colleges/{college_id}"): lambda api: (f"/v1/colleges/{_college(api)}", {"name": "x"}),
+    ("POST", "roster", "/v1/colleges"): lambda api: ("/v1/colleges", {"code": "ZZ9", "name": "x",
+                                                                       "school_code": "10403"}),
+    ("POST", "roster", "/v1/classes"): lambda api: ("/v1/classes", {"college_id": _college(api), "code": "ZZ9"}),
+    ("POST", "roster", "/v1/coordinators"): lambda api: ("/v1/coordinators", {
+        "college_id": _college(api), "kind": "college_teacher", "name": "x", "phone": "13800138000"}),
+    ("DELETE", "roster", "/v1/coordinators/{coordinator_id}"): lambda api: (
+        f"/v1/coordinators/{_coordinator(api)}", None),
+    ("GET", "roster", "/v1/students/{student_id}"): lambda api: (f"/v1/students/{_student(api)}", None),
+    ("GET", "roster", "/v1/students/{student_id}/pass"): lambda api: (f"/v1/students/{_student(api)}/pass", None),
+    ("GET", "roster", "/v1/students/{student_id}/history"): lambda api: (
+        f"/v1/students/{_student(api)}/history", None),
+    ("POST", "roster", "/v1/students/{student_id}/errata"): lambda api: (
+        f"/v1/students/{_student(api)}/errata", {"field": "major_name", "new_value": "越权"}),
+    ("POST", "roster", "/v1/students/{student_id}/certificates"): lambda api: (
+        f"/v1/students/{_student(api)}/certificates", None),
+    ("POST", "roster", "/v1/errata/{erratum_id}/decision"): lambda api: (
+        f"/v1/errata/{_erratum(api)}/decision", {"decision": "approved"}),
+    ("GET", "roster", "/v1/certificates/{number}"): lambda api: (f"/v1/certificates/{_certificate(api)}", None),
+    ("GET", "roster", "/v1/certificates/{number}/pdf"): lambda api: (
+        f"/v1/certificates/{_certificate(api)}/pdf", None),
+    ("GET", "roster", "/v1/imports/{job_id}"): lambda api: (f"/v1/imports/{_import_job(api)}", None),
+    ("GET", "roster", "/v1/imports/{job_id}/issues"): lambda api: (f"/v1/imports/{_import_job(api)}/issues", None),
+    ("GET", "roster", "/v1/imports/{job_id}/annotated.xlsx"): lambda api: (
+        f"/v1/imports/{_import_job(api)}/annotated.xlsx", None),
+    ("POST", "roster", "/v1/imports/{job_id}/commit"): lambda api: (f"/v1/imports/{_import_job(api)}/commit", {}),
+    ("DELETE", "roster", "/v1/imports/{job_id}"): lambda api: (f"/v1/imports/{_import_job(api)}", None),
+    ("GET", "roster", "/v1/review/batches/{batch_id}"): lambda api: (f"/v1/review/batches/{_batch(api)}", None),
+    ("GET", "roster", "/v1/review/batches/{batch_id}/items"): lambda api: (
+        f"/v1/review/batches/{_batch(api)}/items", None),
+    ("GET", "roster", "/v1/class-lists.xlsx"): lambda api: ("/v1/class-lists.xlsx?school_code=10403", None),
+    ("GET", "roster", "/v1/reviewed-list.xlsx"): lambda api: (
+        "/v1/reviewed-list.xlsx?term=2026-06&school_code=10403", None),
+    ("GET", "scheduling", "/v1/schools/{school_code}/summary"): lambda api: ("/v1/schools/10403/summary", None),
+}
+
+# Endpoints only some roles reach at all (checked in their own tests): listed so the matrix stays complete.
+ROLE_ONLY = {
+    ("POST", "roster", "/v1/provinces"), ("POST", "roster", "/v1/agencies"), ("POST", "roster", "/v1/schools"),
+    ("POST", "roster", "/v1/campaigns"), ("POST", "roster", "/v1/review/batches"),
+    ("POST", "roster", "/v1/review/batches/{batch_id}/decisions"), ("POST", "roster", "/v1/imports"),
+    ("GET", "roster", "/v1/students/me"), ("GET", "roster", "/v1/students/me/pass"),
+    ("PUT", "roster", "/v1/students/me/capture-code"),
+}
+
+
+def _routes(api: Api) -> set[tuple[str, str, str]]:
+    found = set()
+    for service in SERVICES:
+        for path, operations in api.client.get(f"/api/{service}/openapi.json").json()["paths"].items():
+            local = path.removeprefix(f"/api/{service}")
+            if local not in PUBLIC:
+                found |= {(method.upper(), service, local) for method in operations}
+    return found
+
+
+def test_every_endpoint_has_a_tenancy_check(embedded: Api) -> None:
+    listed = {("GET", s, p) for s, p in LISTS} | set(OBJECTS) | ROLE_ONLY
+    assert _routes(embedded) - listed == set(), "add the new endpoints to the tenancy matrix"
+    assert listed - _routes(embedded) == set(), "the matrix names endpoints that no longer exist"
+
+
+@pytest.mark.parametrize(("service", "path"), sorted(LISTS))
+def test_lists_show_only_the_callers_tenant(embedded: Api, service: str, path: str) -> None:
+    for user in LISTS[(service, path)]:
+        response = embedded.get(f"/api/{service}{path}", user)
+        assert response.status_code == 200, (user, response.text)
+        _check_rows(response.json(), user)
+
+
+def _student_headers(api: Api) -> dict[str, str]:
+    [row] = api.get("/api/roster/v1/students", "school10403", params={"q": "2023090110"}).json()["items"]
+    record = api.get(f"/api/roster/v1/students/{row['id']}", "school10403").json()
+    token = api.client.post("/api/roster/v1/auth/student-token", json={
+        "school_code": "10403", "student_no": "2023090110", "secret": record["id_number"][-6:]}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+@pytest.mark.parametrize("key", sorted(OBJECTS), ids=lambda k: f"{k[0]} {k[1]}{k[2]}")
+def test_another_schools_objects_are_refused(embedded: Api, key: tuple[str, str, str]) -> None:
+    method, service, _ = key
+    path, body = OBJECTS[key](embedded)
+    url = f"/api/{service}{path}"
+    for headers in (embedded.as_user("school10405"), _student_headers(embedded)):
+        response = embedded.client.request(method, url, headers=headers, json=body)
+        assert response.status_code in {403, 404}, (method, url, response.status_code, response.text)
+        assert response.headers["content-type"] == "application/problem+json"

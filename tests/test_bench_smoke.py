@@ -1,0 +1,63 @@
+"""Keeps the benchmark harness from rotting: runs `python -m tests.bench events` with a tiny N through the
+harness entry point and checks the JSON it writes. Figures are only checked to be positive, never for speed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.bench.__main__ import discover, main
+from tests.support.infra import require_nats, require_postgres
+
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
+
+
+def test_events_benchmark_writes_its_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    require_postgres()
+    require_nats()
+    assert "events" in discover()
+    monkeypatch.setenv("TUCAI_BENCH_EVENTS", "50")
+
+    assert main(["events", "--out", str(tmp_path)]) == 0
+
+    result = json.loads((tmp_path / "events.json").read_text(encoding="utf-8"))
+    assert result["benchmark"] == "events" and result["n"] == 50
+    assert {"cpu_count", "python", "date", "git_commit"} <= result["machine"].keys()
+    headline = result["rows"][0]
+    assert headline["path"] == "outbox→relay→JetStream→inbox"
+    assert headline["value"] > 0 and headline["limit"] > 0  # the figure and its limit, measured in this run
+    assert all(row["value"] > 0 and row["limit"] > 0 for row in result["rows"])
+    assert result["main_cost"]
+    assert "bare JetStream pub+consume" in capsys.readouterr().out
+
+
+def test_unknown_benchmark_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["no-such-benchmark"])
+    assert exit_info.value.code == 2
+    assert "unknown benchmark" in capsys.readouterr().err
+
+
+def test_a_failing_benchmark_fails_the_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    class Broken:
+        @staticmethod
+        def run(out_dir: Path) -> dict[str, object]:
+            raise RuntimeError("broken on purpose")
+
+    class NoLimit:
+        @staticmethod
+        def run(out_dir: Path) -> dict[str, object]:
+            return {"rows": [{"path": "x", "value": 1.0, "unit": "ev/s", "limit_path": "y", "limit": 0.0}]}
+
+    modules = {"tests.bench.bench_broken": Broken, "tests.bench.bench_nolimit": NoLimit}
+    monkeypatch.setattr("tests.bench.__main__.discover", lambda: ["broken", "nolimit"])
+    monkeypatch.setattr("tests.bench.__main__.importlib.import_module", modules.__getitem__)
+
+    assert main(["--out", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "broken  FAILED" in captured.out and "nolimit FAILED" in captured.out
+    assert "FAILED: broken, nolimit" in captured.err
