@@ -6,14 +6,16 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from sqlmodel import Session
+
 from services.kernel.auth import hash_password
-from services.kernel.tenancy import Principal, Role
+from services.kernel.tenancy import ROLE_LABELS, Principal, Role
 from services.kernel.uow import UnitOfWork
 from services.roster import directory, review
 from services.roster import repository as repo
 from services.roster.idcard import check_digit
 from services.roster.models import Agency, Campaign, Province, Student, UserAccount
-from services.roster.schemas import BatchIn, CollegeIn, DecisionIn
+from services.roster.schemas import BatchIn, CollegeIn, DecisionIn, DemoAccount, DemoStudent, SignInOptions
 
 DEMO_PASSWORD = "tucai-demo"
 
@@ -131,3 +133,14 @@ def _students(uow: UnitOfWork) -> None:
     review.decide(uow, reviewer, batch.id, DecisionIn(decision="approved", reason="材料齐全"))
     law = [s.id for s in repo.school_students(session, "10403") if s.review_status == "imported"]
     review.submit(uow, school_admin, BatchIn(term=TERM, student_ids=law))
+
+
+def sign_in_options(session: Session) -> SignInOptions:
+    """Demo accounts for the login page; the demo student's secret is synthetic (its ID number is made up)."""
+    accounts = [DemoAccount(username=u, role=r.value, role_label=ROLE_LABELS[r], display_name=d)
+                for u, r, d, _, _ in ACCOUNTS]
+    student = repo.student_for_signin(session, "10403", DEMO_STUDENT_NO)
+    return SignInOptions(
+        demo=True, demo_password=DEMO_PASSWORD, demo_accounts=accounts,
+        demo_student=DemoStudent(school_code="10403", student_no=DEMO_STUDENT_NO, secret=student.id_number[-6:])
+        if student else None)

@@ -75,6 +75,7 @@ IGNORED_HEADERS = (
     "学籍状态", "sx", "定向委培", "籍贯", "生源地", "家庭住址", "照片", "相片", "拍摄序号", "psxh", "采集码",
     "图像采集码", "学信网图像采集码", "校验否", "办学类型", "学院代码", "xjydlx", "xjydnj", "xjydbyrq", "bz",
     "syssdm", "生源省市", "学籍号", "email", "邮箱",
+    "问题说明",  # the first column of our own annotated workbook, when a registrar corrects it and uploads it again
 )
 
 

@@ -455,3 +455,25 @@ class SchoolStatsList(BaseModel):
 
 class JwkSet(BaseModel):
     keys: list[dict[str, str]]
+
+
+class DemoAccount(BaseModel):
+    username: str
+    role: str
+    role_label: str
+    display_name: str
+
+
+class DemoStudent(BaseModel):
+    school_code: str
+    student_no: str
+    secret: str
+
+
+class SignInOptions(BaseModel):
+    """What the login page may show: demo accounts only while the system runs in demo mode."""
+
+    demo: bool
+    demo_password: str | None = None
+    demo_accounts: list[DemoAccount] = []
+    demo_student: DemoStudent | None = None

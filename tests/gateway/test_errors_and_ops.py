@@ -15,7 +15,8 @@ from services.kernel.settings import SERVICES
 from tests.conftest import embedded_settings
 from tests.support.api import Api
 
-PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/healthz", "/readyz", "/metrics"}
+PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options",
+          "/healthz", "/readyz", "/metrics"}
 
 
 def _is_problem(response, status: int, code: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,8 @@ import pytest
 from services.kernel.settings import SERVICES
 from tests.support.api import Api, wait_until
 
-PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/healthz", "/readyz", "/metrics"}
+PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options",
+          "/healthz", "/readyz", "/metrics"}
 JIANGXI = {"10403", "10404", "10405"}
 
 # Lists: (service, path) -> the users who may call it; each must see only rows of their own tenant.

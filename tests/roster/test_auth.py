@@ -64,3 +64,15 @@ def test_demo_accounts_are_refused_outside_demo_mode(tmp_path: Path) -> None:
     with TestClient(create_gateway(embedded_settings(tmp_path, demo=False))) as client:
         response = client.post("/api/roster/v1/auth/token", data={"username": "province", "password": "tucai-demo"})
         assert response.status_code == 403 and response.json()["code"] == "demo_login_disabled"
+
+
+def test_the_login_page_learns_of_demo_accounts_only_in_demo_mode(embedded: Api, tmp_path: Path) -> None:
+    options = embedded.client.get("/api/roster/v1/auth/options").json()
+    assert options["demo"] and options["demo_password"] == "tucai-demo"
+    assert {"agency", "province", "school10403"} <= {a["username"] for a in options["demo_accounts"]}
+    student = options["demo_student"]
+    signed_in = embedded.client.post("/api/roster/v1/auth/student-token", json=student)
+    assert signed_in.status_code == 200
+    with TestClient(create_gateway(embedded_settings(tmp_path, demo=False))) as client:
+        assert client.get("/api/roster/v1/auth/options").json() == {
+            "demo": False, "demo_password": None, "demo_accounts": [], "demo_student": None}

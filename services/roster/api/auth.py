@@ -10,9 +10,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.ratelimit import SlidingWindowLimiter
 from services.kernel.service import Context, UoW
-from services.roster import accounts
+from services.roster import accounts, demo
 from services.roster.api.deps import PROBLEMS, Issuer
-from services.roster.schemas import JwkSet, Me, StudentTokenIn, Token
+from services.roster.schemas import JwkSet, Me, SignInOptions, StudentTokenIn, Token
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEMS)
 me_router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEMS)
@@ -36,6 +36,11 @@ def student_sign_in(body: StudentTokenIn, uow: UoW, issuer: Issuer, request: Req
     token = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret)
     uow.commit()
     return token
+
+
+@router.get("/options", response_model=SignInOptions, summary="What the sign-in page offers (demo accounts)")
+def sign_in_options(ctx: Context, uow: UoW) -> SignInOptions:
+    return demo.sign_in_options(uow.session) if ctx.settings.demo else SignInOptions(demo=False)
 
 
 @router.get("/jwks", response_model=JwkSet, summary="Public keys that verify Tucai tokens")

@@ -117,3 +117,25 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     ws = _open(annotated_workbook(sheet, report.issues)).worksheets[0]
     assert ws["G2"].value == f'="{p.id_number}"' and ws["G2"].data_type == "s"
     assert ws["D2"].value == f"{p.name}=1" and ws["D2"].comment is not None
+
+
+def test_every_part_is_well_formed_xml_and_calamine_reads_it_back() -> None:
+    import zipfile
+    from xml.etree import ElementTree
+
+    from python_calamine import CalamineWorkbook
+
+    data, rows = _roster()
+    sheet = read_roster(data, "名单.xlsx")
+    report = validate_roster(sheet, school_code="10414", today=TODAY)
+    out = annotated_workbook(sheet, report.issues)
+    with zipfile.ZipFile(io.BytesIO(out)) as z:
+        names = z.namelist()
+        assert {"xl/comments1.xml", "xl/drawings/vmlDrawing1.vml", "xl/worksheets/sheet2.xml"} <= set(names)
+        for name in names:
+            ElementTree.fromstring(z.read(name))  # raises on malformed XML
+    grid = CalamineWorkbook.from_filelike(io.BytesIO(out)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    assert grid[2][1:len(HEADERS) + 1] == [str(v) for v in rows[0]]
+    again = read_roster(out, "标注.xlsx")  # the annotated file can be corrected and uploaded again
+    assert again.header_row == 2 and [r.row for r in again.rows] == [r.row for r in sheet.rows]
+    assert again.ignored_headers == ["问题说明"]  # no warning for our own column

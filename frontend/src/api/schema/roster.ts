@@ -90,6 +90,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/roster/v1/auth/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the sign-in page offers (demo accounts) */
+        get: operations["auth-sign_in_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roster/v1/auth/student-token": {
         parameters: {
             query?: never;
@@ -1156,6 +1173,26 @@ export interface components {
             /** Decided */
             decided: number;
         };
+        /** DemoAccount */
+        DemoAccount: {
+            /** Display Name */
+            display_name: string;
+            /** Role */
+            role: string;
+            /** Role Label */
+            role_label: string;
+            /** Username */
+            username: string;
+        };
+        /** DemoStudent */
+        DemoStudent: {
+            /** School Code */
+            school_code: string;
+            /** Secret */
+            secret: string;
+            /** Student No */
+            student_no: string;
+        };
         /** ErratumDecisionIn */
         ErratumDecisionIn: {
             /**
@@ -1532,6 +1569,22 @@ export interface components {
             name?: string | null;
             /** Student Second Factor */
             student_second_factor?: ("id_last6" | "birth_date" | "exam_no_last6") | null;
+        };
+        /**
+         * SignInOptions
+         * @description What the login page may show: demo accounts only while the system runs in demo mode.
+         */
+        SignInOptions: {
+            /** Demo */
+            demo: boolean;
+            /**
+             * Demo Accounts
+             * @default []
+             */
+            demo_accounts: components["schemas"]["DemoAccount"][];
+            /** Demo Password */
+            demo_password?: string | null;
+            demo_student?: components["schemas"]["DemoStudent"] | null;
         };
         /**
          * StudentDetail
@@ -1942,6 +1995,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JwkSet"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-sign_in_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptions"];
                 };
             };
             /** @description Unauthorized */
