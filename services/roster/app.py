@@ -12,13 +12,19 @@ from services.kernel.ratelimit import SlidingWindowLimiter
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceContext, ServiceSpec, build_app
 from services.kernel.settings import Settings
-from services.roster import api, demo
+from services.roster import api, demo, importing
 from services.roster.models import inbox, metadata, outbox
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 async def _startup(ctx: ServiceContext) -> None:
+    def recover() -> None:
+        with ctx.uow() as uow:
+            if importing.fail_interrupted(uow):
+                uow.commit()
+
+    await anyio.to_thread.run_sync(recover)
     if ctx.settings.demo:
         def load() -> None:
             with ctx.uow() as uow:

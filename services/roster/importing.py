@@ -237,3 +237,13 @@ def _class_for(uow: UnitOfWork, job: ImportJob, classes: dict[str, SchoolClass],
                                        class_name or class_no)
         classes[class_no] = klass
     return klass.id
+
+
+def fail_interrupted(uow: UnitOfWork) -> int:
+    """At start-up: validations that were running when the process stopped will never finish; say so.
+    (Roster runs one replica; with several, this would need a lease per job.)"""
+    stale = repo.stale_validations(uow.session)
+    for job in stale:
+        job.status, job.error_code = "failed", "validation_interrupted"
+        uow.session.add(job)
+    return len(stale)
