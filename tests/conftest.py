@@ -11,6 +11,12 @@ from services.kernel.settings import Settings
 from tests.support.api import Api
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Playwright's sync API keeps an event loop running in this thread until the session ends; asyncio tests
+    # collected after it would fail, so the browser tier runs last (a stable sort keeps the rest in order).
+    items.sort(key=lambda item: "e2e" in item.path.parts)
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

@@ -19,6 +19,7 @@ from services.kernel.uow import UnitOfWork
 from services.roster import directory
 from services.roster import repository as repo
 from services.roster.codes import DEFAULT as DEFAULT_CODES
+from services.roster.idcard import upgrade_15
 from services.roster.models import AuditEntry, ImportIssue, ImportJob, SchoolClass, Student
 from services.roster.rosterfile import RosterFileError, read_roster
 from services.roster.schemas import CollegeIn
@@ -199,6 +200,8 @@ def _write_students(uow: UnitOfWork, job: ImportJob, rows: list[AcceptedRow], ac
             existing[record.student_no] = student
             created += 1
         else:
+            if len(record.id_number) == 15 and upgrade_15(record.id_number) == student.id_number:
+                values["id_number"] = student.id_number  # a legacy 15-digit form never replaces the 18-digit one
             student.original_row, student.import_job_id = accepted.original, job.id
             if apply_change(uow, student, values, source="import", actor=actor, reference=job.id):
                 updated += 1

@@ -164,7 +164,8 @@ _ID_DAMAGED_EN = ("was turned into scientific notation/a number by Excel and its
 
 
 def id_damaged(shown: str) -> NormaliseError:
-    return NormaliseError(ID_DAMAGED, f"（{shown}）{_ID_DAMAGED_ZH}", f"({shown}) {_ID_DAMAGED_EN}")
+    """The cell shows `shown` (e.g. 3.60102E+17): the message is the same for every such cell."""
+    return NormaliseError(ID_DAMAGED, _ID_DAMAGED_ZH, f"{_ID_DAMAGED_EN} (the cell shows {shown})")
 
 
 def norm_id_number(value: object) -> str | None:

@@ -56,7 +56,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "zzmm": ("政治面貌", "政治面貌代码", "政治面目", "zzmmdm", "zzmmm"),
     "zydm": ("专业代码", "专业编号", "专业号", "专业代号"),
     "zymc": ("专业名称", "专业", "所学专业", "专业名"),
-    "cc": ("层次", "培养层次", "学历层次", "层次名称", "学历类别", "学生层次", "cc", "ccdm", "pycc", "pyccdm"),
+    "cc": ("层次", "培养层次", "学历层次", "层次名称", "学历类别", "学生层次", "学历", "cc", "ccdm", "pycc", "pyccdm"),
     "xz": ("学制", "学习年限", "学制年限"),
     "xxxs": ("学习形式", "办学形式", "学习方式", "xxxsdm"),
     "rxrq": ("入学日期", "入学时间", "入学年月"),
@@ -90,6 +90,7 @@ for _field, _aliases in HEADER_ALIASES.items():
     for _alias in (_field, *_aliases):
         _HEADER_INDEX.setdefault(_header_key(_alias), _field)
 _IGNORED_INDEX = frozenset(_header_key(h) for h in IGNORED_HEADERS)
+_CLASS_NAMES = frozenset({"班级", "行政班", "行政班级"})
 _BRACKETED = re.compile(r"[(\[【<《{][^)\]】>》}]*[)\]】>》}]")
 _CODE_PREFIX = re.compile(r"([a-z]+)[-_/]?(.+)")
 _CODE_SUFFIX = re.compile(r"(.+?)[-_/]?([a-z]+)")
@@ -495,9 +496,13 @@ def _read_text(data: bytes, *, max_rows: int) -> RosterSheet:
     if lowered.startswith("mime-version"):
         raise _err("file_not_spreadsheet", f"文件是网页存档（MHT）格式。{SAVE_AS_XLSX}",
                    f"the file is a web archive (MHT); {SAVE_AS_XLSX_EN}")
+    forced = None
+    first_line, _, rest = text.partition("\n")
+    if len(first_line.strip()) == 5 and first_line.lower().startswith("sep="):
+        forced, text = first_line[4], rest  # Excel's "sep=;" hint line: Excel hides it, so rows start after it
     head_lines = text[:65536].splitlines()[:20]
     best: tuple[int, int, str] | None = None
-    for delimiter in _TEXT_DELIMITERS:
+    for delimiter in (forced,) if forced else _TEXT_DELIMITERS:
         sample = list(csv.reader(head_lines, delimiter=delimiter))
         found = _find_header(sample)
         score = found.score if isinstance(found, _Miss) else found.score + 1000
@@ -606,6 +611,10 @@ def _build(grid: Sequence[Sequence[object]], header: _Header, *, fmt: str, encod
     duplicates: dict[str, list[str]] = {}
     mapped: list[tuple[int, str]] = []  # (column index, field)
     labelled: list[tuple[int, str]] = []  # (column index, header label)
+    fields_at = dict(header.fields)
+    class_named = [j for j, f in fields_at.items() if f == "bh" and _header_key(str(head_row[j])) in _CLASS_NAMES]
+    if class_named and "bjmc" not in fields_at.values() and len([f for f in fields_at.values() if f == "bh"]) > 1:
+        fields_at[class_named[0]] = "bjmc"  # both 班号 and 班级: 班级 holds the class name
     for j in range(first, last + 1):
         raw = display_text(head_row[j]) if j < len(head_row) else ""
         text = raw.strip()
@@ -616,7 +625,7 @@ def _build(grid: Sequence[Sequence[object]], header: _Header, *, fmt: str, encod
         headers.append(label)
         letters[label] = letter
         labelled.append((j, label))
-        hit = header.fields.get(j)
+        hit = fields_at.get(j)
         if hit and hit not in columns:
             columns[hit] = label
             mapped.append((j, hit))

@@ -297,7 +297,8 @@ class _Validator:
             if "xm" in cols:
                 self.missing(r, "xm")
         else:
-            bad = next((ch for ch in name if ch in _NAME_BAD or ch in _NAME_SYMBOLS), None)
+            bad = None if name.isalpha() else next(
+                (ch for ch in name if ch in _NAME_BAD or ch in _NAME_SYMBOLS), None)
             if bad is not None and bad.isdigit():
                 self.add(r, "xm", "name_invalid", f"姓名“{name}”含有数字，请按身份证上的姓名填写",
                          f"the name {name!r} contains a digit")

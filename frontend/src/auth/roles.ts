@@ -43,6 +43,12 @@ export type IconName =
   | "apartment"
   | "team"
   | "audit"
+  | "upload"
+  | "class"
+  | "errata"
+  | "flag"
+  | "stats"
+  | "queue"
   | "safety"
   | "calendar"
   | "camera"
@@ -85,28 +91,76 @@ export const PAGES: readonly PageDef[] = [
     summary: "参加本次图像采集的高校及其院校代码",
   },
   {
+    path: "/imports",
+    title: "名单导入",
+    icon: "upload",
+    roles: ["school_admin"],
+    ready: true,
+    summary: "上传学信网格式的预计毕业生名单（Excel/CSV/DBF），逐行校验身份证号、出生日期与性别，确认后导入",
+  },
+  {
     path: "/students",
     title: "学生名单",
     icon: "team",
     roles: ["school_admin", "college_coordinator", "class_monitor"],
-    ready: false,
-    summary: "导入学信网格式的预计毕业生名单（Excel/CSV），逐行校验身份证号、出生日期与性别，修正后提交审核",
+    ready: true,
+    summary: "按院系、班级与审核状态查看本校学生，核对信息、提交勘误、开具补拍证明、打印采集凭证",
+  },
+  {
+    path: "/classes",
+    title: "班级与联络人",
+    icon: "class",
+    roles: ["school_admin"],
+    ready: true,
+    summary: "各院系的班级与人数，院系联络老师与班级联络学生，学校补拍联系信息与学生登录方式",
   },
   {
     path: "/roster-review",
     title: "名单审核",
     icon: "audit",
     roles: ["school_admin"],
-    ready: false,
-    summary: "查看省教育厅对本校预计毕业生名单的资格审查进度与不通过原因",
+    ready: true,
+    summary: "按毕业届别提交资格审查，查看省教育厅的审核进度与不通过原因，下载审核结果与班级采集名单",
+  },
+  {
+    path: "/errata",
+    title: "勘误处理",
+    icon: "errata",
+    roles: ["school_admin"],
+    ready: true,
+    summary: "处理学生校对与学校提出的信息更正申请，通过后名单自动更新并留存修改记录",
   },
   {
     path: "/eligibility",
     title: "资格审查",
     icon: "safety",
     roles: ["province_reviewer"],
-    ready: false,
+    ready: true,
     summary: "按学校、按批次审查预计毕业生资格，逐人给出通过或不通过及原因",
+  },
+  {
+    path: "/campaigns",
+    title: "采集工作",
+    icon: "flag",
+    roles: ["province_reviewer"],
+    ready: true,
+    summary: "按毕业届别开启本省图像采集工作：采集层次、毕业日期范围、是否排除非全日制",
+  },
+  {
+    path: "/school-stats",
+    title: "学校概况",
+    icon: "stats",
+    roles: ["agency_admin", "photographer", "province_reviewer", "platform_admin"],
+    ready: true,
+    summary: "各校名单导入、审核中、已通过与未通过人数",
+  },
+  {
+    path: "/subjects",
+    title: "待拍名单",
+    icon: "queue",
+    roles: ["agency_admin", "photographer"],
+    ready: true,
+    summary: "审核通过、可以采集的学生（姓名与证件号已脱敏），按班级排队顺序排列",
   },
   {
     path: "/schedule",
@@ -134,11 +188,11 @@ export const PAGES: readonly PageDef[] = [
   },
   {
     path: "/proofreading",
-    title: "校对勘误",
+    title: "照片校对",
     icon: "proofread",
     roles: ["school_admin", "college_coordinator"],
     ready: false,
-    summary: "跟踪学生对照片与信息的校对确认，处理勘误申请",
+    summary: "跟踪学生对照片与信息的校对确认，提醒未确认的学生",
   },
   {
     path: "/makeup",
@@ -170,8 +224,13 @@ export function pagesFor(role: string): PageDef[] {
   return isRole(role) ? PAGES.filter((p) => p.roles.includes(role)) : [];
 }
 
+/** The page a path belongs to: its own entry, or the page it is a detail of (`/eligibility/01ab…`). */
 export function pageByPath(path: string): PageDef | undefined {
-  return PAGES.find((p) => p.path === path);
+  const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  return (
+    PAGES.find((p) => p.path === clean) ??
+    PAGES.find((p) => p.path !== "/" && clean.startsWith(`${p.path}/`))
+  );
 }
 
 export function canOpen(role: string, path: string): boolean {

@@ -14,18 +14,25 @@ export function PageContainer({
   title,
   subTitle,
   extra,
+  parents = [],
   children,
 }: {
   title: string;
   subTitle?: ReactNode;
   extra?: ReactNode;
+  /** Pages above this one (a detail page's list), between 首页 and the title. */
+  parents?: { title: string; to: string }[];
   children: ReactNode;
 }) {
   useDocumentTitle(title);
   const crumbs =
     title === "首页"
       ? [{ title: <><HomeOutlined aria-hidden /> 首页</> }]
-      : [{ title: <Link to="/"><HomeOutlined aria-hidden /> 首页</Link> }, { title }];
+      : [
+          { title: <Link to="/"><HomeOutlined aria-hidden /> 首页</Link> },
+          ...parents.map((p) => ({ title: <Link to={p.to}>{p.title}</Link> })),
+          { title },
+        ];
   return (
     <Flex vertical gap={16}>
       <div>

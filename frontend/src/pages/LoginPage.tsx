@@ -7,7 +7,8 @@ import { useLogin, useMe, useSession, useStudentLogin } from "../auth/AuthContex
 import { landingPath } from "../auth/roles";
 import { session } from "../auth/session";
 import { useDocumentTitle } from "../layout/PageContainer";
-import type { Me } from "../api/types";
+import type { Me, SignInOptions } from "../api/types";
+import { roster } from "../api/client";
 
 interface StaffForm {
   username: string;
@@ -20,14 +21,11 @@ interface StudentForm {
   secret: string;
 }
 
-const DEMO_PASSWORD = "tucai-demo";
-const DEMO_ACCOUNTS: { username: string; role: string }[] = [
-  { username: "agency", role: "采集中心管理员" },
-  { username: "photographer", role: "摄影师" },
-  { username: "province", role: "省教育厅审核员" },
-  { username: "school10403", role: "学校管理员 · 南昌大学" },
-  { username: "school10405", role: "学校管理员 · 东华理工大学" },
-];
+/** What the server lets the login page show: demo accounts and the demo student, only in demo mode. */
+function useSignInOptions(): SignInOptions | undefined {
+  const options = roster.useQuery("get", "/api/roster/v1/auth/options", {}, { staleTime: Infinity, retry: false });
+  return options.data?.demo ? options.data : undefined;
+}
 
 /** One sign-in form: runs `signIn`, shows the server's message (Chinese) on failure, clears it on edit. */
 function useSignIn<T extends object>(signIn: (values: T) => Promise<Me>, onSignedIn: (me: Me) => void) {
@@ -46,7 +44,7 @@ function useSignIn<T extends object>(signIn: (values: T) => Promise<Me>, onSigne
   return { submitting, error, clearError: () => setError(null), onFinish };
 }
 
-function StaffLogin({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+function StaffLogin({ onSignedIn, demo }: { onSignedIn: (me: Me) => void; demo?: SignInOptions }) {
   const [form] = Form.useForm<StaffForm>();
   const login = useLogin();
   const { submitting, error, clearError, onFinish } = useSignIn<StaffForm>(
@@ -77,42 +75,55 @@ function StaffLogin({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           </Button>
         </Form.Item>
       </Form>
-      <Alert
-        type="info"
-        title="演示账号"
-        description={
-          <Space orientation="vertical" size={4} style={{ width: "100%" }}>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              点击账号自动填入，密码均为 <Typography.Text code>{DEMO_PASSWORD}</Typography.Text>
-            </Typography.Text>
-            {DEMO_ACCOUNTS.map((a) => (
-              <Flex key={a.username} justify="space-between" gap={8}>
-                <Typography.Link
-                  onClick={() => {
-                    form.setFieldsValue({ username: a.username, password: DEMO_PASSWORD });
-                    clearError();
-                  }}
-                >
-                  {a.username}
-                </Typography.Link>
-                <Typography.Text type="secondary">{a.role}</Typography.Text>
-              </Flex>
-            ))}
-          </Space>
-        }
-      />
+      {demo && demo.demo_accounts.length > 0 && (
+        <Alert
+          type="info"
+          title="演示账号"
+          description={
+            <Space orientation="vertical" size={4} style={{ width: "100%" }}>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                系统运行在演示模式。点击账号自动填入
+                {demo.demo_password && (
+                  <>
+                    ，密码均为 <Typography.Text code>{demo.demo_password}</Typography.Text>
+                  </>
+                )}
+              </Typography.Text>
+              {demo.demo_accounts.map((a) => (
+                <Flex key={a.username} justify="space-between" gap={8}>
+                  <Typography.Link
+                    onClick={() => {
+                      form.setFieldsValue({ username: a.username, password: demo.demo_password ?? "" });
+                      clearError();
+                    }}
+                  >
+                    {a.username}
+                  </Typography.Link>
+                  <Typography.Text type="secondary" ellipsis style={{ textAlign: "right" }}>
+                    {a.role_label} · {a.display_name}
+                  </Typography.Text>
+                </Flex>
+              ))}
+            </Space>
+          }
+        />
+      )}
     </>
   );
 }
 
-function StudentLogin({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+function StudentLogin({ onSignedIn, demo }: { onSignedIn: (me: Me) => void; demo?: SignInOptions }) {
+  const [form] = Form.useForm<StudentForm>();
   const login = useStudentLogin();
+  const student = demo?.demo_student ?? null;
   const { submitting, error, clearError, onFinish } = useSignIn<StudentForm>(
     (v) => login(v.school_code.trim(), v.student_no.trim(), v.secret.trim()),
     onSignedIn,
   );
   return (
+    <>
     <Form<StudentForm>
+      form={form}
       name="student-login"
       layout="vertical"
       requiredMark={false}
@@ -148,6 +159,29 @@ function StudentLogin({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         </Button>
       </Form.Item>
     </Form>
+      {student && (
+        <Alert
+          type="info"
+          style={{ marginTop: 16 }}
+          title="演示学生"
+          description={
+            <Flex justify="space-between" align="center" gap={8} wrap>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                院校代码 {student.school_code} · 学号 {student.student_no} · 验证信息 {student.secret}
+              </Typography.Text>
+              <Typography.Link
+                onClick={() => {
+                  form.setFieldsValue({ ...student });
+                  clearError();
+                }}
+              >
+                一键填入
+              </Typography.Link>
+            </Flex>
+          }
+        />
+      )}
+    </>
   );
 }
 
@@ -163,6 +197,7 @@ export default function LoginPage() {
   );
   const redirect = params.get("redirect");
   const [tab, setTab] = useState(params.get("as") === "student" ? "student" : "staff");
+  const demo = useSignInOptions();
 
   useEffect(() => {
     if (current === null) setSigningIn(false);
@@ -202,8 +237,8 @@ export default function LoginPage() {
           activeKey={tab}
           onChange={setTab}
           items={[
-            { key: "staff", label: "工作人员登录", children: <StaffLogin onSignedIn={onSignedIn} /> },
-            { key: "student", label: "学生登录", children: <StudentLogin onSignedIn={onSignedIn} /> },
+            { key: "staff", label: "工作人员登录", children: <StaffLogin onSignedIn={onSignedIn} demo={demo} /> },
+            { key: "student", label: "学生登录", children: <StudentLogin onSignedIn={onSignedIn} demo={demo} /> },
           ]}
         />
       </Card>

@@ -1,10 +1,12 @@
-import { ReloadOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Empty, Input, Space, Table, Tooltip } from "antd";
+import { PlusOutlined, ReloadOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Button, Card, Empty, Form, Input, Modal, Select, Space, Table, Tooltip } from "antd";
 import type { TableColumnsType } from "antd";
 import { useMemo, useState } from "react";
 import { roster } from "../api/client";
 import { errorMessage } from "../api/problem";
-import type { School } from "../api/types";
+import type { School, SchoolCreate } from "../api/types";
+import { applyProblem } from "../components/formErrors";
 import { useCurrentUser } from "../auth/AuthContext";
 import { PageContainer } from "../layout/PageContainer";
 import { provinceName } from "../lib/regions";
@@ -16,8 +18,95 @@ const columns: TableColumnsType<School> = [
   { title: "所在省份", dataIndex: "province_code", width: 160, render: (code: string) => provinceName(code) },
 ];
 
+const SCHOOL_FIELDS = ["code", "name", "province_code"] as const;
+
+/** A province adds a school in its own province; the platform admin picks the province. */
+function AddSchoolModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const me = useCurrentUser();
+  const platform = me.role === "platform_admin";
+  const [form] = Form.useForm<SchoolCreate>();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [formError, setFormError] = useState<string | null>(null);
+  const create = roster.useMutation("post", "/api/roster/v1/schools");
+  const provinces = roster.useQuery("get", "/api/roster/v1/provinces", {}, { enabled: platform && open });
+
+  async function submit() {
+    let values: SchoolCreate;
+    try {
+      values = await form.validateFields();
+    } catch {
+      return;
+    }
+    setFormError(null);
+    try {
+      const school = await create.mutateAsync({
+        body: { code: values.code.trim(), name: values.name.trim(), province_code: platform ? values.province_code : null },
+      });
+      message.success(`已新增学校：${school.name}`);
+      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/schools"] });
+      onClose();
+    } catch (err) {
+      setFormError(applyProblem(form, err, SCHOOL_FIELDS));
+    }
+  }
+
+  return (
+    <Modal
+      title="新增学校"
+      open={open}
+      okText="保存"
+      cancelText="取消"
+      confirmLoading={create.isPending}
+      onOk={() => void submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      afterClose={() => setFormError(null)}
+    >
+      <Form<SchoolCreate> form={form} name="school" layout="vertical" preserve={false} style={{ marginTop: 16 }}>
+        {formError && <Alert type="error" showIcon title={formError} style={{ marginBottom: 16 }} />}
+        <Form.Item
+          label="院校代码"
+          name="code"
+          extra="教育部颁发的 5 位院校代码；分校区使用主校区的代码"
+          rules={[
+            { required: true, whitespace: true, message: "请输入院校代码" },
+            { pattern: /^\s*\d{5}\s*$/, message: "院校代码为 5 位数字" },
+          ]}
+        >
+          <Input maxLength={5} inputMode="numeric" placeholder="如 10403" autoComplete="off" />
+        </Form.Item>
+        <Form.Item
+          label="院校名称"
+          name="name"
+          rules={[
+            { required: true, whitespace: true, message: "请输入院校名称" },
+            { min: 2, max: 80, message: "院校名称为 2–80 个字" },
+          ]}
+        >
+          <Input maxLength={80} placeholder="如 南昌大学" autoComplete="off" />
+        </Form.Item>
+        {platform ? (
+          <Form.Item label="所在省份" name="province_code" rules={[{ required: true, message: "请选择省份" }]}>
+            <Select
+              loading={provinces.isPending}
+              options={(provinces.data?.items ?? []).map((p) => ({ value: p.code, label: p.name }))}
+            />
+          </Form.Item>
+        ) : (
+          <Form.Item label="所在省份">
+            <Input value={me.province_name ?? ""} disabled />
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}
+
 export default function SchoolsPage() {
   const me = useCurrentUser();
+  const canAdd = me.role === "province_reviewer" || me.role === "platform_admin";
+  const [adding, setAdding] = useState(false);
   const [keyword, setKeyword] = useState("");
   const schools = roster.useQuery("get", "/api/roster/v1/schools");
   const rows = useMemo(() => filterSchools(schools.data?.items ?? [], keyword), [schools.data, keyword]);
@@ -45,6 +134,11 @@ export default function SchoolsPage() {
                 onClick={() => void schools.refetch()}
               />
             </Tooltip>
+            {canAdd && (
+              <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setAdding(true)}>
+                新增学校
+              </Button>
+            )}
           </Space>
         }
       >
@@ -79,6 +173,7 @@ export default function SchoolsPage() {
           />
         )}
       </Card>
+      {canAdd && <AddSchoolModal open={adding} onClose={() => setAdding(false)} />}
     </PageContainer>
   );
 }

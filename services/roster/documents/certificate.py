@@ -21,10 +21,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Frame,
-    KeepTogether,
     PageTemplate,
     Paragraph,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -84,11 +82,12 @@ MARGIN = 20 * mm
 CONTENT_W = PAGE_W - 2 * MARGIN
 TITLE_BASELINE = PAGE_H - 30 * mm
 HEADER_TOP = PAGE_H - 40 * mm  # the number (left) and the QR code (right) sit between here and BODY_TOP
-QR_SIZE = 34 * mm  # the symbol with its 4-module quiet zone
+QR_SIZE = 31 * mm  # the symbol with its 4-module quiet zone
 QR_X = PAGE_W - MARGIN - QR_SIZE  # lower-left corner of the QR box (quiet zone included), in points
 QR_Y = HEADER_TOP - QR_SIZE
-BODY_TOP = QR_Y - 9 * mm
-FOOTER_Y = 12 * mm
+BODY_TOP = QR_Y - 7 * mm
+FOOTER_Y = 11 * mm
+BODY_BOTTOM = 17 * mm
 QR_ERROR = "m"  # 15 % of the symbol may be damaged (a fold, a stamp's edge) and it still reads
 QR_BORDER = 4
 
@@ -135,18 +134,19 @@ def draw_qr(canvas: Canvas, qr: segno.QRCode, x: float, y: float, size: float) -
 
 
 class StampBox(Flowable):
-    """学校（盖章） with a dashed circle where the seal goes, and the issue date, on the right of the page."""
+    """学校（盖章） and the issue date, with a dashed circle where the seal goes (over the two lines, as seals are)."""
 
-    def __init__(self, font: str, date_text: str, width: float) -> None:
+    def __init__(self, font: str, date_text: str, width: float, height: float) -> None:
         super().__init__()
         self.font = font
         self.date_text = date_text
         self.width = width
-        self.height = 48 * mm
+        self.height = height
 
     def draw(self) -> None:
         c = self.canv
-        cx, cy, radius = self.width - 40 * mm, 26 * mm, 20 * mm
+        radius = min(19 * mm, self.height / 2 - 1)
+        cx, cy = self.width - 33 * mm, self.height / 2
         c.saveState()
         c.setStrokeColor(colors.Color(0.6, 0.6, 0.6))
         c.setLineWidth(0.6)
@@ -154,12 +154,27 @@ class StampBox(Flowable):
         c.circle(cx, cy, radius, stroke=1, fill=0)
         c.restoreState()
         c.setFont(self.font, 13)
-        c.drawCentredString(cx, cy - 2, "学校（盖章）")
+        c.drawCentredString(cx, cy + 2 * mm, "学校（盖章）")
         c.setFont(self.font, 11.5)
-        c.drawRightString(self.width, 0, f"开具日期：{self.date_text}")
+        c.drawCentredString(cx, cy - 6 * mm, f"开具日期：{self.date_text}")
 
 
 # ------------------------------------------------------------------------------------------------------ document
+
+
+@dataclass(frozen=True)
+class _Density:
+    """Vertical spacing: the certificate is one page when it can be, so a long address or many windows first
+    tighten the spacing and only then flow onto a second page."""
+
+    body_leading: float
+    heading_before: float
+    cell_padding: float
+    stamp_height: float
+
+
+_NORMAL = _Density(body_leading=19, heading_before=7, cell_padding=4, stamp_height=38 * mm)
+_TIGHT = _Density(body_leading=17, heading_before=3, cell_padding=2, stamp_height=34 * mm)
 
 
 def _texts(cert: MakeupCertificate) -> list[str]:
@@ -169,21 +184,30 @@ def _texts(cert: MakeupCertificate) -> list[str]:
 
 
 def makeup_certificate_pdf(cert: MakeupCertificate, *, font_path: Path | None = None) -> bytes:
+    """The 补拍证明 as PDF bytes. Raises CjkFontMissing without a usable font and MissingGlyphs when some text
+    cannot be drawn with it (never a certificate with blanks where a name's characters should be)."""
     path = Path(font_path) if font_path is not None else find_cjk_font()
     font, coverage = register_cjk_font(path)
     missing = "".join(dict.fromkeys(ch for text in _texts(cert) for ch in text
                                     if not ch.isspace() and ord(ch) not in coverage))
     if missing:
         raise MissingGlyphs(missing, path)
+    pdf, pages = _render(cert, font, _NORMAL)
+    if pages > 1:
+        pdf, _ = _render(cert, font, _TIGHT)
+    return pdf
 
+
+def _render(cert: MakeupCertificate, font: str, density: _Density) -> tuple[bytes, int]:
     qr = certificate_qr(cert.verify_url)
-    date_text = date_text_zh(cert.issued_at)
+    grey = colors.Color(0.93, 0.93, 0.93)
 
     def paragraph_style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw)
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK",
+                              bulletFontName=font, **kw)
 
-    body = paragraph_style("body", 11.5, 19, firstLineIndent=23)
-    heading = paragraph_style("heading", 13, 18, spaceBefore=9, spaceAfter=5)
+    body = paragraph_style("body", 11.5, density.body_leading, firstLineIndent=23)
+    heading = paragraph_style("heading", 13, 18, spaceBefore=density.heading_before, spaceAfter=4)
     cell = paragraph_style("cell", 11.5, 16)
     label = paragraph_style("label", 11, 16, alignment=TA_CENTER)
     item = paragraph_style("item", 11.5, 18, leftIndent=23, bulletIndent=9, alignment=TA_LEFT)
@@ -192,20 +216,18 @@ def makeup_certificate_pdf(cert: MakeupCertificate, *, font_path: Path | None = 
         return Paragraph(escape(text), style)
 
     def fields_table(rows: list[list[object]], spans: list[int]) -> Table:
+        """Label/value pairs, two to a row; the rows in `spans` have one value across the full width."""
         widths = [27 * mm, CONTENT_W / 2 - 27 * mm, 27 * mm, CONTENT_W / 2 - 27 * mm]
         style = [
             ("FONT", (0, 0), (-1, -1), font, 11.5),
             ("GRID", (0, 0), (-1, -1), 0.7, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.93, 0.93, 0.93)),
-            ("TOPPADDING", (0, 0), (-1, -1), 6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("BACKGROUND", (0, 0), (0, -1), grey),
+            ("TOPPADDING", (0, 0), (-1, -1), density.cell_padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), density.cell_padding),
         ]
         for r in range(len(rows)):
-            if r in spans:
-                style.append(("SPAN", (1, r), (3, r)))
-            else:
-                style.append(("BACKGROUND", (2, r), (2, r), colors.Color(0.93, 0.93, 0.93)))
+            style.append(("SPAN", (1, r), (3, r)) if r in spans else ("BACKGROUND", (2, r), (2, r), grey))
         return Table(rows, colWidths=widths, style=TableStyle(style))
 
     student = fields_table([
@@ -231,7 +253,13 @@ def makeup_certificate_pdf(cert: MakeupCertificate, *, font_path: Path | None = 
     ]
     if cert.makeup_windows:
         story.append(Paragraph(f"请在下列时间之一到{agency}补拍：", body))
-        story += [Paragraph(escape(w), item, bulletText="•") for w in cert.makeup_windows]
+        windows = [Paragraph(escape(w), item, bulletText="•") for w in cert.makeup_windows]
+        per_row = 2 if len(windows) <= 6 else 3
+        grid = [windows[i:i + per_row] + [""] * (per_row - len(windows[i:i + per_row]))
+                for i in range(0, len(windows), per_row)]
+        story.append(Table(grid, colWidths=[CONTENT_W / per_row] * per_row, hAlign="LEFT", style=TableStyle([
+            ("FONT", (0, 0), (-1, -1), font, 11.5), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])))
     else:
         story.append(Paragraph(f"补拍时间由{agency}另行通知。", body))
     notes = [
@@ -241,7 +269,7 @@ def makeup_certificate_pdf(cert: MakeupCertificate, *, font_path: Path | None = 
     ]
     story += [p("四、注意事项", heading),
               *[Paragraph(escape(n), item, bulletText=f"{i}.") for i, n in enumerate(notes, start=1)],
-              Spacer(0, 6 * mm), KeepTogether([StampBox(font, date_text, CONTENT_W)])]
+              StampBox(font, date_text_zh(cert.issued_at), CONTENT_W, density.stamp_height)]
 
     def first_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
@@ -287,19 +315,19 @@ def makeup_certificate_pdf(cert: MakeupCertificate, *, font_path: Path | None = 
         canvas.drawCentredString(PAGE_W / 2, FOOTER_Y, line)
         canvas.setFillColor(colors.black)
 
+    def frame(name: str, top: float) -> Frame:
+        return Frame(MARGIN, BODY_BOTTOM, CONTENT_W, top - BODY_BOTTOM, id=name,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=BODY_BOTTOM,
         title=TITLE, subject=cert.number, author=cert.school_name, creator="Tucai 图采", lang="zh-CN",
-        displayDocTitle=True, invariant=True,
+        displayDocTitle=True, invariant=True, initialFontName=font,
     )
     doc.addPageTemplates([
-        PageTemplate("first", frames=[Frame(MARGIN, MARGIN, CONTENT_W, BODY_TOP - MARGIN, id="first",
-                                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)],
-                     onPage=first_page, autoNextPageTemplate="later"),
-        PageTemplate("later", frames=[Frame(MARGIN, MARGIN, CONTENT_W, PAGE_H - 22 * mm - MARGIN, id="later",
-                                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)],
-                     onPage=later_page),
+        PageTemplate("first", frames=[frame("first", BODY_TOP)], onPage=first_page, autoNextPageTemplate="later"),
+        PageTemplate("later", frames=[frame("later", PAGE_H - 22 * mm)], onPage=later_page),
     ])
     doc.build(story)
-    return buffer.getvalue()
+    return buffer.getvalue(), doc.page

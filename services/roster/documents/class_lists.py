@@ -98,9 +98,9 @@ def _put(ws: Worksheet, row: int, column: int, value: object, *, font: Font = BO
 
 
 def _lines(text: str, width: float) -> int:
-    """Lines a wrapped cell needs: column width is in Latin-digit units; a Chinese character takes about 2."""
-    usable = max(width - 1.5, 1)
-    return max(1, math.ceil(display_width(text) * 1.05 / usable))
+    """Lines a wrapped cell needs. A column `width` units wide is about 7·width pixels (the default font's digit
+    is 7 px); a Chinese character of 11 pt 宋体 is about 15 px, half of that per `display_width` column."""
+    return max(1, math.ceil(display_width(text) * 7.5 / max(width * 7 - 3, 1)))
 
 
 def _print_setup(ws: Worksheet, *, landscape: bool, title_rows: str, last_column: int, last_row: int) -> None:

@@ -75,6 +75,14 @@ def test_csv_encodings_and_delimiters(encoding: str, bom: bool, delimiter: str, 
     assert sheet.columns["xm"] == "姓名" and [r.cells["xm"] for r in sheet.rows] == [r[2] for r in rows]
 
 
+def test_excel_sep_hint_line() -> None:
+    rows = [p.row() for p in people(2)]
+    data = b"sep=;\r\n" + csv_bytes(rows, encoding="utf-8", delimiter=";")
+    sheet = read_roster(data, "名单.csv")
+    assert sheet.header_row == 1 and [r.row for r in sheet.rows] == [2, 3]  # Excel does not show the hint line
+    assert sheet.rows[0].cells["xm"] == rows[0][2]
+
+
 def test_format_is_detected_from_the_content_not_the_extension() -> None:
     rows = [p.row() for p in people(2)]
     assert read_roster(xlsx_bytes(rows), "名单.xls").format == "xlsx"
@@ -120,6 +128,18 @@ def test_headers_with_spaces_full_width_and_unknown_columns() -> None:
     assert sheet.unknown_headers == ["序号", "籍贯", "H列", "备注", "学院"]
     assert sheet.ignored_headers == ["序号", "籍贯", "备注"] and sheet.duplicate_headers == {"fy": ["学院"]}
     assert sheet.letters["H列"] == "H" and sheet.rows[0].original["H列"] == "x"
+
+
+def test_class_number_and_class_name_columns() -> None:
+    p = people(1)[0]
+    headers = ["学号", "姓名", "性别", "身份证号", "层次", "班号", "班级"]
+    sheet = read_roster(xlsx_bytes([[p.student_no, p.name, p.sex, p.id_number, "本科", "220101", "计科2201班"]],
+                                   headers), "x.xlsx")
+    assert sheet.columns["bh"] == "班号" and sheet.columns["bjmc"] == "班级" and sheet.duplicate_headers == {}
+    swapped = read_roster(xlsx_bytes([[p.student_no, p.name, p.sex, p.id_number, "本科", "计科2201班", "220101"]],
+                                     headers[:5] + ["班级", "班号"]), "x.xlsx")
+    assert swapped.columns["bh"] == "班号" and swapped.columns["bjmc"] == "班级"
+    assert swapped.rows[0].cells["bh"] == "220101"
 
 
 def test_dbf_in_gbk_numbers_rows_like_excel_and_skips_deleted_records() -> None:

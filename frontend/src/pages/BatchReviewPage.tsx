@@ -1,0 +1,372 @@
+import { CheckOutlined, CloseOutlined, ReloadOutlined, WarningOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Modal,
+  Result,
+  Segmented,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from "antd";
+import type { TableColumnsType } from "antd";
+import { useMemo, useState } from "react";
+import { Link, useParams } from "react-router";
+import { roster } from "../api/client";
+import type { ReviewBatch, ReviewFlag, ReviewItem } from "../api/types";
+import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { SpecTag } from "../components/SpecTag";
+import { applyProblem } from "../components/formErrors";
+import { PageContainer } from "../layout/PageContainer";
+import { formatDateTime } from "../lib/time";
+import { filterReviewItems, type DecisionFilter } from "./reviewFilter";
+import { batchStatusTag, decisionTag, flagLabel } from "./rosterLabels";
+
+type Decision = "approved" | "rejected";
+
+interface DecisionRequest {
+  decision: Decision;
+  /** null: every pending student of the batch */
+  studentIds: string[] | null;
+  count: number;
+}
+
+const REJECT_REASONS = [
+  "层次不在本届采集范围",
+  "预计毕业时间不在本届",
+  "非全日制本届不统一采集",
+  "往届已采集",
+  "身份信息需学校核实",
+];
+
+function DecisionModal({
+  batch,
+  request,
+  onClose,
+  onDone,
+}: {
+  batch: ReviewBatch;
+  request: DecisionRequest | null;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [form] = Form.useForm<{ reason: string }>();
+  const { message } = App.useApp();
+  const [formError, setFormError] = useState<string | null>(null);
+  const decide = roster.useMutation("post", "/api/roster/v1/review/batches/{batch_id}/decisions");
+  const rejecting = request?.decision === "rejected";
+
+  async function submit() {
+    if (!request) return;
+    let values: { reason: string };
+    try {
+      values = await form.validateFields();
+    } catch {
+      return;
+    }
+    setFormError(null);
+    try {
+      const out = await decide.mutateAsync({
+        params: { path: { batch_id: batch.id } },
+        body: {
+          decision: request.decision,
+          reason: (values.reason ?? "").trim(),
+          student_ids: request.studentIds,
+        },
+      });
+      message.success(`已${rejecting ? "驳回" : "通过"} ${out.decided} 名学生`);
+      onDone();
+    } catch (err) {
+      setFormError(applyProblem(form, err, ["reason"]));
+    }
+  }
+
+  const who = request?.studentIds === null ? `本批次全部待审核的 ${request?.count ?? 0} 名学生` : `所选的 ${request?.count ?? 0} 名学生`;
+
+  return (
+    <Modal
+      title={rejecting ? "驳回（审核不通过）" : "审核通过"}
+      open={request !== null}
+      okText={rejecting ? "确定驳回" : "确定通过"}
+      okButtonProps={{ danger: rejecting }}
+      cancelText="取消"
+      confirmLoading={decide.isPending}
+      onOk={() => void submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      afterClose={() => setFormError(null)}
+    >
+      <Typography.Paragraph style={{ marginTop: 16 }}>
+        {batch.school_name} {batch.term} 届：对{who}作出「{rejecting ? "不通过" : "通过"}」结论。
+        {rejecting ? "学校将看到原因，修改后可重新提交。" : "通过后学生即可安排采集并领取采集凭证。"}
+      </Typography.Paragraph>
+      <Form form={form} layout="vertical" name="decision" preserve={false}>
+        {formError && <Alert type="error" showIcon title={formError} style={{ marginBottom: 16 }} />}
+        <Form.Item
+          label={rejecting ? "不通过原因" : "审核意见"}
+          name="reason"
+          rules={[
+            ...(rejecting ? [{ required: true, whitespace: true, message: "不通过时必须填写原因" }] : []),
+            { max: 200, message: "不能超过 200 个字" },
+          ]}
+          extra={
+            rejecting ? (
+              <Flex wrap gap={4} style={{ marginTop: 6 }}>
+                {REJECT_REASONS.map((r) => (
+                  <Tag key={r} style={{ cursor: "pointer" }} onClick={() => form.setFieldValue("reason", r)}>
+                    {r}
+                  </Tag>
+                ))}
+              </Flex>
+            ) : undefined
+          }
+        >
+          <Input.TextArea rows={3} maxLength={200} placeholder={rejecting ? "请填写不通过的原因" : "选填，如：材料齐全"} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function FlagTags({ flags }: { flags: ReviewFlag[] }) {
+  if (!flags.length) return <Typography.Text type="secondary">—</Typography.Text>;
+  return (
+    <Flex vertical gap={4} align="flex-start">
+      {flags.map((f) => (
+        <Tooltip key={f.code} title={f.message}>
+          <Tag color="warning" icon={<WarningOutlined aria-hidden />} style={{ whiteSpace: "normal", marginInlineEnd: 0 }}>
+            <Typography.Text strong style={{ fontSize: 12, color: "inherit" }}>
+              {flagLabel(f.code)}
+            </Typography.Text>
+            ：{f.message}
+          </Tag>
+        </Tooltip>
+      ))}
+    </Flex>
+  );
+}
+
+export default function BatchReviewPage() {
+  const { batchId = "" } = useParams();
+  const queryClient = useQueryClient();
+  const path = { params: { path: { batch_id: batchId } } };
+  const batch = roster.useQuery("get", "/api/roster/v1/review/batches/{batch_id}", path);
+  const items = roster.useQuery("get", "/api/roster/v1/review/batches/{batch_id}/items", path);
+  const [onlyFlagged, setOnlyFlagged] = useState(false);
+  const [decisionFilter, setDecisionFilter] = useState<DecisionFilter>("all");
+  const [selected, setSelected] = useState<string[]>([]);
+  const [request, setRequest] = useState<DecisionRequest | null>(null);
+
+  const all = useMemo(() => items.data?.items ?? [], [items.data]);
+  const rows = useMemo(() => filterReviewItems(all, { onlyFlagged, decision: decisionFilter }), [all, onlyFlagged, decisionFilter]);
+  const flaggedCount = all.filter((i) => i.flags.length > 0).length;
+
+  const refresh = async () => {
+    setSelected([]);
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] }),
+      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches/{batch_id}"] }),
+      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches/{batch_id}/items"] }),
+    ]);
+  };
+
+  if (batch.isError) {
+    return (
+      <PageContainer title="审核批次" parents={[{ title: "资格审查", to: "/eligibility" }]}>
+        <Card>
+          <Result
+            status="warning"
+            title="无法打开该审核批次"
+            subTitle={batch.error.message}
+            extra={
+              <Link to="/eligibility">
+                <Button type="primary">返回审核队列</Button>
+              </Link>
+            }
+          />
+        </Card>
+      </PageContainer>
+    );
+  }
+
+  const b = batch.data;
+  const columns: TableColumnsType<ReviewItem> = [
+    { title: "学号", dataIndex: "student_no", width: 120, fixed: "left" },
+    { title: "姓名", dataIndex: "name", width: 90 },
+    { title: "性别", dataIndex: "sex", width: 60 },
+    { title: "身份证号", dataIndex: "id_number_masked", width: 180, render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span> },
+    { title: "层次", dataIndex: "level", width: 100 },
+    { title: "学习形式", dataIndex: "study_mode", width: 90, render: (v: string | null) => v ?? "—" },
+    { title: "预计毕业", dataIndex: "expected_graduation", width: 110, render: (v: string | null) => v ?? "—" },
+    { title: "规则标记", dataIndex: "flags", width: 320, render: (flags: ReviewFlag[]) => <FlagTags flags={flags} /> },
+    {
+      title: "审核结果",
+      dataIndex: "decision",
+      width: 200,
+      render: (d: string, i: ReviewItem) => (
+        <Flex vertical gap={2} align="flex-start">
+          <SpecTag spec={decisionTag(d)} />
+          {i.reason && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{i.reason}</Typography.Text>}
+          {i.decided_at && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {i.decided_by} · {formatDateTime(i.decided_at)}
+            </Typography.Text>
+          )}
+        </Flex>
+      ),
+    },
+  ];
+
+  const title = b ? `${b.school_name} · ${b.term} 届` : "审核批次";
+
+  return (
+    <PageContainer
+      title={title}
+      parents={[{ title: "资格审查", to: "/eligibility" }]}
+      subTitle={b ? `提交人 ${b.submitted_by} · ${formatDateTime(b.submitted_at)} 提交` : undefined}
+      extra={
+        b && b.pending > 0 ? (
+          <Space wrap>
+            <Button
+              type="primary"
+              icon={<CheckOutlined aria-hidden />}
+              onClick={() => setRequest({ decision: "approved", studentIds: null, count: b.pending })}
+            >
+              全部通过
+            </Button>
+            <Button
+              danger
+              icon={<CloseOutlined aria-hidden />}
+              onClick={() => setRequest({ decision: "rejected", studentIds: null, count: b.pending })}
+            >
+              全部驳回
+            </Button>
+          </Space>
+        ) : undefined
+      }
+    >
+      <Card loading={batch.isPending}>
+        {b && (
+          <Flex wrap gap={32} align="center" justify="space-between">
+            <Descriptions
+              size="small"
+              column={{ xs: 1, sm: 2 }}
+              style={{ flex: "1 1 360px" }}
+              items={[
+                { key: "school", label: "学校", children: `${b.school_name}（${b.school_code}）` },
+                { key: "term", label: "届别", children: b.term },
+                { key: "status", label: "状态", children: <SpecTag spec={batchStatusTag(b)} /> },
+                { key: "students", label: "人数", children: b.students },
+              ]}
+            />
+            <Flex gap={32} wrap>
+              <Statistic title="待审核" value={b.pending} />
+              <Statistic title="已通过" value={b.approved} styles={{ content: { color: "#52c41a" } }} />
+              <Statistic title="未通过" value={b.rejected} styles={{ content: { color: b.rejected ? "#ff4d4f" : undefined } }} />
+              <Statistic title="有标记" value={b.flagged} styles={{ content: { color: b.flagged ? "#fa8c16" : undefined } }} />
+            </Flex>
+          </Flex>
+        )}
+      </Card>
+      {b && b.flagged > 0 && b.pending > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          title={`本批次有 ${b.flagged} 名学生带有规则标记`}
+          description="标记按本届采集工作的层次、毕业日期范围、学习形式及往届、省内其他学校名单自动生成，请逐一核对后再决定；可勾选「只看有标记的」逐人处理。"
+        />
+      )}
+      <Card
+        title="学生名单"
+        extra={
+          <Tooltip title="刷新">
+            <Button aria-label="刷新" icon={<ReloadOutlined aria-hidden />} onClick={() => void refresh()} loading={items.isFetching && !items.isPending} />
+          </Tooltip>
+        }
+      >
+        <Flex wrap gap={12} align="center" justify="space-between" style={{ marginBottom: 16 }}>
+          <Flex wrap gap={16} align="center">
+            <Segmented<DecisionFilter>
+              value={decisionFilter}
+              onChange={setDecisionFilter}
+              options={[
+                { value: "all", label: "全部" },
+                { value: "pending", label: "待审核" },
+                { value: "approved", label: "已通过" },
+                { value: "rejected", label: "未通过" },
+              ]}
+            />
+            <Checkbox checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)}>
+              只看有标记的（{flaggedCount}）
+            </Checkbox>
+          </Flex>
+          <Space wrap>
+            <Typography.Text type="secondary">已选 {selected.length} 人</Typography.Text>
+            <Button
+              disabled={!selected.length}
+              icon={<CheckOutlined aria-hidden />}
+              onClick={() => setRequest({ decision: "approved", studentIds: selected, count: selected.length })}
+            >
+              通过所选
+            </Button>
+            <Button
+              danger
+              disabled={!selected.length}
+              icon={<CloseOutlined aria-hidden />}
+              onClick={() => setRequest({ decision: "rejected", studentIds: selected, count: selected.length })}
+            >
+              驳回所选
+            </Button>
+          </Space>
+        </Flex>
+        {items.isError ? (
+          <QueryErrorAlert title="学生名单加载失败" error={items.error} onRetry={() => void items.refetch()} />
+        ) : (
+          <Table<ReviewItem>
+            rowKey="student_id"
+            size="middle"
+            columns={columns}
+            dataSource={rows}
+            loading={items.isPending}
+            rowSelection={{
+              selectedRowKeys: selected,
+              onChange: (keys) => setSelected(keys as string[]),
+              preserveSelectedRowKeys: true,
+            }}
+            rowClassName={(i) => (i.flags.length ? "row-flagged" : "")}
+            pagination={{ defaultPageSize: 50, showSizeChanger: true, pageSizeOptions: [20, 50, 100, 200], showTotal: (n) => `共 ${n} 人` }}
+            locale={{
+              emptyText: (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={onlyFlagged ? "没有带标记的学生" : "没有符合条件的学生"} />
+              ),
+            }}
+            scroll={{ x: 1400 }}
+          />
+        )}
+      </Card>
+      {b && (
+        <DecisionModal
+          batch={b}
+          request={request}
+          onClose={() => setRequest(null)}
+          onDone={() => {
+            setRequest(null);
+            void refresh();
+          }}
+        />
+      )}
+    </PageContainer>
+  );
+}

@@ -1,0 +1,335 @@
+import { DownloadOutlined, ReloadOutlined, SendOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Flex,
+  InputNumber,
+  Popconfirm,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from "antd";
+import type { TableColumnsType } from "antd";
+import { useEffect, useState } from "react";
+import { Link } from "react-router";
+import { roster, rosterClient } from "../api/client";
+import { errorMessage } from "../api/problem";
+import type { Campaign, ReviewBatch, ReviewItem } from "../api/types";
+import { useCurrentUser } from "../auth/AuthContext";
+import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { SpecTag } from "../components/SpecTag";
+import { PageContainer } from "../layout/PageContainer";
+import { saveResponse } from "../lib/download";
+import { formatDateTime } from "../lib/time";
+import { batchStatusTag, decisionTag } from "./rosterLabels";
+
+function campaignLabel(c: Campaign): string {
+  return `${c.term} 届 · ${c.name}`;
+}
+
+/** The students of one batch with the province's decision and reason. */
+function BatchItems({ batch }: { batch: ReviewBatch }) {
+  const items = roster.useQuery("get", "/api/roster/v1/review/batches/{batch_id}/items", {
+    params: { path: { batch_id: batch.id } },
+  });
+  const [onlyRejected, setOnlyRejected] = useState(false);
+  const rows = (items.data?.items ?? []).filter((i) => !onlyRejected || i.decision === "rejected");
+  const columns: TableColumnsType<ReviewItem> = [
+    { title: "学号", dataIndex: "student_no", width: 130 },
+    { title: "姓名", dataIndex: "name", width: 100 },
+    { title: "层次", dataIndex: "level", width: 110 },
+    { title: "审核结果", dataIndex: "decision", width: 100, render: (d: string) => <SpecTag spec={decisionTag(d)} /> },
+    { title: "原因", dataIndex: "reason", render: (r: string) => r || "—" },
+    { title: "审核人", dataIndex: "decided_by", width: 110, render: (v: string | null) => v ?? "—" },
+    { title: "审核时间", dataIndex: "decided_at", width: 150, render: (v: string | null) => formatDateTime(v) },
+  ];
+  if (items.isError) {
+    return <QueryErrorAlert title="批次学生加载失败" error={items.error} onRetry={() => void items.refetch()} />;
+  }
+  return (
+    <Flex vertical gap={8}>
+      {batch.rejected > 0 && (
+        <Space>
+          <Typography.Link onClick={() => setOnlyRejected(!onlyRejected)}>
+            {onlyRejected ? "显示全部学生" : `只看未通过的 ${batch.rejected} 人`}
+          </Typography.Link>
+          <Typography.Text type="secondary">未通过的学生修改信息后可重新提交审核。</Typography.Text>
+        </Space>
+      )}
+      <Table<ReviewItem>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={rows}
+        loading={items.isPending}
+        pagination={{ defaultPageSize: 20, hideOnSinglePage: true, size: "small" }}
+        scroll={{ x: 800 }}
+      />
+    </Flex>
+  );
+}
+
+function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [term, setTerm] = useState<string | undefined>(campaigns[0]?.term);
+  const [error, setError] = useState<string | null>(null);
+  const submit = roster.useMutation("post", "/api/roster/v1/review/batches");
+  useEffect(() => {
+    if (!term && campaigns[0]) setTerm(campaigns[0].term);
+  }, [campaigns, term]);
+
+  // Submitted by default: every student not yet approved and not under review.
+  const imported = roster.useQuery("get", "/api/roster/v1/students", {
+    params: { query: { review_status: "imported", limit: 1 } },
+  });
+  const rejected = roster.useQuery("get", "/api/roster/v1/students", {
+    params: { query: { review_status: "rejected", limit: 1 } },
+  });
+  const counting = imported.isPending || rejected.isPending;
+  const count = (imported.data?.total ?? 0) + (rejected.data?.total ?? 0);
+  const campaign = campaigns.find((c) => c.term === term);
+
+  async function onSubmit() {
+    if (!term) return;
+    setError(null);
+    try {
+      const batch = await submit.mutateAsync({ body: { term } });
+      message.success(`已提交 ${batch.students} 名学生，等待省教育厅审核`);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] }),
+        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students"] }),
+      ]);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <Card title="提交资格审查" style={{ height: "100%" }}>
+      <Flex vertical gap={12}>
+        <Typography.Text type="secondary">
+          将待提交和未通过（已修改）的学生提交省教育厅进行预计毕业生资格审查；审核通过后才能安排采集。
+        </Typography.Text>
+        <Flex gap={12} wrap align="center">
+          <Select
+            aria-label="毕业届别"
+            style={{ minWidth: 280 }}
+            placeholder={campaigns.length ? "请选择毕业届别" : "本省尚未开启采集工作"}
+            value={term}
+            onChange={setTerm}
+            options={campaigns.map((c) => ({ value: c.term, label: campaignLabel(c) }))}
+          />
+        </Flex>
+        {campaign && (
+          <Descriptions
+            size="small"
+            column={1}
+            items={[
+              { key: "levels", label: "采集层次", children: campaign.levels.join("、") || "不限" },
+              { key: "window", label: "预计毕业日期", children: `${campaign.graduation_from} 至 ${campaign.graduation_to}` },
+              { key: "pt", label: "非全日制", children: campaign.exclude_part_time ? "不统一采集" : "一并采集" },
+            ]}
+          />
+        )}
+        <Statistic title="本次将提交" value={count} suffix="人" loading={counting} />
+        {error && <Alert type="error" showIcon title={error} />}
+        <Popconfirm
+          title={`提交 ${count} 名学生审核？`}
+          description={`${term ?? ""} 届，提交后在审核完成前不能修改这些学生的审核状态。`}
+          okText="提交"
+          cancelText="取消"
+          disabled={!term || count === 0}
+          onConfirm={() => onSubmit()}
+        >
+          <Button type="primary" icon={<SendOutlined aria-hidden />} disabled={!term || count === 0} loading={submit.isPending}>
+            提交审核
+          </Button>
+        </Popconfirm>
+        {!counting && count === 0 && (
+          <Typography.Text type="secondary">
+            没有待提交的学生。请先<Link to="/imports">导入名单</Link>。
+          </Typography.Text>
+        )}
+      </Flex>
+    </Card>
+  );
+}
+
+function DownloadsCard({ campaigns }: { campaigns: Campaign[] }) {
+  const { message } = App.useApp();
+  const [term, setTerm] = useState<string | undefined>(campaigns[0]?.term);
+  const [fee, setFee] = useState<number | null>(null);
+  const [busy, setBusy] = useState<"reviewed" | "classes" | null>(null);
+  useEffect(() => {
+    if (!term && campaigns[0]) setTerm(campaigns[0].term);
+  }, [campaigns, term]);
+
+  async function download(kind: "reviewed" | "classes") {
+    setBusy(kind);
+    try {
+      const result =
+        kind === "reviewed"
+          ? await rosterClient.GET("/api/roster/v1/reviewed-list.xlsx", {
+              params: { query: { term: term ?? "" } },
+              parseAs: "blob",
+            })
+          : await rosterClient.GET("/api/roster/v1/class-lists.xlsx", {
+              params: { query: { fee_yuan: fee ?? undefined } },
+              parseAs: "blob",
+            });
+      const name = saveResponse(result, kind === "reviewed" ? `资格审查结果-${term}.xlsx` : "班级采集名单.xlsx");
+      message.success(`已下载：${name}`);
+    } catch (err) {
+      message.error(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <Card title="下载" style={{ height: "100%" }}>
+      <Flex vertical gap={16}>
+        <div>
+          <Typography.Text strong>审核结果</Typography.Text>
+          <Typography.Paragraph type="secondary" style={{ margin: "4px 0 8px" }}>
+            省教育厅对本校名单的审核结果（Excel），含每名学生的结论与原因。
+          </Typography.Paragraph>
+          <Space wrap>
+            <Select
+              aria-label="审核结果届别"
+              style={{ width: 140 }}
+              value={term}
+              onChange={setTerm}
+              options={campaigns.map((c) => ({ value: c.term, label: `${c.term} 届` }))}
+            />
+            <Button icon={<DownloadOutlined aria-hidden />} disabled={!term} loading={busy === "reviewed"} onClick={() => void download("reviewed")}>
+              下载审核结果
+            </Button>
+          </Space>
+        </div>
+        <div>
+          <Typography.Text strong>班级采集名单</Typography.Text>
+          <Typography.Paragraph type="secondary" style={{ margin: "4px 0 8px" }}>
+            按名单顺序排列，每班一页，留空「拍摄序号」和缴费栏，供摄影师和班长现场使用。
+          </Typography.Paragraph>
+          <Space wrap>
+            <InputNumber<number>
+              aria-label="采集费（元）"
+              min={0}
+              max={100}
+              value={fee}
+              onChange={setFee}
+              placeholder="采集费"
+              suffix="元"
+              style={{ width: 120 }}
+            />
+            <Button icon={<DownloadOutlined aria-hidden />} loading={busy === "classes"} onClick={() => void download("classes")}>
+              下载班级采集名单
+            </Button>
+          </Space>
+        </div>
+      </Flex>
+    </Card>
+  );
+}
+
+export default function RosterReviewPage() {
+  const me = useCurrentUser();
+  const campaigns = roster.useQuery("get", "/api/roster/v1/campaigns");
+  const batches = roster.useQuery("get", "/api/roster/v1/review/batches", {}, {
+    refetchInterval: (q) => ((q.state.data?.items ?? []).some((b) => b.status === "pending") ? 15_000 : false),
+  });
+  const campaignList = campaigns.data?.items ?? [];
+
+  const columns: TableColumnsType<ReviewBatch> = [
+    { title: "提交时间", dataIndex: "submitted_at", width: 160, render: (v: string) => formatDateTime(v) },
+    { title: "届别", dataIndex: "term", width: 100 },
+    { title: "人数", dataIndex: "students", width: 80, align: "right" },
+    {
+      title: "已通过",
+      dataIndex: "approved",
+      width: 90,
+      align: "right",
+      render: (n: number) => <Typography.Text type={n ? "success" : undefined}>{n}</Typography.Text>,
+    },
+    {
+      title: "未通过",
+      dataIndex: "rejected",
+      width: 90,
+      align: "right",
+      render: (n: number) => <Typography.Text type={n ? "danger" : undefined}>{n}</Typography.Text>,
+    },
+    { title: "待审核", dataIndex: "pending", width: 90, align: "right" },
+    { title: "状态", key: "status", width: 160, render: (_: unknown, b: ReviewBatch) => <SpecTag spec={batchStatusTag(b)} /> },
+    { title: "提交人", dataIndex: "submitted_by", width: 130 },
+  ];
+
+  return (
+    <PageContainer
+      title="名单审核"
+      subTitle={`${me.school_name ?? "本校"}预计毕业生资格审查：按届别提交，省教育厅逐人审核，结果与原因在此查看。`}
+    >
+      {campaigns.isError && (
+        <QueryErrorAlert title="采集工作加载失败" error={campaigns.error} onRetry={() => void campaigns.refetch()} />
+      )}
+      {campaigns.isSuccess && campaignList.length === 0 && (
+        <Alert type="info" showIcon title="本省尚未开启图像采集工作" description="省教育厅开启某一届的采集工作后，才能提交该届名单审核。" />
+      )}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          {campaigns.isPending ? <Card loading /> : <SubmitCard campaigns={campaignList} />}
+        </Col>
+        <Col xs={24} lg={12}>
+          {campaigns.isPending ? <Card loading /> : <DownloadsCard campaigns={campaignList} />}
+        </Col>
+      </Row>
+      <Card
+        title="审核批次"
+        extra={
+          <Tooltip title="刷新">
+            <Button
+              aria-label="刷新审核批次"
+              icon={<ReloadOutlined aria-hidden />}
+              loading={batches.isFetching && !batches.isPending}
+              onClick={() => void batches.refetch()}
+            />
+          </Tooltip>
+        }
+      >
+        {batches.isError ? (
+          <QueryErrorAlert title="审核批次加载失败" error={batches.error} onRetry={() => void batches.refetch()} />
+        ) : (
+          <Table<ReviewBatch>
+            rowKey="id"
+            size="middle"
+            columns={columns}
+            dataSource={batches.data?.items ?? []}
+            loading={batches.isPending}
+            expandable={{
+              expandedRowRender: (b) => <BatchItems batch={b} />,
+              expandRowByClick: true,
+            }}
+            pagination={{ defaultPageSize: 10, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 个批次` }}
+            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有提交过审核" /> }}
+            scroll={{ x: 1000 }}
+          />
+        )}
+        <Typography.Text type="secondary" style={{ display: "block", marginTop: 8, fontSize: 12 }}>
+          点击批次查看每名学生的审核结果。<Tag>审核中</Tag>的批次每 15 秒自动刷新。
+        </Typography.Text>
+      </Card>
+    </PageContainer>
+  );
+}

@@ -1,0 +1,212 @@
+import { ReloadOutlined } from "@ant-design/icons";
+import { keepPreviousData } from "@tanstack/react-query";
+import { Button, Card, Empty, Flex, Input, Select, Table, Tooltip, Typography } from "antd";
+import type { TableColumnsType } from "antd";
+import { useMemo, useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { roster } from "../api/client";
+import type { Student } from "../api/types";
+import { useCurrentUser } from "../auth/AuthContext";
+import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { SpecTag } from "../components/SpecTag";
+import { StudentDrawer } from "../components/StudentDrawer";
+import { PageContainer } from "../layout/PageContainer";
+import { REVIEW_STATUS, reviewStatusTag } from "./rosterLabels";
+
+export default function StudentsPage() {
+  const me = useCurrentUser();
+  const isAdmin = me.role === "school_admin";
+  const [params, setParams] = useSearchParams();
+  const [collegeId, setCollegeId] = useState<string | undefined>();
+  const [classId, setClassId] = useState<string | undefined>();
+  const [status, setStatus] = useState<string | undefined>(params.get("status") ?? undefined);
+  const [keyword, setKeyword] = useState("");
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const openId = params.get("student");
+
+  const colleges = roster.useQuery("get", "/api/roster/v1/colleges");
+  const classes = roster.useQuery("get", "/api/roster/v1/classes");
+  const students = roster.useQuery(
+    "get",
+    "/api/roster/v1/students",
+    {
+      params: {
+        query: {
+          college_id: collegeId,
+          class_id: classId,
+          review_status: status,
+          q: keyword || undefined,
+          offset: (page - 1) * pageSize,
+          limit: pageSize,
+        },
+      },
+    },
+    { placeholderData: keepPreviousData },
+  );
+
+  const collegeName = useMemo(() => {
+    const map = new Map((colleges.data?.items ?? []).map((c) => [c.id, c.name]));
+    return (id: string | null | undefined) => (id ? map.get(id) : undefined);
+  }, [colleges.data]);
+  const className = useMemo(() => {
+    const map = new Map((classes.data?.items ?? []).map((c) => [c.id, c.code]));
+    return (id: string | null | undefined) => (id ? map.get(id) : undefined);
+  }, [classes.data]);
+  const classOptions = (classes.data?.items ?? [])
+    .filter((c) => !collegeId || c.college_id === collegeId)
+    .map((c) => ({ value: c.id, label: `${c.code} ${c.name !== c.code ? c.name : ""}`.trim() }));
+
+  const reset = <T,>(set: (v: T) => void) => (v: T) => {
+    set(v);
+    setPage(1);
+  };
+  const open = (id: string | null) => {
+    const next = new URLSearchParams(params);
+    if (id) next.set("student", id);
+    else next.delete("student");
+    setParams(next);
+  };
+
+  const columns: TableColumnsType<Student> = [
+    { title: "学号", dataIndex: "student_no", width: 130, fixed: "left" },
+    {
+      title: "姓名",
+      dataIndex: "name",
+      width: 100,
+      render: (name: string, s: Student) =>
+        isAdmin ? <Typography.Link onClick={() => open(s.id)}>{name}</Typography.Link> : name,
+    },
+    { title: "性别", dataIndex: "sex", width: 64 },
+    { title: "身份证号", dataIndex: "id_number_masked", width: 190, render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span> },
+    { title: "院系", dataIndex: "college_id", width: 150, ellipsis: true, render: (id: string | null) => collegeName(id) ?? "—" },
+    { title: "班级", dataIndex: "class_id", width: 100, render: (id: string | null) => className(id) ?? "—" },
+    { title: "专业", dataIndex: "major_name", ellipsis: true, render: (v: string | null) => v ?? "—" },
+    { title: "层次", dataIndex: "level", width: 110 },
+    {
+      title: "审核状态",
+      dataIndex: "review_status",
+      width: 100,
+      render: (v: string) => <SpecTag spec={reviewStatusTag(v)} />,
+    },
+    ...(isAdmin
+      ? [
+          {
+            title: "操作",
+            key: "action",
+            width: 70,
+            fixed: "right" as const,
+            render: (_: unknown, s: Student) => <Typography.Link onClick={() => open(s.id)}>详情</Typography.Link>,
+          },
+        ]
+      : []),
+  ];
+
+  return (
+    <PageContainer
+      title="学生名单"
+      subTitle={`${me.school_name ?? "本校"}的预计毕业生。身份证号在列表中脱敏显示${isAdmin ? "，点击姓名查看完整信息与修改记录" : ""}。`}
+      extra={
+        isAdmin && (
+          <Link to="/imports">
+            <Button type="primary">导入名单</Button>
+          </Link>
+        )
+      }
+    >
+      <Card>
+        <Flex wrap gap={12} style={{ marginBottom: 16 }}>
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: "label" }}
+            placeholder="全部院系"
+            aria-label="院系"
+            style={{ width: 200 }}
+            value={collegeId}
+            loading={colleges.isPending}
+            options={(colleges.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+            onChange={(v?: string) => {
+              setCollegeId(v);
+              setClassId(undefined);
+              setPage(1);
+            }}
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: "label" }}
+            placeholder="全部班级"
+            aria-label="班级"
+            style={{ width: 220 }}
+            value={classId}
+            loading={classes.isPending}
+            options={classOptions}
+            notFoundContent="暂无班级"
+            onChange={reset(setClassId)}
+          />
+          <Select
+            allowClear
+            placeholder="全部审核状态"
+            aria-label="审核状态"
+            style={{ width: 150 }}
+            value={status}
+            options={Object.entries(REVIEW_STATUS).map(([value, spec]) => ({ value, label: spec.label }))}
+            onChange={reset(setStatus)}
+          />
+          <Input.Search
+            allowClear
+            placeholder="搜索学号或姓名"
+            aria-label="搜索学号或姓名"
+            style={{ width: 240 }}
+            onSearch={(v) => reset(setKeyword)(v.trim())}
+            maxLength={40}
+          />
+          <Tooltip title="刷新">
+            <Button
+              aria-label="刷新"
+              icon={<ReloadOutlined aria-hidden />}
+              loading={students.isFetching && !students.isPending}
+              onClick={() => void students.refetch()}
+            />
+          </Tooltip>
+        </Flex>
+        {students.isError ? (
+          <QueryErrorAlert title="学生名单加载失败" error={students.error} onRetry={() => void students.refetch()} />
+        ) : (
+          <Table<Student>
+            rowKey="id"
+            columns={columns}
+            dataSource={students.data?.items ?? []}
+            loading={students.isFetching}
+            size="middle"
+            pagination={{
+              current: page,
+              pageSize,
+              total: students.data?.total ?? 0,
+              showSizeChanger: true,
+              pageSizeOptions: [20, 50, 100, 200],
+              showTotal: (total) => `共 ${total} 名学生`,
+              onChange: (p, size) => {
+                setPage(size !== pageSize ? 1 : p);
+                setPageSize(size);
+              },
+            }}
+            locale={{
+              emptyText: (
+                <Empty
+                  image={Empty.PRESENTED_IMAGE_SIMPLE}
+                  description={
+                    collegeId || classId || status || keyword ? "没有符合条件的学生" : "还没有学生，请先导入名单"
+                  }
+                />
+              ),
+            }}
+            scroll={{ x: 1100 }}
+          />
+        )}
+      </Card>
+      {isAdmin && (
+        <StudentDrawer studentId={openId} college={collegeName} klass={className} onClose={() => open(null)} />
+      )}
+    </PageContainer>
+  );
+}
