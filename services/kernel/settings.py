@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     access_token_minutes: int = 12 * 60
     signing_secret: SecretStr | None = None  # HMAC for signed links; generated under data_dir if unset
 
+    # A JSON file overriding roster's code tables (层次, 学制, 学习形式, 民族, …); see services/roster/codes.py.
+    roster_code_tables_file: Path | None = None
     signin_attempts_per_window: int = Field(default=30, gt=0)  # per client address per 5 minutes
     demo: bool = False
     spa_dir: Path | None = None

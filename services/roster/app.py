@@ -50,5 +50,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = build_app(spec(), settings, runtime, verifier=TokenVerifier(own_keys, settings.jwt_issuer))
     app.state.issuer = issuer
+    app.state.code_tables = importing.load_code_tables(settings.roster_code_tables_file)
     app.state.signin_limiter = SlidingWindowLimiter(settings.signin_attempts_per_window, window_seconds=300)
     return app

@@ -41,6 +41,7 @@ def issue(uow: UnitOfWork, principal: Principal, student_id: str) -> Certificate
 
 
 def _lookup(session: Session, principal: Principal, number: str) -> Certificate:
+    number = documents.normalize_certificate_number(number) or number  # as typed: lower case, full width, spaces
     if not documents.certificate_number_valid(number):
         raise TucaiError("certificate_number_invalid", "证明编号格式或校验位不正确，请核对后重新输入",
                          "The certificate number is malformed or its check character is wrong", status=422)

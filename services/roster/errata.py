@@ -12,7 +12,8 @@ from services.kernel.errors import Conflict, Forbidden, NotFound, TucaiError
 from services.kernel.tenancy import Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
 from services.roster import repository as repo
-from services.roster.codes import DEFAULT as CODES
+from services.roster.codes import DEFAULT as DEFAULT_CODES
+from services.roster.codes import CodeTables
 from services.roster.idcard import check_id
 from services.roster.models import AuditEntry, Erratum, Student
 from services.roster.normalise import parse_date
@@ -27,14 +28,15 @@ def student_in_scope(session: Session, principal: Principal, student_id: str) ->
     return student
 
 
-def request(uow: UnitOfWork, principal: Principal, student_id: str, data: ErratumIn) -> Erratum:
+def request(uow: UnitOfWork, principal: Principal, student_id: str, data: ErratumIn,
+            codes: CodeTables = DEFAULT_CODES) -> Erratum:
     if principal.role not in {Role.STUDENT, Role.SCHOOL_ADMIN, Role.PLATFORM_ADMIN}:
         raise Forbidden("role_not_allowed", "当前角色无权提交勘误", "Your role may not file errata")
     student = student_in_scope(uow.session, principal, student_id)
     if data.field not in EDITABLE_FIELDS:
         raise TucaiError("field_not_correctable", f"字段「{data.field}」不能通过勘误修改",
                          f"Field {data.field} cannot be corrected by an erratum", status=422)
-    new_value = _checked_value(data.field, data.new_value.strip(), student)
+    new_value = _checked_value(data.field, data.new_value.strip(), student, codes)
     old = as_text(getattr(student, data.field))
     if old == as_text(new_value):
         raise TucaiError("erratum_no_change", "新值与现有信息相同", "The new value equals the current one", status=422)
@@ -46,7 +48,7 @@ def request(uow: UnitOfWork, principal: Principal, student_id: str, data: Erratu
     return erratum
 
 
-def _checked_value(field: str, value: str, student: Student) -> Any:
+def _checked_value(field: str, value: str, student: Student, codes: CodeTables) -> Any:
     """Validate the corrected value by the same rules as the import, so a correction cannot break the record."""
     if field in {"birth_date", "entry_date", "expected_graduation"}:
         try:
@@ -65,14 +67,15 @@ def _checked_value(field: str, value: str, student: Student) -> Any:
         if result.code is not None:  # a correction must be a valid 18-digit number (no legacy 15-digit ones)
             raise TucaiError(result.code, f"身份证号{result.zh}", f"ID number: {result.en}", status=422)
         return result.number
-    if field == "level" and value not in CODES.levels:
+    if field == "level" and value not in codes.levels:
         raise TucaiError("invalid_level", f"层次「{value}」不在代码表中", f"Unknown level {value}", status=422)
     if field == "name":
         return "".join(value.split())
     return value
 
 
-def decide(uow: UnitOfWork, principal: Principal, erratum_id: str, data: ErratumDecisionIn) -> Erratum:
+def decide(uow: UnitOfWork, principal: Principal, erratum_id: str, data: ErratumDecisionIn,
+           codes: CodeTables = DEFAULT_CODES) -> Erratum:
     if principal.role not in {Role.SCHOOL_ADMIN, Role.PLATFORM_ADMIN}:
         raise Forbidden("role_not_allowed", "只有学校管理员可以处理勘误", "Only the school decides errata")
     erratum = repo.get_scoped(uow.session, principal, Erratum, id=erratum_id)
@@ -89,7 +92,7 @@ def decide(uow: UnitOfWork, principal: Principal, erratum_id: str, data: Erratum
         if as_text(getattr(student, erratum.field)) != erratum.old_value:
             raise Conflict("erratum_stale", "该字段在申请后已被修改，请重新提交勘误",
                            "The field changed after this request; file it again")
-        value = _checked_value(erratum.field, erratum.new_value, student)
+        value = _checked_value(erratum.field, erratum.new_value, student, codes)
         apply_change(uow, student, {erratum.field: value}, source="errata", actor=principal.username,
                      reference=erratum.id)
     erratum.status, erratum.decided_by, erratum.decided_at = data.decision, principal.username, now

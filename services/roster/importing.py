@@ -4,9 +4,10 @@ a report of every issue, then an all-or-nothing commit that creates or updates s
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import insert
@@ -19,6 +20,7 @@ from services.kernel.uow import UnitOfWork
 from services.roster import directory
 from services.roster import repository as repo
 from services.roster.codes import DEFAULT as DEFAULT_CODES
+from services.roster.codes import CodeTables
 from services.roster.idcard import upgrade_15
 from services.roster.models import AuditEntry, ImportIssue, ImportJob, SchoolClass, Student
 from services.roster.rosterfile import RosterFileError, read_roster
@@ -84,14 +86,21 @@ def existing_students(session: Session, school_code: str) -> ExistingStudents:
     return ExistingStudents(by_student_no=by_no, by_id_number=by_id, by_exam_no=by_exam)
 
 
-def _validate(session: Session, blobs: BlobStore, job: ImportJob,
+def load_code_tables(path: Path | None) -> CodeTables:
+    """The code tables in force: the defaults, with the tables a deployment's JSON file names replaced."""
+    if path is None:
+        return DEFAULT_CODES
+    return CodeTables.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _validate(session: Session, blobs: BlobStore, job: ImportJob, codes: CodeTables,
               progress: Callable[[int, int], None] | None = None) -> ValidationReport:
     sheet = read_roster(blobs.get(job.blob_key), job.filename, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-    return validate_roster(sheet, school_code=job.school_code, today=date.today(), codes=DEFAULT_CODES,
+    return validate_roster(sheet, school_code=job.school_code, today=date.today(), codes=codes,
                            existing=existing_students(session, job.school_code), progress=progress)
 
 
-def run_validation(make_uow: Callable[[], UnitOfWork], blobs: BlobStore, job_id: str) -> None:
+def run_validation(make_uow: Callable[[], UnitOfWork], blobs: BlobStore, job_id: str, codes: CodeTables) -> None:
     """Background: validate every row, store the issues and counts. Progress is committed as it goes."""
     with make_uow() as uow:
         job = repo.get_system(uow.session, ImportJob, id=job_id)
@@ -107,7 +116,7 @@ def run_validation(make_uow: Callable[[], UnitOfWork], blobs: BlobStore, job_id:
                         tick.commit()
 
         try:
-            report = _validate(uow.session, blobs, job, progress)
+            report = _validate(uow.session, blobs, job, codes, progress)
         except RosterFileError as exc:
             job.status, job.error_code = "failed", exc.code
             uow.session.add(job)
@@ -139,7 +148,8 @@ def job_in_scope(session: Session, principal: Principal, job_id: str) -> ImportJ
     return job
 
 
-def commit(uow: UnitOfWork, blobs: BlobStore, principal: Principal, job_id: str, skip_error_rows: bool) -> ImportJob:
+def commit(uow: UnitOfWork, blobs: BlobStore, codes: CodeTables, principal: Principal, job_id: str,
+           skip_error_rows: bool) -> ImportJob:
     """All or nothing: every accepted row is written in this one transaction, or none is."""
     job = job_in_scope(uow.session, principal, job_id)
     require_school_access(principal, job.school_code, job.province_code)
@@ -147,7 +157,7 @@ def commit(uow: UnitOfWork, blobs: BlobStore, principal: Principal, job_id: str,
         raise Conflict("import_not_ready", f"导入任务状态为「{_STATUS_ZH.get(job.status, job.status)}」，不能提交",
                        f"The import is {job.status}; only a validated import can be committed")
     # Validate again against the roster as it is now: another import may have landed since.
-    report = _validate(uow.session, blobs, job)
+    report = _validate(uow.session, blobs, job, codes)
     errors = report.counts["errors"]
     if errors and not skip_error_rows:
         raise Conflict("import_has_errors",

@@ -87,12 +87,12 @@ def test_province_sees_schools_but_not_college_management(page: Page, console_er
     sign_in(page, "province")
     expect(page.get_by_role("heading", name="首页")).to_be_visible()
     menu = page.get_by_role("navigation", name="主菜单")
-    expect(menu.get_by_role("menuitem", name="学校")).to_be_visible()
+    expect(menu.get_by_role("menuitem", name="学校", exact=True)).to_be_visible()
     expect(menu.get_by_role("menuitem", name="资格审查")).to_be_visible()
     expect(menu.get_by_role("menuitem", name="院系管理")).to_have_count(0)
 
-    menu.get_by_role("menuitem", name="学校").click()
-    expect(page.get_by_role("heading", name="学校")).to_be_visible()
+    menu.get_by_role("menuitem", name="学校", exact=True).click()
+    expect(page.get_by_role("heading", name="学校", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="南昌大学", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="东华理工大学", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="云南大学", exact=True)).to_have_count(0)  # another province
@@ -101,8 +101,11 @@ def test_province_sees_schools_but_not_college_management(page: Page, console_er
     page.goto("/colleges")
     expect(page.get_by_text("无权访问该页面")).to_be_visible()
 
-    # A feature that is not built yet says so rather than showing made-up data.
+    # The review queue is built; a feature that is not says so rather than showing made-up data.
     menu.get_by_role("menuitem", name="资格审查").click()
+    expect(page.get_by_role("heading", name="资格审查")).to_be_visible()
+    expect(page.get_by_role("tab", name=re.compile(r"待审核"))).to_be_visible()
+    menu.get_by_role("menuitem", name="照片交付").click()
     expect(page.get_by_text("即将上线", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="退出登录").click()
@@ -161,7 +164,7 @@ def test_student_signs_in_on_a_phone(phone_page: Page, server: str, artifacts: P
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page).to_have_url(re.compile(r"/m$"))
     expect(page.get_by_text("我的图像采集")).to_be_visible()
-    expect(page.get_by_text("南昌大学", exact=True)).to_be_visible()
+    expect(page.get_by_text("南昌大学", exact=True).first).to_be_visible()
     expect(page.get_by_text("即将上线").first).to_be_visible()
     page.screenshot(path=str(artifacts / "student-home.png"), full_page=True)
     console_errors.check()

@@ -173,7 +173,7 @@ def test_class_list_without_a_fee_leaves_the_fee_column_blank() -> None:
 
 def test_class_list_prints_on_a4_one_page_wide_with_repeated_headers_and_borders() -> None:
     ws = _open(class_list_xlsx([_class([_row(i, f"学生{i}") for i in range(1, 61)])], fee_yuan=15)).active
-    assert ws.page_setup.paperSize == ws.PAPERSIZE_A4
+    assert int(ws.page_setup.paperSize) == 9
     assert ws.page_setup.orientation == "portrait"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
@@ -182,10 +182,13 @@ def test_class_list_prints_on_a4_one_page_wide_with_repeated_headers_and_borders
     assert ws.print_options.horizontalCentered
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     assert ws.freeze_panes == "A4"
-    for row in ws.iter_rows(min_row=3, max_row=64):  # header, 60 students, 合计
+    for row in ws.iter_rows(min_row=3, max_row=63):  # header and 60 students: a full grid
         for cell in row:
             assert all(getattr(cell.border, side).style == "thin" for side in ("left", "right", "top", "bottom")), \
                 cell.coordinate
+    total = ws[64]  # 合计: A–G merged, outlined
+    assert all(c.border.top.style == c.border.bottom.style == "thin" for c in total)
+    assert total[0].border.left.style == "thin" and total[-1].border.right.style == "thin"
     widths = {col: ws.column_dimensions[col].width for col in "ABCDEFGHIJ"}
     assert widths["E"] >= 20 and widths["B"] >= 14 and widths["J"] >= 12  # 专业, 学号, room to sign
     assert sum(widths.values()) < 130  # fit-to-width stays readable (≥ 80 %) on A4 portrait
@@ -272,7 +275,7 @@ def test_reviewed_list_summary_table_filter_and_rejected_rows_highlighted() -> N
         else:
             assert ws.cell(r, 1).fill.fill_type is None, r
     assert ws["A6"].fill.fgColor.rgb == "00FFC7CE"  # the summary's 不通过 line matches the rows
-    assert ws.page_setup.paperSize == ws.PAPERSIZE_A4 and ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.print_title_rows == "$10:$10" and ws.freeze_panes == "A11"
 

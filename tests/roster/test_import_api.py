@@ -114,3 +114,21 @@ def test_imports_are_the_schools_own(embedded: Api) -> None:
     other = _upload(embedded, "school10403", xlsx([student_row(62, school="10405", klass="ZZ01")]))
     issues = embedded.get(f"/api/roster/v1/imports/{other['id']}/issues", "school10403").json()["items"]
     assert any(i["column"] == "院校代码" and i["severity"] == "error" for i in issues)
+
+
+def test_code_tables_are_configurable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from services.gateway.app import create_gateway
+    from tests.conftest import embedded_settings
+
+    tables = tmp_path / "codes.json"
+    tables.write_text(json.dumps({"levels": ["博士研究生", "硕士研究生"]}), encoding="utf-8")
+    settings = embedded_settings(tmp_path / "data", roster_code_tables_file=tables)
+    with TestClient(create_gateway(settings)) as client:
+        api = Api(client)
+        job = _upload(api, "school10405", xlsx([student_row(80, school="10405", klass="CT01")]))
+        issues = api.get(f"/api/roster/v1/imports/{job['id']}/issues", "school10405").json()["items"]
+        assert [(i["column"], i["code"]) for i in issues if i["severity"] == "error"] == [("层次", "level_unknown")]

@@ -21,8 +21,9 @@ pytestmark = [pytest.mark.system, pytest.mark.postgres, pytest.mark.nats, pytest
 
 
 class Cluster:
-    def __init__(self, processes: dict[str, ServiceProcess]) -> None:
+    def __init__(self, processes: dict[str, ServiceProcess], databases: dict[str, str]) -> None:
         self.processes = processes
+        self.databases = databases
 
     def api(self, service: str) -> Api:
         return Api(httpx.Client(base_url=self.processes[service].url, timeout=10))
@@ -53,7 +54,7 @@ def cluster(s3_server: S3Server, tmp_path_factory: pytest.TempPathFactory) -> It
             processes["roster"].start()  # first: it migrates, creates the signing key, loads demo data
             for name in SERVICES[1:]:
                 processes[name].start()
-            yield Cluster(processes)
+            yield Cluster(processes, databases)
         finally:
             for process in processes.values():
                 process.stop()
@@ -137,3 +138,30 @@ def test_problems_cross_process_boundaries_as_problem_json(cluster: Cluster) -> 
         response = httpx.get(f"{process.url}/api/{name}/v1/missing")
         assert response.status_code == 404
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_approved_students_reach_capture_and_payments_without_their_id_numbers(cluster: Cluster) -> None:
+    import psycopg
+
+    roster, capture, payments = cluster.api("roster"), cluster.api("capture"), cluster.api("payments")
+    token = roster.token("agency")
+    capture._tokens["agency"] = payments._tokens["agency"] = token
+    approved = roster.get("/api/roster/v1/stats/schools", "agency").json()["items"]
+    expected = next(s["approved"] for s in approved if s["school_code"] == "10403")
+    assert expected > 0
+    wait_until(lambda: capture.get("/api/capture/v1/subjects", "agency", params={"school_code": "10403"}).json()[
+        "total"] == expected, 60)
+    wait_until(lambda: payments.get("/api/payments/v1/payers", "agency", params={"school_code": "10403"}).json()[
+        "total"] == expected, 60)
+    students = roster.get("/api/roster/v1/students", "school10403", params={"limit": 500}).json()["items"]
+    numbers = {roster.get(f"/api/roster/v1/students/{s['id']}", "school10403").json()["id_number"]
+               for s in students[:40]}
+    for service in ("scheduling", "capture", "payments"):
+        dsn = cluster.databases[service].replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn) as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
+            dump = "\n".join(str(row[0]) for t in tables for row in conn.execute(f'SELECT t::text FROM "{t}" t'))
+        if service == "capture":
+            assert "**********" in dump  # masked numbers are there ...
+        assert [n for n in numbers if n in dump] == [], service  # ... full ones never

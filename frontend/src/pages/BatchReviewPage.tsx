@@ -25,6 +25,7 @@ import type { TableColumnsType } from "antd";
 import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { roster } from "../api/client";
+import { errorMessage } from "../api/problem";
 import type { ReviewBatch, ReviewFlag, ReviewItem } from "../api/types";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { SpecTag } from "../components/SpecTag";
@@ -189,7 +190,7 @@ export default function BatchReviewPage() {
           <Result
             status="warning"
             title="无法打开该审核批次"
-            subTitle={batch.error.message}
+            subTitle={errorMessage(batch.error)}
             extra={
               <Link to="/eligibility">
                 <Button type="primary">返回审核队列</Button>

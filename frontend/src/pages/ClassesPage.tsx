@@ -312,7 +312,7 @@ function SchoolInfoTab() {
   const update = roster.useMutation("patch", "/api/roster/v1/schools/{school_code}");
 
   useEffect(() => {
-    if (school) form.setFieldsValue(school);
+    if (school) form.setFieldsValue({ ...school, student_second_factor: school.student_second_factor as SchoolUpdate["student_second_factor"] });
   }, [school, form]);
 
   async function submit(values: SchoolUpdate) {
@@ -340,7 +340,7 @@ function SchoolInfoTab() {
   if (schools.isError) {
     return <QueryErrorAlert title="学校信息加载失败" error={schools.error} onRetry={() => void schools.refetch()} />;
   }
-  if (schools.isPending) return <Card loading bordered={false} />;
+  if (schools.isPending) return <Card loading variant="borderless" />;
   if (!school) return <Empty description="没有找到本校信息" />;
 
   return (

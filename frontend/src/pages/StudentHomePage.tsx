@@ -198,7 +198,9 @@ function CaptureCodeCard({ record }: { record: StudentDetail }) {
     setFormError(null);
     try {
       const updated = await save.mutateAsync({ body: { capture_code: values.capture_code.trim() } });
-      queryClient.setQueryData(roster.queryOptions("get", "/api/roster/v1/students/me").queryKey, updated);
+      queryClient.setQueriesData({ queryKey: ["get", "/api/roster/v1/students/me"], exact: false }, (old: unknown) =>
+        old && typeof old === "object" && "review_status" in old ? updated : old,
+      );
       message.success("学信网图像采集码已登记");
       setEditing(false);
     } catch (err) {

@@ -11,6 +11,7 @@ from services.kernel.blobstore import BlobStore
 from services.kernel.errors import Problem
 from services.kernel.service import get_context
 from services.kernel.tenancy import Principal, Role
+from services.roster.codes import CodeTables
 
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem} for code in (401, 403, 404, 409, 413, 422, 429)}
@@ -24,6 +25,11 @@ def _blobs(request: Request) -> BlobStore:
     return get_context(request).runtime.blobs
 
 
+def _codes(request: Request) -> CodeTables:
+    return request.app.state.code_tables  # type: ignore[no-any-return]
+
+
+Codes = Annotated[CodeTables, Depends(_codes)]
 Issuer = Annotated[TokenIssuer, Depends(_issuer)]
 Blobs = Annotated[BlobStore, Depends(_blobs)]
 SchoolAdmin = Annotated[Principal, Depends(require_roles(Role.SCHOOL_ADMIN))]

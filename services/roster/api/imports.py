@@ -15,7 +15,7 @@ from services.kernel.service import Context, UoW
 from services.roster import importing
 from services.roster import repository as repo
 from services.roster.annotate import annotated_workbook
-from services.roster.api.deps import PROBLEMS, Blobs, SchoolAdmin
+from services.roster.api.deps import PROBLEMS, Blobs, Codes, SchoolAdmin
 from services.roster.models import ImportJob
 from services.roster.rosterfile import read_roster
 from services.roster.schemas import CommitIn, ImportIssueList, ImportIssueOut, ImportJobList, ImportJobOut
@@ -41,7 +41,7 @@ async def _read_limited(upload: UploadFile) -> bytes:
 @router.post("", response_model=ImportJobOut, status_code=status.HTTP_202_ACCEPTED,
              summary="Upload a roster (.xls, .xlsx, .csv, .dbf); validation runs in the background")
 async def upload_roster(
-    principal: SchoolAdmin, ctx: Context, blobs: Blobs, background: BackgroundTasks,
+    principal: SchoolAdmin, ctx: Context, blobs: Blobs, codes: Codes, background: BackgroundTasks,
     file: Annotated[UploadFile, File(description="花名册文件")],
     school_code: Annotated[str | None, Form(pattern=r"^\d{5}$")] = None,
 ) -> ImportJobOut:
@@ -54,7 +54,7 @@ async def upload_roster(
             return job
 
     job = await anyio.to_thread.run_sync(start)
-    background.add_task(anyio.to_thread.run_sync, importing.run_validation, ctx.uow, blobs, job.id)
+    background.add_task(anyio.to_thread.run_sync, importing.run_validation, ctx.uow, blobs, job.id, codes)
     return _out(job)
 
 
@@ -94,8 +94,9 @@ def annotated(job_id: str, principal: CurrentPrincipal, uow: UoW, blobs: Blobs) 
 
 
 @router.post("/{job_id}/commit", response_model=ImportJobOut, summary="Commit the import: all rows or none")
-def commit_import(job_id: str, body: CommitIn, principal: SchoolAdmin, uow: UoW, blobs: Blobs) -> ImportJobOut:
-    job = importing.commit(uow, blobs, principal, job_id, body.skip_error_rows)
+def commit_import(job_id: str, body: CommitIn, principal: SchoolAdmin, uow: UoW, blobs: Blobs,
+                  codes: Codes) -> ImportJobOut:
+    job = importing.commit(uow, blobs, codes, principal, job_id, body.skip_error_rows)
     uow.commit()
     return _out(job)
 

@@ -12,7 +12,7 @@ from services.kernel.auth import CurrentPrincipal
 from services.kernel.service import UoW
 from services.roster import certificates, errata
 from services.roster import repository as repo
-from services.roster.api.deps import PROBLEMS, Issuer, SchoolAdmin, Student
+from services.roster.api.deps import PROBLEMS, Codes, Issuer, SchoolAdmin, Student
 from services.roster.events import CaptureCodeRegistered
 from services.roster.models import Student as StudentRow
 from services.roster.passes import capture_pass
@@ -115,8 +115,9 @@ def read_history(student_id: str, principal: CurrentPrincipal, uow: UoW) -> Chan
 
 @router.post("/students/{student_id}/errata", response_model=ErratumOut, status_code=status.HTTP_201_CREATED,
              summary="Request a correction (勘误) to a student's data")
-def request_erratum(student_id: str, body: ErratumIn, principal: CurrentPrincipal, uow: UoW) -> ErratumOut:
-    erratum = errata.request(uow, principal, student_id, body)
+def request_erratum(student_id: str, body: ErratumIn, principal: CurrentPrincipal, uow: UoW,
+                    codes: Codes) -> ErratumOut:
+    erratum = errata.request(uow, principal, student_id, body, codes)
     uow.commit()
     return errata.out(uow.session, erratum)
 
@@ -130,8 +131,9 @@ def list_errata(principal: CurrentPrincipal, uow: UoW,
 
 
 @router.post("/errata/{erratum_id}/decision", response_model=ErratumOut, summary="Approve or reject an erratum")
-def decide_erratum(erratum_id: str, body: ErratumDecisionIn, principal: SchoolAdmin, uow: UoW) -> ErratumOut:
-    erratum = errata.decide(uow, principal, erratum_id, body)
+def decide_erratum(erratum_id: str, body: ErratumDecisionIn, principal: SchoolAdmin, uow: UoW,
+                   codes: Codes) -> ErratumOut:
+    erratum = errata.decide(uow, principal, erratum_id, body, codes)
     uow.commit()
     return errata.out(uow.session, erratum)
 

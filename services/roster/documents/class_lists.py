@@ -217,7 +217,7 @@ REVIEW_HEADERS = ("序号", "学号", "姓名", "性别", "身份证号", "学�
 REVIEW_WIDTHS = (6, 15, 10, 6, 21, 18, 22, 11, 12, 10, 28, 10, 17)
 REVIEW_SUMMARY_ROW = 4  # 1: title, 2: school line, 4–8: summary block, 10: table header
 REVIEW_HEADER_ROW = 10
-_WRAPPED = {3: "name", 6: "college", 7: "major", 11: "reason"}
+_WRAPPED = (3, 6, 7, 11)  # 姓名, 学院, 专业, 原因: the columns that wrap
 
 
 def reviewed_list_title(school_name: str, term: str) -> str:
