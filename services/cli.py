@@ -75,9 +75,12 @@ def demo() -> None:
         from services.gateway.app import create_gateway
 
         gateway = create_gateway(settings)
-        # Starting the services applies migrations and loads the demo data; stopping drains the relay.
+        # Starting the services applies migrations and loads the demo data; the outboxes are drained before
+        # the consumers stop, so every service has the demo data when this command returns.
         async with _lifespan(gateway):
-            pass
+            await gateway.runtime.all_subscribed.wait()
+            await gateway.runtime.stop_relays()
+            await gateway.runtime.drain_relays()
 
     asyncio.run(run())
     typer.echo("demo data loaded; demo logins use the password tucai-demo")

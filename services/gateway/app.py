@@ -28,6 +28,7 @@ class Gateway:
         self.settings = settings
         self.runtime = Runtime(settings)
         self.apps = service_apps(settings, self.runtime)
+        self.runtime.expected_services = len(self.apps)
         self.spa_dir = settings.spa_dir or REPO_ROOT / "frontend" / "dist"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -56,6 +57,7 @@ class Gateway:
             raise
         await send({"type": "lifespan.startup.complete"})
         message = await receive()
+        await self.runtime.stop_relays()
         await stack.aclose()
         await send({"type": "lifespan.shutdown.complete"})
 

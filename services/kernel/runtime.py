@@ -11,6 +11,7 @@ from starlette.types import ASGIApp
 from services.kernel.blobstore import BlobStore, open_blob_store
 from services.kernel.events.bus import Bus
 from services.kernel.events.factory import open_bus
+from services.kernel.events.relay import OutboxRelay
 from services.kernel.service_client import make_client
 from services.kernel.settings import Settings
 
@@ -28,6 +29,29 @@ class Runtime:
         self.local_apps: dict[str, ASGIApp] = {}
         self._users = 0
         self._lock = asyncio.Lock()
+        # Relays wait until every service of this process has subscribed its consumers: on the in-process bus
+        # an event published before its consumer subscribed would live only in memory.
+        self.relays: list[OutboxRelay] = []
+        self.expected_services = 1
+        self._joined = 0
+        self.all_subscribed = asyncio.Event()
+
+    def joined(self) -> None:
+        """A service of this process has subscribed its consumers."""
+        self._joined += 1
+        if self._joined >= self.expected_services:
+            self.all_subscribed.set()
+
+    async def stop_relays(self) -> None:
+        """Stop publishing before any consumer stops, so nothing is published to a consumer that is gone."""
+        for relay in self.relays:
+            await relay.stop()
+
+    async def drain_relays(self, rounds: int = 1000) -> None:
+        """Publish everything still in the outboxes (after stop_relays; used by one-shot commands)."""
+        for _ in range(rounds):
+            if sum([await relay.flush() for relay in self.relays]) == 0:
+                return
 
     async def acquire(self) -> None:
         async with self._lock:

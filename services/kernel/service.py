@@ -59,7 +59,7 @@ class ServiceContext:
                                  poll_seconds=settings.relay_poll_seconds)
         self.metrics = ServiceMetrics(spec.name)
         self.subscriptions: list[Subscription] = []
-        self.extras: dict[str, object] = {}
+        runtime.relays.append(self.relay)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.spec.outbox, on_commit=self.relay.wake)
@@ -102,12 +102,14 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
         try:
             if spec.on_startup:
                 await spec.on_startup(ctx)
-            await ctx.relay.start()
             for consumer in spec.consumers:
                 ctx.subscriptions.append(
                     await start_consumer(runtime.bus, spec.name, consumer, ctx.uow, spec.inbox))
+            runtime.joined()
+            await ctx.relay.start(gate=runtime.all_subscribed)
             yield
         finally:
+            await ctx.relay.stop()
             for sub in ctx.subscriptions:
                 await sub.stop()
             ctx.subscriptions.clear()

@@ -29,3 +29,23 @@ def test_scheduling_views_are_scoped(embedded: Api) -> None:
     response = embedded.get("/api/scheduling/v1/schools/10403/summary", "school10405")
     assert response.status_code == 404 and response.json()["code"] == "school_not_found"
     assert embedded.get("/api/scheduling/v1/schools/10403/summary", "province").status_code == 200
+
+
+def test_events_survive_a_restart_of_the_embedded_system(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from services.gateway.app import create_gateway
+    from tests.conftest import embedded_settings
+
+    settings = embedded_settings(tmp_path)
+    with TestClient(create_gateway(settings)) as client:
+        api = Api(client)
+        for i in range(10):  # then stop at once: whatever was not relayed yet stays in the outbox
+            assert api.post("/api/roster/v1/colleges", "school10405", json={"code": f"Q{i}", "name": f"重启{i}"}
+                            ).status_code == 201
+    with TestClient(create_gateway(settings)) as client:
+        api = Api(client)
+        codes = wait_until(lambda: {c["code"] for c in api.get("/api/scheduling/v1/colleges", "school10405").json()[
+            "items"]} >= {f"Q{i}" for i in range(10)} and api.get(
+            "/api/scheduling/v1/schools/10405/summary", "school10405").json())
+        assert codes["colleges"] == 8 + 10  # demo colleges + new ones, each counted exactly once

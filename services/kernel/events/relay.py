@@ -40,9 +40,10 @@ class OutboxRelay:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wakeup.set)
 
-    async def start(self) -> None:
+    async def start(self, gate: asyncio.Event | None = None) -> None:
+        """Start relaying; with a gate, only once it opens (when every consumer of the process is subscribed)."""
         self._loop = asyncio.get_running_loop()
-        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.service}")
+        self._task = asyncio.create_task(self._run(gate), name=f"outbox-relay-{self.service}")
 
     async def stop(self) -> None:
         if self._task:
@@ -51,7 +52,9 @@ class OutboxRelay:
                 await self._task
         self._task = None
 
-    async def _run(self) -> None:
+    async def _run(self, gate: asyncio.Event | None) -> None:
+        if gate is not None:
+            await gate.wait()
         while True:
             try:
                 sent = await self.flush()
