@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.kernel.db import UTCDateTime
@@ -92,13 +93,14 @@ def count_pending(session: Session, outbox: Table) -> int:
     ).scalar_one())
 
 
-def already_applied(session: Session, inbox: Table, event_id: str, consumer: str) -> bool:
-    found = session.execute(
-        select(inbox.c.event_id).where(inbox.c.event_id == event_id, inbox.c.consumer == consumer)
-    ).first()
-    return found is not None
-
-
-def record_applied(session: Session, inbox: Table, envelope: Envelope, consumer: str) -> None:
-    session.execute(insert(inbox).values(
-        event_id=envelope.id, consumer=consumer, type=envelope.type, applied_at=datetime.now(UTC)))
+def claim(session: Session, inbox: Table, envelope: Envelope, consumer: str) -> bool:
+    """Record that `consumer` applies `envelope` in this transaction; False if it already did."""
+    values = {"event_id": envelope.id, "consumer": consumer, "type": envelope.type, "applied_at": datetime.now(UTC)}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt = postgresql.insert(inbox).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(inbox).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only PostgreSQL and SQLite are supported
+        raise NotImplementedError(dialect)
+    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
