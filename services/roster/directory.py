@@ -8,9 +8,10 @@ from services.kernel.tenancy import PROVINCE_ROLES, Principal, Role, require_sch
 from services.kernel.uow import UnitOfWork
 from services.roster import repository as repo
 from services.roster.events import ClassCreated, CollegeCreated, SchoolRegistered
-from services.roster.models import Agency, College, Coordinator, Province, School, SchoolClass
+from services.roster.models import Agency, Campus, College, Coordinator, Province, School, SchoolClass
 from services.roster.schemas import (
     AgencyIn,
+    CampusIn,
     ClassIn,
     CollegeIn,
     CollegeUpdate,
@@ -85,6 +86,16 @@ def _school_for_write(uow: UnitOfWork, principal: Principal, school_code: str | 
         raise NotFound("school_not_found", *_NOT_FOUND)
     require_school_access(principal, school.school_code, school.province_code)
     return school
+
+
+def add_campus(uow: UnitOfWork, principal: Principal, data: CampusIn) -> Campus:
+    school = _school_for_write(uow, principal, data.school_code)
+    name = data.name.strip()
+    if repo.get_system(uow.session, Campus, school_code=school.school_code, name=name):
+        raise Conflict("campus_exists", f"校区「{name}」已存在", f"Campus {name} already exists")
+    campus = Campus(school_code=school.school_code, province_code=school.province_code, name=name)
+    uow.session.add(campus)
+    return campus
 
 
 def create_college(uow: UnitOfWork, principal: Principal, data: CollegeIn) -> College:

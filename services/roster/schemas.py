@@ -95,6 +95,22 @@ class SchoolList(BaseModel):
     total: int
 
 
+class CampusIn(BaseModel):
+    name: str = Field(min_length=2, max_length=80, description="校区名称; a branch campus keeps the school's code")
+    school_code: str | None = Field(default=None, pattern=r"^\d{5}$")
+
+
+class CampusOut(BaseModel):
+    id: str
+    school_code: str
+    name: str
+
+
+class CampusList(BaseModel):
+    items: list[CampusOut]
+    total: int
+
+
 class CollegeIn(BaseModel):
     code: str = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z_-]+$",
                       description="院系代码 (digits, letters, - or _)")

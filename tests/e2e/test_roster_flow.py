@@ -142,6 +142,16 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     expect(page.get_by_role("cell", name="吴晓彤", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="材料齐全，同意", exact=True)).to_have_count(GOOD)
     page.screenshot(path=str(artifacts / "school-review-outcome.png"), full_page=True)
+
+    # The reviewed list and the class lists come as workbooks named by the server.
+    with page.expect_download() as reviewed:
+        page.get_by_role("button", name="下载审核结果").click()
+    assert reviewed.value.suggested_filename == "10403-2026-06-资格审查结果.xlsx", reviewed.value.suggested_filename
+    with page.expect_download() as class_lists:
+        page.get_by_role("button", name="下载班级采集名单").click()
+    with open(class_lists.value.path(), "rb") as file:
+        sheets = load_workbook(file).sheetnames
+    assert any("XG2403" in name for name in sheets), sheets
     console_errors.check()
 
 

@@ -22,6 +22,7 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("roster", "/v1/agencies"): ("school10405", "agency"),
     ("roster", "/v1/schools"): ("school10405", "province", "agency"),
     ("roster", "/v1/colleges"): ("school10405", "province"),
+    ("roster", "/v1/campuses"): ("school10405", "province"),
     ("roster", "/v1/classes"): ("school10405", "province"),
     ("roster", "/v1/coordinators"): ("school10405", "province"),
     ("roster", "/v1/students"): ("school10405", "province"),
@@ -108,6 +109,7 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
     ("PATCH", "roster", "/v1/colleges/{college_id}"): lambda api: (f"/v1/colleges/{_college(api)}", {"name": "x"}),
     ("POST", "roster", "/v1/colleges"): lambda api: ("/v1/colleges", {"code": "ZZ9", "name": "x",
                                                                        "school_code": "10403"}),
+    ("POST", "roster", "/v1/campuses"): lambda api: ("/v1/campuses", {"name": "前湖校区", "school_code": "10403"}),
     ("POST", "roster", "/v1/classes"): lambda api: ("/v1/classes", {"college_id": _college(api), "code": "ZZ9"}),
     ("POST", "roster", "/v1/coordinators"): lambda api: ("/v1/coordinators", {
         "college_id": _college(api), "kind": "college_teacher", "name": "x", "phone": "13800138000"}),

@@ -67,3 +67,13 @@ def test_only_school_admins_create_colleges_and_only_for_their_school(embedded: 
                              json={"code": "X2", "name": "越权学院", "school_code": "10405"})
     assert response.status_code == 404 and response.json()["code"] == "school_not_found"
     assert "X2" not in _codes(embedded.get("/api/roster/v1/colleges", "school10405"))
+
+
+def test_a_branch_campus_lives_under_the_main_schools_code(embedded: Api) -> None:
+    created = embedded.post("/api/roster/v1/campuses", "school10403", json={"name": "青山湖校区"})
+    assert created.status_code == 201 and created.json()["school_code"] == "10403"
+    again = embedded.post("/api/roster/v1/campuses", "school10403", json={"name": "青山湖校区"})
+    assert again.status_code == 409 and again.json()["code"] == "campus_exists"
+    assert [c["name"] for c in embedded.get("/api/roster/v1/campuses", "school10403").json()["items"]] == ["青山湖校区"]
+    assert embedded.get("/api/roster/v1/campuses", "school10405").json()["total"] == 0
+    assert embedded.get("/api/roster/v1/campuses", "province").json()["total"] == 1

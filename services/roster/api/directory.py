@@ -9,11 +9,14 @@ from services.kernel.service import UoW
 from services.roster import directory
 from services.roster import repository as repo
 from services.roster.api.deps import PROBLEMS, PlatformAdmin, ProvinceReviewer, SchoolAdmin
-from services.roster.models import Agency, Coordinator, SchoolClass, Student
+from services.roster.models import Agency, Campus, Coordinator, SchoolClass, Student
 from services.roster.schemas import (
     AgencyIn,
     AgencyList,
     AgencyOut,
+    CampusIn,
+    CampusList,
+    CampusOut,
     ClassIn,
     ClassList,
     ClassOut,
@@ -93,6 +96,21 @@ def update_school(school_code: str, body: SchoolUpdate, principal: SchoolAdmin, 
     school = directory.update_school(uow, principal, school_code, body)
     uow.commit()
     return _school_out(school)
+
+
+@router.get("/campuses", response_model=CampusList, summary="Campuses (校区) of schools in scope")
+def list_campuses(principal: CurrentPrincipal, uow: UoW, school_code: str | None = None) -> CampusList:
+    items = [CampusOut(id=c.id, school_code=c.school_code, name=c.name)
+             for c in repo.list_scoped(uow.session, principal, Campus, Campus.name, school_code=school_code)]
+    return CampusList(items=items, total=len(items))
+
+
+@router.post("/campuses", response_model=CampusOut, status_code=status.HTTP_201_CREATED,
+             summary="Add a branch campus under the school's own code")
+def create_campus(body: CampusIn, principal: SchoolAdmin, uow: UoW) -> CampusOut:
+    campus = directory.add_campus(uow, principal, body)
+    uow.commit()
+    return CampusOut(id=campus.id, school_code=campus.school_code, name=campus.name)
 
 
 @router.get("/colleges", response_model=CollegeList, summary="Colleges in the caller's scope")
