@@ -118,7 +118,7 @@ def run_validation(make_uow: Callable[[], UnitOfWork], blobs: BlobStore, job_id:
         try:
             report = _validate(uow.session, blobs, job, codes, progress)
         except RosterFileError as exc:
-            job.status, job.error_code = "failed", exc.code
+            job.status, job.error_code, job.error_message = "failed", exc.code, exc.zh[:400]
             uow.session.add(job)
             uow.commit()
             return
@@ -130,6 +130,7 @@ def _store_report(session: Session, job: ImportJob, report: ValidationReport) ->
     counts = report.counts
     job.rows, job.accepted, job.updates = counts["rows"], counts["accepted"], counts["updates"]
     job.warnings, job.errors, job.progress = counts["warnings"], counts["errors"], counts["rows"]
+    job.rows_with_errors = counts["rows_with_errors"]
     job.status = "validated"
     session.add(job)
     if report.issues:
@@ -258,5 +259,6 @@ def fail_interrupted(uow: UnitOfWork) -> int:
     stale = repo.stale_validations(uow.session)
     for job in stale:
         job.status, job.error_code = "failed", "validation_interrupted"
+        job.error_message = "校验因服务重启而中断，请重新上传"
         uow.session.add(job)
     return len(stale)

@@ -184,7 +184,9 @@ class ImportJob(RosterTable, TenantScoped, table=True):
     updates: int = 0
     warnings: int = 0
     errors: int = 0
+    rows_with_errors: int = 0
     error_code: str | None = Field(default=None, max_length=60)
+    error_message: str | None = Field(default=None, max_length=400)
     created_by: str = Field(max_length=64)
     created_at: datetime = _created()
     committed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -193,6 +193,7 @@ class StudentOut(BaseModel):
     major_name: str | None
     level: str
     review_status: str
+    review_reason: str | None = None
 
 
 class StudentList(Page):
@@ -248,7 +249,9 @@ class ImportJobOut(BaseModel):
     updates: int
     warnings: int
     errors: int
+    rows_with_errors: int
     error_code: str | None
+    error_message: str | None
     created_by: str
     created_at: datetime
     committed_at: datetime | None
@@ -426,6 +429,11 @@ class CertificateOut(BaseModel):
     issued_by: str
     issued_at: datetime
     pdf_url: str
+
+
+class CertificateList(BaseModel):
+    items: list[CertificateOut]
+    total: int
 
 
 class CertificateCheck(BaseModel):

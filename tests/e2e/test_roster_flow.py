@@ -35,7 +35,18 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     sign_in(page, "school10403")
     expect(page.get_by_role("heading", name="首页")).to_be_visible()
     open_menu(page, "名单导入")
-    page.locator("input[type=file]").set_input_files(roster)
+    upload = page.locator("input[type=file]")
+
+    # A file that is not a roster: refused before upload by type, or by the server with its file-level problem.
+    upload.set_input_files({"name": "照片.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"})
+    expect(page.get_by_role("alert").filter(has_text="「照片.pdf」无法导入")).to_contain_text(
+        "请上传 .xls、.xlsx、.csv 或 .dbf 格式的名单文件")
+    upload.set_input_files({"name": "不是名单.csv", "mimeType": "text/csv", "buffer": "备注,说明\n1,2\n".encode()})
+    refused = page.get_by_role("alert").filter(has_text="「不是名单.csv」无法导入")
+    expect(refused).to_contain_text("没有找到名单的表头")
+    expect(refused).to_contain_text("file_headers_unrecognised")
+
+    upload.set_input_files(roster)
 
     expect(page.get_by_text("发现 1 个错误")).to_be_visible()
     stats = {title: page.locator(".ant-statistic").filter(has_text=title) for title in ("总行数", "可导入", "错误")}
@@ -109,6 +120,7 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     expect(students.get_by_role("row")).to_have_count(2)
     expect(students.get_by_text("学习形式「非全日制」本届不统一采集")).to_be_visible()
     expect(students.get_by_text(re.compile(r"预计毕业日期 2027-06-30 不在本届"))).to_be_visible()
+    page.wait_for_timeout(400)  # let the checkbox animation settle for the screenshot
     page.screenshot(path=str(artifacts / "review-batch-flags.png"), full_page=True)
     page.get_by_role("checkbox", name="只看有标记的（2）").uncheck()
     expect(students.get_by_role("row")).to_have_count(GOOD)

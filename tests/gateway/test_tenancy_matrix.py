@@ -121,6 +121,8 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
         f"/v1/students/{_student(api)}/history", None),
     ("POST", "roster", "/v1/students/{student_id}/errata"): lambda api: (
         f"/v1/students/{_student(api)}/errata", {"field": "major_name", "new_value": "越权"}),
+    ("GET", "roster", "/v1/students/{student_id}/certificates"): lambda api: (
+        f"/v1/students/{_student(api)}/certificates", None),
     ("POST", "roster", "/v1/students/{student_id}/certificates"): lambda api: (
         f"/v1/students/{_student(api)}/certificates", None),
     ("POST", "roster", "/v1/errata/{erratum_id}/decision"): lambda api: (

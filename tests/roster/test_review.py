@@ -66,6 +66,8 @@ def test_approved_students_flow_downstream_and_rejected_never_do(embedded: Api) 
     # The school sees the outcome, with the reason, on the student's record.
     rejected = embedded.get(f"/api/roster/v1/students/{rejected_ids[0]}", "school10403").json()
     assert rejected["review_status"] == "rejected" and rejected["review_reason"] == "非应届毕业生"
+    listed = embedded.get("/api/roster/v1/students", "school10403", params={"review_status": "rejected"}).json()
+    assert {s["review_reason"] for s in listed["items"]} == {"非应届毕业生"}
 
 
 def test_withdrawing_an_approval_removes_the_student_downstream(embedded: Api) -> None:

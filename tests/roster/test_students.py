@@ -119,6 +119,8 @@ def test_a_make_up_certificate_is_issued_printed_and_verified(embedded: Api) -> 
     issued = embedded.post(f"/api/roster/v1/students/{record['id']}/certificates", "school10403")
     assert issued.status_code == 201, issued.text
     number = issued.json()["number"]
+    listed = embedded.get(f"/api/roster/v1/students/{record['id']}/certificates", "school10403").json()["items"]
+    assert [c["number"] for c in listed] == [number]
     pdf = embedded.get(f"/api/roster/v1/certificates/{number}/pdf", "school10403")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     check = embedded.get(f"/api/roster/v1/certificates/{number}", "agency").json()

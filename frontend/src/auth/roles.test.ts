@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canOpen, landingPath, organisationOf, pagesFor, PAGES, roleLabel, ROLES } from "./roles";
+import { canOpen, landingPath, organisationOf, pageByPath, pagesFor, PAGES, roleLabel, ROLES } from "./roles";
 
 const titles = (role: string) => pagesFor(role).map((p) => p.title);
 
@@ -69,5 +69,31 @@ describe("organisationOf", () => {
     expect(organisationOf({ role: "school_admin", school_name: "南昌大学", province_name: "江西省" })).toBe("南昌大学");
     expect(organisationOf({ role: "province_reviewer", province_name: "江西省" })).toBe("江西省教育厅");
     expect(organisationOf({ role: "agency_admin", province_name: "江西省" })).toBe("江西省图像采集中心");
+  });
+});
+
+describe("pages of the roster campaign", () => {
+  it("gives the school console import, students, classes, submissions and errata", () => {
+    expect(titles("school_admin")).toEqual(
+      expect.arrayContaining(["名单导入", "学生名单", "班级与联络人", "名单审核", "勘误处理"]),
+    );
+    expect(titles("school_admin")).not.toContain("采集工作");
+  });
+
+  it("gives the province the review queue and campaigns, the agency the overview and the queue to shoot", () => {
+    expect(titles("province_reviewer")).toEqual(expect.arrayContaining(["资格审查", "采集工作", "学校概况"]));
+    expect(titles("agency_admin")).toEqual(expect.arrayContaining(["学校概况", "待拍名单"]));
+    expect(titles("photographer")).toEqual(expect.arrayContaining(["学校概况", "待拍名单"]));
+    expect(titles("school_admin")).not.toContain("待拍名单");
+  });
+
+  it("treats a detail path as part of its page, for guards and the menu", () => {
+    expect(pageByPath("/eligibility/01a200ce0da6708284e73e1901d6820b")?.title).toBe("资格审查");
+    expect(pageByPath("/eligibility/")?.title).toBe("资格审查");
+    expect(pageByPath("/eligibilityx")).toBeUndefined();
+    expect(pageByPath("/")?.title).toBe("首页");
+    expect(canOpen("province_reviewer", "/eligibility/abc")).toBe(true);
+    expect(canOpen("school_admin", "/eligibility/abc")).toBe(false);
+    expect(landingPath("province_reviewer", "/eligibility/abc?x=1")).toBe("/eligibility/abc?x=1");
   });
 });

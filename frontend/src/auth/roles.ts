@@ -112,7 +112,7 @@ export const PAGES: readonly PageDef[] = [
     icon: "class",
     roles: ["school_admin"],
     ready: true,
-    summary: "各院系的班级与人数，院系联络老师与班级联络学生，学校补拍联系信息与学生登录方式",
+    summary: "各院系的班级与人数，院系联络老师与班级联络学生，分校区，学校补拍联系信息与学生登录方式",
   },
   {
     path: "/roster-review",

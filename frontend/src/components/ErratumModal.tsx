@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Form, Input, Modal, Select, Typography } from "antd";
 import { useState } from "react";
 import { roster } from "../api/client";
+import { ApiError } from "../api/problem";
 import type { StudentDetail } from "../api/types";
 import { CORRECTABLE_FIELDS, checkCorrection, correctableField, fieldText } from "../pages/correctable";
 import { LEVELS } from "../pages/rosterLabels";
@@ -57,7 +58,13 @@ export function ErratumModal({
       await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/errata"] });
       onClose();
     } catch (err) {
-      setFormError(applyProblem(form, err, FORM_FIELDS));
+      // The server checks the value by the import's rules (dates, ID check digit, code tables): its reason
+      // belongs under the value the user typed.
+      const valueProblem =
+        err instanceof ApiError && err.status === 422 && !["validation_failed", "field_not_correctable"].includes(err.code)
+          ? { [err.code]: "new_value" }
+          : {};
+      setFormError(applyProblem(form, err, FORM_FIELDS, { field_not_correctable: "field", ...valueProblem }));
     }
   }
 

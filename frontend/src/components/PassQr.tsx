@@ -16,7 +16,7 @@ export function PassQr({ pass, size = 220, caption = true }: { pass: CapturePass
         data-testid="pass-qr"
       />
       {caption && (
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        <Typography.Text type="secondary" style={{ fontSize: 12, textAlign: "center" }}>
           有效期至 {formatDateTime(pass.expires_at, "YYYY-MM-DD")} · 凭证编号 {pass.subject_key}
         </Typography.Text>
       )}

@@ -61,7 +61,6 @@ function Record({ s, college, klass }: { s: StudentDetail; college?: string; kla
         {
           key: "status",
           label: "审核状态",
-          span: 2,
           children: (
             <Space wrap>
               <SpecTag spec={reviewStatusTag(s.review_status)} />

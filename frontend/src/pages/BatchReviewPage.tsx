@@ -204,18 +204,35 @@ export default function BatchReviewPage() {
 
   const b = batch.data;
   const columns: TableColumnsType<ReviewItem> = [
-    { title: "学号", dataIndex: "student_no", width: 120, fixed: "left" },
-    { title: "姓名", dataIndex: "name", width: 90 },
-    { title: "性别", dataIndex: "sex", width: 60 },
-    { title: "身份证号", dataIndex: "id_number_masked", width: 180, render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span> },
-    { title: "层次", dataIndex: "level", width: 100 },
-    { title: "学习形式", dataIndex: "study_mode", width: 90, render: (v: string | null) => v ?? "—" },
-    { title: "预计毕业", dataIndex: "expected_graduation", width: 110, render: (v: string | null) => v ?? "—" },
-    { title: "规则标记", dataIndex: "flags", width: 320, render: (flags: ReviewFlag[]) => <FlagTags flags={flags} /> },
+    { title: "学号", dataIndex: "student_no", width: 112 },
+    {
+      title: "姓名",
+      dataIndex: "name",
+      width: 96,
+      render: (name: string, i: ReviewItem) => (
+        <>
+          {name}
+          <Typography.Text type="secondary" style={{ marginLeft: 4, fontSize: 12 }}>
+            {i.sex}
+          </Typography.Text>
+        </>
+      ),
+    },
+    {
+      title: "身份证号",
+      dataIndex: "id_number_masked",
+      width: 172,
+      render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
+    },
+    { title: "层次", dataIndex: "level", width: 96 },
+    { title: "学习形式", dataIndex: "study_mode", width: 84, render: (v: string | null) => v ?? "—" },
+    { title: "预计毕业", dataIndex: "expected_graduation", width: 100, render: (v: string | null) => v ?? "—" },
+    { title: "规则标记", dataIndex: "flags", render: (flags: ReviewFlag[]) => <FlagTags flags={flags} /> },
     {
       title: "审核结果",
       dataIndex: "decision",
-      width: 200,
+      width: 150,
+      fixed: "right",
       render: (d: string, i: ReviewItem) => (
         <Flex vertical gap={2} align="flex-start">
           <SpecTag spec={decisionTag(d)} />
@@ -353,7 +370,7 @@ export default function BatchReviewPage() {
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={onlyFlagged ? "没有带标记的学生" : "没有符合条件的学生"} />
               ),
             }}
-            scroll={{ x: 1400 }}
+            scroll={{ x: 1120 }}
           />
         )}
       </Card>

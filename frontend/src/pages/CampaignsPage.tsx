@@ -55,9 +55,7 @@ function CreateCampaignModal({ open, onClose }: { open: boolean; onClose: () => 
       await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/campaigns"] });
       onClose();
     } catch (err) {
-      // graduation_from / graduation_to both belong to the one range field.
-      const mapped = applyProblem(form, err, FIELDS);
-      setFormError(mapped);
+      setFormError(applyProblem(form, err, FIELDS, { campaign_exists: "term", graduation_window_inverted: "window" }));
     }
   }
 

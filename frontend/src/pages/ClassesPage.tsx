@@ -393,6 +393,68 @@ function SchoolInfoTab() {
   );
 }
 
+/** Branch campuses keep the main school's 院校代码; students and capture days are placed by campus. */
+function CampusesTab() {
+  const me = useCurrentUser();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ name: string }>();
+  const [formError, setFormError] = useState<string | null>(null);
+  const campuses = roster.useQuery("get", "/api/roster/v1/campuses");
+  const create = roster.useMutation("post", "/api/roster/v1/campuses");
+
+  async function submit(values: { name: string }) {
+    setFormError(null);
+    try {
+      const campus = await create.mutateAsync({ body: { name: values.name.trim() } });
+      message.success(`已新增校区：${campus.name}`);
+      form.resetFields();
+      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/campuses"] });
+    } catch (err) {
+      setFormError(applyProblem(form, err, ["name"], { campus_exists: "name" }));
+    }
+  }
+
+  return (
+    <Flex vertical gap={16}>
+      <Typography.Text type="secondary">
+        分校区使用主校区的院校代码（{me.school_code}），在此登记校区名称，排期时按校区安排采集场地。
+      </Typography.Text>
+      <Form form={form} layout="inline" name="campus" onFinish={(v) => void submit(v)}>
+        <Form.Item
+          name="name"
+          rules={[
+            { required: true, whitespace: true, message: "请输入校区名称" },
+            { min: 2, max: 80, message: "校区名称为 2–80 个字" },
+          ]}
+        >
+          <Input placeholder="如 前湖校区" maxLength={80} style={{ width: 240 }} aria-label="校区名称" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" icon={<PlusOutlined aria-hidden />} loading={create.isPending}>
+          新增校区
+        </Button>
+      </Form>
+      {formError && <Alert type="error" showIcon title={formError} />}
+      {campuses.isError ? (
+        <QueryErrorAlert title="校区加载失败" error={campuses.error} onRetry={() => void campuses.refetch()} />
+      ) : (
+        <Table
+          rowKey="id"
+          size="middle"
+          loading={campuses.isPending}
+          dataSource={campuses.data?.items ?? []}
+          columns={[
+            { title: "校区名称", dataIndex: "name" },
+            { title: "院校代码", dataIndex: "school_code", width: 140 },
+          ]}
+          pagination={false}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有登记校区（只有一个校区的学校无需登记）" /> }}
+        />
+      )}
+    </Flex>
+  );
+}
+
 export default function ClassesPage() {
   const me = useCurrentUser();
   const [params, setParams] = useSearchParams();
@@ -406,6 +468,7 @@ export default function ClassesPage() {
           items={[
             { key: "classes", label: "班级", children: <ClassesTab /> },
             { key: "coordinators", label: "联络人", children: <CoordinatorsTab /> },
+            { key: "campuses", label: "校区", children: <CampusesTab /> },
             { key: "school", label: "学校信息", children: <SchoolInfoTab /> },
           ]}
         />

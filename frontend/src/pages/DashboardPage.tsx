@@ -1,4 +1,5 @@
-import { Alert, Card, Col, Descriptions, List, Row, Statistic, Tag, Typography } from "antd";
+import { Alert, Card, Col, Descriptions, Row, Statistic, Tag } from "antd";
+import { ItemList } from "../components/ItemList";
 import { Link } from "react-router";
 import { roster } from "../api/client";
 import { errorMessage } from "../api/problem";
@@ -87,21 +88,15 @@ export default function DashboardPage() {
         </Col>
         <Col span={24}>
           <Card title="我的功能">
-            <List
-              itemLayout="horizontal"
-              dataSource={pages}
-              locale={{ emptyText: "当前角色暂无可用功能" }}
-              renderItem={(p) => (
-                <List.Item
-                  extra={p.ready ? <Tag color="success">可用</Tag> : <Tag>即将上线</Tag>}
-                >
-                  <List.Item.Meta
-                    avatar={<span style={{ fontSize: 18, color: "#1677ff" }}>{PAGE_ICONS[p.icon]}</span>}
-                    title={<Link to={p.path}>{p.title}</Link>}
-                    description={<Typography.Text type="secondary">{p.summary}</Typography.Text>}
-                  />
-                </List.Item>
-              )}
+            <ItemList
+              empty="当前角色暂无可用功能"
+              items={pages.map((p) => ({
+                key: p.path,
+                avatar: <span style={{ fontSize: 18, color: "#1677ff" }}>{PAGE_ICONS[p.icon]}</span>,
+                title: <Link to={p.path}>{p.title}</Link>,
+                description: p.summary,
+                extra: p.ready ? <Tag color="success">可用</Tag> : <Tag>即将上线</Tag>,
+              }))}
             />
           </Card>
         </Col>

@@ -1,4 +1,5 @@
 import { ReloadOutlined, WarningOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
 import { Button, Card, Empty, Flex, Select, Table, Tabs, Tag, Tooltip, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import { useMemo } from "react";
@@ -101,6 +102,7 @@ function BatchTable({ status, school }: { status: Status; school?: string }) {
 
 export default function EligibilityPage() {
   const me = useCurrentUser();
+  const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const tab = (params.get("tab") as Status | null) ?? "pending";
   const school = params.get("school") ?? undefined;
@@ -145,7 +147,7 @@ export default function EligibilityPage() {
                 })}
               />
               <Tooltip title="刷新">
-                <Button aria-label="刷新" icon={<ReloadOutlined aria-hidden />} onClick={() => void pending.refetch()} />
+                <Button aria-label="刷新" icon={<ReloadOutlined aria-hidden />} onClick={() => void queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] })} />
               </Tooltip>
             </Flex>
           }

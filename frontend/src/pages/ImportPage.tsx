@@ -26,7 +26,7 @@ import {
   Upload,
 } from "antd";
 import type { TableColumnsType } from "antd";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { roster, rosterClient } from "../api/client";
 import { ApiError, errorMessage } from "../api/problem";
@@ -289,7 +289,7 @@ function ReportStep({ job, onCommitted, onRestart }: {
         {stats.map((s) => (
           <Card key={s.title} size="small" style={{ flex: "1 1 150px" }}>
             <Tooltip title={s.tip}>
-              <Statistic title={s.title} value={s.value} styles={s.color ? { content: { color: s.color } } : undefined} />
+              <Statistic title={s.title} value={s.value} styles={s.color && s.value > 0 ? { content: { color: s.color } } : undefined} />
             </Tooltip>
           </Card>
         ))}
@@ -399,21 +399,21 @@ function History({ current, onOpen }: { current: string | null; onOpen: (id: str
     refetchInterval: (q) => ((q.state.data?.items ?? []).some((j) => j.status === "validating") ? 2000 : false),
   });
   const columns: TableColumnsType<ImportJob> = [
-    { title: "文件名", dataIndex: "filename", ellipsis: true },
-    { title: "格式", dataIndex: "file_format", width: 80, render: (f: string) => f.toUpperCase() },
+    { title: "文件名", dataIndex: "filename", width: 220, ellipsis: { showTitle: true } },
+    { title: "格式", dataIndex: "file_format", width: 70, render: (f: string) => f.toUpperCase() },
     { title: "状态", dataIndex: "status", width: 120, render: (s: string) => <SpecTag spec={importStatusTag(s)} /> },
-    { title: "总行数", dataIndex: "rows", width: 90, align: "right" },
-    { title: "可导入", dataIndex: "accepted", width: 90, align: "right" },
+    { title: "总行数", dataIndex: "rows", width: 80, align: "right" },
+    { title: "可导入", dataIndex: "accepted", width: 80, align: "right" },
     {
       title: "错误",
       dataIndex: "errors",
-      width: 80,
+      width: 70,
       align: "right",
       render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : n),
     },
-    { title: "上传人", dataIndex: "created_by", width: 130 },
-    { title: "上传时间", dataIndex: "created_at", width: 160, render: (v: string) => formatDateTime(v) },
-    { title: "导入时间", dataIndex: "committed_at", width: 160, render: (v: string | null) => formatDateTime(v) },
+    { title: "上传人", dataIndex: "created_by", width: 110 },
+    { title: "上传时间", dataIndex: "created_at", width: 150, render: (v: string) => formatDateTime(v) },
+    { title: "导入时间", dataIndex: "committed_at", width: 150, render: (v: string | null) => formatDateTime(v) },
     {
       title: "操作",
       key: "action",
@@ -423,7 +423,9 @@ function History({ current, onOpen }: { current: string | null; onOpen: (id: str
         job.id === current ? (
           <Typography.Text type="secondary">当前</Typography.Text>
         ) : (
-          <Typography.Link onClick={() => onOpen(job.id)}>查看</Typography.Link>
+          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => onOpen(job.id)}>
+            查看
+          </Button>
         ),
     },
   ];
@@ -452,7 +454,7 @@ function History({ current, onOpen }: { current: string | null; onOpen: (id: str
           size="middle"
           pagination={{ defaultPageSize: 10, hideOnSinglePage: true, showTotal: (total) => `共 ${total} 次导入` }}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有导入过名单" /> }}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1130 }}
         />
       )}
     </Card>
@@ -475,6 +477,12 @@ export default function ImportPage() {
   );
   const current = jobId ? job.data : undefined;
   const step = current ? stepOf(current.status) : 0;
+
+  // The history shows the same job: refresh it as soon as the job's status moves on.
+  const status = current?.status;
+  useEffect(() => {
+    if (status) void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+  }, [status, queryClient]);
 
   const open = (id: string | null) => setParams(id ? { job: id } : {}, { replace: false });
   const restart = () => open(null);
@@ -548,9 +556,9 @@ export default function ImportPage() {
           current={step}
           status={current?.status === "failed" ? "error" : undefined}
           items={[
-            { title: "上传文件", description: "xls / xlsx / csv / dbf" },
-            { title: "逐行校验", description: current?.status === "validating" ? `${progressPercent(current)}%` : undefined },
-            { title: "校验报告", description: "核对问题，确认导入" },
+            { title: "上传文件", content: "xls / xlsx / csv / dbf" },
+            { title: "逐行校验", content: current?.status === "validating" ? `${progressPercent(current)}%` : undefined },
+            { title: "校验报告", content: "核对问题，确认导入" },
             { title: "导入完成" },
           ]}
         />

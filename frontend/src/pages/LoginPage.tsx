@@ -90,8 +90,9 @@ function StaffLogin({ onSignedIn, demo }: { onSignedIn: (me: Me) => void; demo?:
                 )}
               </Typography.Text>
               {demo.demo_accounts.map((a) => (
-                <Flex key={a.username} justify="space-between" gap={8}>
+                <Flex key={a.username} justify="space-between" gap={12}>
                   <Typography.Link
+                    style={{ flex: "none", whiteSpace: "nowrap" }}
                     onClick={() => {
                       form.setFieldsValue({ username: a.username, password: demo.demo_password ?? "" });
                       clearError();
@@ -99,7 +100,11 @@ function StaffLogin({ onSignedIn, demo }: { onSignedIn: (me: Me) => void; demo?:
                   >
                     {a.username}
                   </Typography.Link>
-                  <Typography.Text type="secondary" ellipsis style={{ textAlign: "right" }}>
+                  <Typography.Text
+                    type="secondary"
+                    ellipsis={{ tooltip: `${a.role_label} · ${a.display_name}` }}
+                    style={{ minWidth: 0, textAlign: "right" }}
+                  >
                     {a.role_label} · {a.display_name}
                   </Typography.Text>
                 </Flex>

@@ -61,9 +61,9 @@ function BatchItems({ batch }: { batch: ReviewBatch }) {
     <Flex vertical gap={8}>
       {batch.rejected > 0 && (
         <Space>
-          <Typography.Link onClick={() => setOnlyRejected(!onlyRejected)}>
+          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOnlyRejected(!onlyRejected)}>
             {onlyRejected ? "显示全部学生" : `只看未通过的 ${batch.rejected} 人`}
-          </Typography.Link>
+          </Button>
           <Typography.Text type="secondary">未通过的学生修改信息后可重新提交审核。</Typography.Text>
         </Space>
       )}

@@ -23,7 +23,7 @@ const columns: TableColumnsType<SchoolStats> = [
     align: "right",
     defaultSortOrder: "descend",
     sorter: (a, b) => a.approved - b.approved,
-    render: (n: number) => <Typography.Text strong style={{ color: n ? "#389e0d" : undefined }}>{n.toLocaleString("zh-CN")}</Typography.Text>,
+    render: (n: number) => (n ? <Typography.Text strong style={{ color: "#389e0d" }}>{n.toLocaleString("zh-CN")}</Typography.Text> : 0),
   },
   { title: "审核中", dataIndex: "submitted", width: 100, align: "right", sorter: (a, b) => a.submitted - b.submitted },
   { title: "待提交", dataIndex: "imported", width: 100, align: "right", sorter: (a, b) => a.imported - b.imported },

@@ -47,7 +47,7 @@ function AddSchoolModal({ open, onClose }: { open: boolean; onClose: () => void 
       await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/schools"] });
       onClose();
     } catch (err) {
-      setFormError(applyProblem(form, err, SCHOOL_FIELDS));
+      setFormError(applyProblem(form, err, SCHOOL_FIELDS, { school_exists: "code", province_out_of_scope: "province_code" }));
     }
   }
 

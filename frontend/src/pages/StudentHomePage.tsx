@@ -8,7 +8,8 @@ import {
   RedoOutlined,
 } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Flex, Form, Input, List, Result, Skeleton, Space, Tag, Typography, theme } from "antd";
+import { Alert, App, Button, Card, Flex, Form, Input, Result, Skeleton, Space, Tag, Typography, theme } from "antd";
+import { ItemList } from "../components/ItemList";
 import { useState, type ReactNode } from "react";
 import { Navigate } from "react-router";
 import { roster } from "../api/client";
@@ -111,67 +112,57 @@ function RecordCard({ record }: { record: StudentDetail }) {
       <Typography.Paragraph type="secondary" style={{ fontSize: 13, marginBottom: 8 }}>
         以下信息将用于学历证书电子注册。发现有误请点「信息有误」提交更正，学校审核通过后更新。
       </Typography.Paragraph>
-      <List
+      <ItemList
         size="small"
-        dataSource={[...PROOFREAD_FIELDS]}
-        renderItem={(f) => (
-          <List.Item
-            style={{ paddingInline: 0 }}
-            extra={
-              f.correctable ? (
-                pending.has(f.key) ? (
-                  <Tag color="processing" style={{ marginInlineEnd: 0 }}>更正审核中</Tag>
-                ) : (
-                  <Button
-                    type="link"
-                    size="small"
-                    icon={<EditOutlined aria-hidden />}
-                    onClick={() => setField(f.key)}
-                    aria-label={`${f.label}信息有误`}
-                    style={{ paddingInline: 0 }}
-                  >
-                    信息有误
-                  </Button>
-                )
-              ) : (
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  有误请联系学校
-                </Typography.Text>
-              )
-            }
-          >
+        items={PROOFREAD_FIELDS.map((f) => ({
+          key: f.key,
+          title: (
             <Flex gap={12} style={{ minWidth: 0 }}>
-              <Typography.Text type="secondary" style={{ width: 64, flex: "none" }}>
+              <Typography.Text type="secondary" style={{ width: 64, flex: "none", fontWeight: "normal" }}>
                 {f.label}
               </Typography.Text>
               <Typography.Text strong style={{ wordBreak: "break-all", color: token.colorText }}>
                 {value(f.key)}
               </Typography.Text>
             </Flex>
-          </List.Item>
-        )}
+          ),
+          extra: f.correctable ? (
+            pending.has(f.key) ? (
+              <Tag color="processing" style={{ marginInlineEnd: 0 }}>
+                更正审核中
+              </Tag>
+            ) : (
+              <Button
+                type="link"
+                size="small"
+                icon={<EditOutlined aria-hidden />}
+                onClick={() => setField(f.key)}
+                aria-label={`${f.label}信息有误`}
+                style={{ paddingInline: 0 }}
+              >
+                信息有误
+              </Button>
+            )
+          ) : (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              有误请联系学校
+            </Typography.Text>
+          ),
+        }))}
       />
       {(errata.data?.items.length ?? 0) > 0 && (
         <>
           <Typography.Title level={5} style={{ marginTop: 12 }}>
             我的更正申请
           </Typography.Title>
-          <List
+          <ItemList
             size="small"
-            dataSource={errata.data?.items ?? []}
-            renderItem={(e) => (
-              <List.Item style={{ paddingInline: 0 }} extra={<SpecTag spec={erratumStatusTag(e.status)} />}>
-                <List.Item.Meta
-                  title={`${e.field_label}：${e.old_value || "空"} → ${e.new_value}`}
-                  description={
-                    <>
-                      {formatDateTime(e.requested_at)} 提交
-                      {e.decision_reason ? ` · 学校说明：${e.decision_reason}` : ""}
-                    </>
-                  }
-                />
-              </List.Item>
-            )}
+            items={(errata.data?.items ?? []).map((e) => ({
+              key: e.id,
+              title: `${e.field_label}：${e.old_value || "空"} → ${e.new_value}`,
+              description: `${formatDateTime(e.requested_at)} 提交${e.decision_reason ? ` · 学校说明：${e.decision_reason}` : ""}`,
+              extra: <SpecTag spec={erratumStatusTag(e.status)} />,
+            }))}
           />
         </>
       )}
@@ -326,17 +317,14 @@ export default function StudentHomePage() {
           </>
         )}
         <Card size="small" title="更多事项">
-          <List
-            dataSource={COMING}
-            renderItem={(e) => (
-              <List.Item extra={<Tag>即将上线</Tag>}>
-                <List.Item.Meta
-                  avatar={<span style={{ fontSize: 20, color: token.colorPrimary }}>{e.icon}</span>}
-                  title={e.title}
-                  description={e.summary}
-                />
-              </List.Item>
-            )}
+          <ItemList
+            items={COMING.map((e) => ({
+              key: e.title,
+              avatar: <span style={{ fontSize: 20, color: token.colorPrimary }}>{e.icon}</span>,
+              title: e.title,
+              description: e.summary,
+              extra: <Tag>即将上线</Tag>,
+            }))}
           />
         </Card>
         <Typography.Text type="secondary" style={{ fontSize: 12, textAlign: "center", paddingBottom: 12 }}>

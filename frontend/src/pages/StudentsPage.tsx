@@ -1,6 +1,6 @@
 import { ReloadOutlined } from "@ant-design/icons";
 import { keepPreviousData } from "@tanstack/react-query";
-import { Button, Card, Empty, Flex, Input, Select, Table, Tooltip, Typography } from "antd";
+import { Button, Card, Empty, Flex, Input, Select, Table, Tooltip } from "antd";
 import type { TableColumnsType } from "antd";
 import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
@@ -12,6 +12,29 @@ import { SpecTag } from "../components/SpecTag";
 import { StudentDrawer } from "../components/StudentDrawer";
 import { PageContainer } from "../layout/PageContainer";
 import { REVIEW_STATUS, reviewStatusTag } from "./rosterLabels";
+
+/** Why the province rejected a student: the list does not carry it, so it is fetched when the tag is hovered. */
+function RejectedTag({ id }: { id: string }) {
+  const [open, setOpen] = useState(false);
+  const detail = roster.useQuery(
+    "get",
+    "/api/roster/v1/students/{student_id}",
+    { params: { path: { student_id: id } } },
+    { enabled: open },
+  );
+  const reason = detail.data?.review_reason;
+  return (
+    <Tooltip
+      open={open}
+      onOpenChange={setOpen}
+      title={detail.isPending ? "正在查询原因…" : reason ? `原因：${reason}` : "未说明原因"}
+    >
+      <span>
+        <SpecTag spec={reviewStatusTag("rejected")} />
+      </span>
+    </Tooltip>
+  );
+}
 
 export default function StudentsPage() {
   const me = useCurrentUser();
@@ -75,19 +98,27 @@ export default function StudentsPage() {
       dataIndex: "name",
       width: 100,
       render: (name: string, s: Student) =>
-        isAdmin ? <Typography.Link onClick={() => open(s.id)}>{name}</Typography.Link> : name,
+        isAdmin ? (
+          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => open(s.id)}>
+            {name}
+          </Button>
+        ) : (
+          name
+        ),
     },
     { title: "性别", dataIndex: "sex", width: 64 },
-    { title: "身份证号", dataIndex: "id_number_masked", width: 190, render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span> },
-    { title: "院系", dataIndex: "college_id", width: 150, ellipsis: true, render: (id: string | null) => collegeName(id) ?? "—" },
+    { title: "身份证号", dataIndex: "id_number_masked", width: 176, render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span> },
+    { title: "院系", dataIndex: "college_id", width: 140, ellipsis: true, render: (id: string | null) => collegeName(id) ?? "—" },
     { title: "班级", dataIndex: "class_id", width: 100, render: (id: string | null) => className(id) ?? "—" },
-    { title: "专业", dataIndex: "major_name", ellipsis: true, render: (v: string | null) => v ?? "—" },
+    { title: "专业", dataIndex: "major_name", width: 140, ellipsis: true, render: (v: string | null) => v ?? "—" },
     { title: "层次", dataIndex: "level", width: 110 },
     {
       title: "审核状态",
       dataIndex: "review_status",
-      width: 100,
-      render: (v: string) => <SpecTag spec={reviewStatusTag(v)} />,
+      width: 96,
+      fixed: "right",
+      render: (v: string, s: Student) =>
+        v === "rejected" && isAdmin ? <RejectedTag id={s.id} /> : <SpecTag spec={reviewStatusTag(v)} />,
     },
     ...(isAdmin
       ? [
@@ -96,7 +127,11 @@ export default function StudentsPage() {
             key: "action",
             width: 70,
             fixed: "right" as const,
-            render: (_: unknown, s: Student) => <Typography.Link onClick={() => open(s.id)}>详情</Typography.Link>,
+            render: (_: unknown, s: Student) => (
+              <Button type="link" size="small" style={{ padding: 0 }} onClick={() => open(s.id)} aria-label={`查看 ${s.name} 的详情`}>
+                详情
+              </Button>
+            ),
           },
         ]
       : []),

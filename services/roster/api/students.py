@@ -14,6 +14,7 @@ from services.roster import certificates, errata
 from services.roster import repository as repo
 from services.roster.api.deps import PROBLEMS, Codes, Issuer, SchoolAdmin, Student
 from services.roster.events import CaptureCodeRegistered
+from services.roster.models import Certificate
 from services.roster.models import Student as StudentRow
 from services.roster.passes import capture_pass
 from services.roster.privacy import mask_id_number
@@ -21,6 +22,7 @@ from services.roster.schemas import (
     CaptureCodeIn,
     CapturePass,
     CertificateCheck,
+    CertificateList,
     CertificateOut,
     ChangeList,
     ChangeOut,
@@ -37,10 +39,10 @@ from services.roster.students import EDITABLE_FIELDS
 router = APIRouter(prefix="/v1", tags=["students"], responses=PROBLEMS)
 
 
-def _out(s: StudentRow) -> StudentOut:
+def _out(s: StudentRow, reason: str | None = None) -> StudentOut:
     return StudentOut(id=s.id, school_code=s.school_code, student_no=s.student_no, name=s.name, sex=s.sex,
                       id_number_masked=mask_id_number(s.id_number), college_id=s.college_id, class_id=s.class_id,
-                      major_name=s.major_name, level=s.level, review_status=s.review_status)
+                      major_name=s.major_name, level=s.level, review_status=s.review_status, review_reason=reason)
 
 
 def _detail(uow: UoW, s: StudentRow) -> StudentDetail:
@@ -66,7 +68,9 @@ def list_students(
 ) -> StudentList:
     rows, total = repo.students_page(uow.session, principal, school_code=school_code, college_id=college_id,
                                      class_id=class_id, status=review_status, query=q, offset=offset, limit=limit)
-    return StudentList(items=[_out(s) for s in rows], total=total, offset=offset, limit=limit)
+    rejected = [s.id for s in rows if s.review_status == "rejected"]
+    reasons = {sid: item.reason for sid, item in repo.latest_items(uow.session, rejected).items()}
+    return StudentList(items=[_out(s, reasons.get(s.id)) for s in rows], total=total, offset=offset, limit=limit)
 
 
 @router.get("/students/me", response_model=StudentDetail, summary="The signed-in student's own record")
@@ -150,6 +154,15 @@ def issue_certificate(student_id: str, principal: SchoolAdmin, uow: UoW, request
     certificate = certificates.issue(uow, principal, student_id)
     uow.commit()
     return _certificate_out(request, certificate)
+
+
+@router.get("/students/{student_id}/certificates", response_model=CertificateList,
+            summary="The make-up certificates issued to a student")
+def list_certificates(student_id: str, principal: SchoolAdmin, uow: UoW, request: Request) -> CertificateList:
+    errata.student_in_scope(uow.session, principal, student_id)
+    items = [_certificate_out(request, c) for c in repo.list_scoped(
+        uow.session, principal, Certificate, Certificate.issued_at, student_id=student_id)]
+    return CertificateList(items=items, total=len(items))
 
 
 @router.get("/certificates/{number}", response_model=CertificateCheck,

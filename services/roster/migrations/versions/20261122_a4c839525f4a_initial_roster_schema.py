@@ -1,18 +1,19 @@
 """initial roster schema
 
-Revision ID: a7ab41a213cb
+Revision ID: a4c839525f4a
 Revises:
-Create Date: 2026-11-22 00:54:54.931652
+Create Date: 2026-11-22 01:57:39.668837
 """
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
 
 import services.kernel.db
+from alembic import op
 
-revision: str = 'a7ab41a213cb'
+
+revision: str = 'a4c839525f4a'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -172,7 +173,9 @@ def upgrade() -> None:
     sa.Column('updates', sa.Integer(), nullable=False),
     sa.Column('warnings', sa.Integer(), nullable=False),
     sa.Column('errors', sa.Integer(), nullable=False),
+    sa.Column('rows_with_errors', sa.Integer(), nullable=False),
     sa.Column('error_code', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('error_message', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=True),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('created_at', services.kernel.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('committed_at', services.kernel.db.UTCDateTime(timezone=True), nullable=True),
