@@ -24,6 +24,7 @@ class Subject(CaptureTable, TenantScoped, table=True):
     school_code: str = Field(index=True, max_length=5)
     province_code: str = Field(index=True, max_length=2)
     term: str = Field(max_length=7)
+    college_id: str | None = Field(default=None, index=True, max_length=32)
     college_name: str | None = Field(default=None, max_length=80)
     class_id: str | None = Field(default=None, index=True, max_length=32)
     class_no: str | None = Field(default=None, max_length=40)

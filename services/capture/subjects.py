@@ -38,7 +38,7 @@ def _upsert(uow: UnitOfWork, facts: dict[str, Any]) -> None:
         subject_key=facts["subject_key"], school_code=facts["school_code"], province_code=facts["province_code"],
         term=facts["term"], level=facts["level"], sex=facts["sex"], masked_name=facts["masked_name"],
         masked_id_number=facts["masked_id_number"])
-    for field in ("term", "college_name", "class_id", "class_no", "level", "sex", "masked_name",
+    for field in ("term", "college_id", "college_name", "class_id", "class_no", "level", "sex", "masked_name",
                   "masked_id_number", "roster_order"):
         if facts.get(field) is not None:
             setattr(subject, field, facts[field])

@@ -78,7 +78,7 @@ class TokenIssuer:
         now = int(time.time())
         claims: dict[str, Any] = {
             "sub": principal.subject, "role": principal.role.value, "usr": principal.username,
-            "prov": principal.province, "sch": principal.school,
+            "prov": principal.province, "sch": principal.school, "col": principal.college, "cls": principal.klass,
             "iss": self.issuer, "aud": AUDIENCE, "iat": now, "exp": now + self.ttl_seconds,
         }
         claims.update(extra or {})
@@ -110,7 +110,8 @@ class TokenVerifier:
                 raise jwt.InvalidTokenError("unknown key")
             claims = jwt.decode(token, key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=self._issuer)
             return Principal(subject=claims["sub"], role=Role(claims["role"]), username=claims.get("usr", ""),
-                             province=claims.get("prov"), school=claims.get("sch"))
+                             province=claims.get("prov"), school=claims.get("sch"), college=claims.get("col"),
+                             klass=claims.get("cls"))
         except jwt.ExpiredSignatureError as exc:
             raise _unauthorized("token_expired", "登录已过期，请重新登录", "The token has expired") from exc
         except (jwt.InvalidTokenError, KeyError, ValueError) as exc:

@@ -49,6 +49,8 @@ class Principal:
     username: str = ""
     province: str | None = None
     school: str | None = None
+    college: str | None = None  # a college coordinator's college
+    klass: str | None = None  # a class monitor's class
 
     @property
     def is_platform(self) -> bool:
@@ -89,11 +91,25 @@ def scoped(stmt: T, model: type, principal: Principal) -> T:
     if not principal.school:
         return stmt.where(false())
     stmt = stmt.where(model.school_code == principal.school)  # type: ignore[attr-defined]
+    if principal.role in (Role.COLLEGE_COORDINATOR, Role.CLASS_MONITOR):
+        return _narrow(stmt, model, principal)
     if principal.role != Role.STUDENT:
         return stmt
     subject_col = getattr(model, "__subject_column__", None)
     if subject_col:
         return stmt.where(getattr(model, subject_col) == principal.subject)
+    if getattr(model, "__student_access__", "none") == "school":
+        return stmt
+    return stmt.where(false())
+
+
+def _narrow(stmt: T, model: type, principal: Principal) -> T:
+    """Coordinators see their college, monitors their class; the directory (school-wide tables) stays open to
+    them, anything else of the school (imports, reviews, audit) is closed."""
+    if principal.role == Role.CLASS_MONITOR and principal.klass and hasattr(model, "class_id"):
+        return stmt.where(model.class_id == principal.klass)  # type: ignore[attr-defined]
+    if principal.college and hasattr(model, "college_id"):
+        return stmt.where(model.college_id == principal.college)  # type: ignore[attr-defined]
     if getattr(model, "__student_access__", "none") == "school":
         return stmt
     return stmt.where(false())

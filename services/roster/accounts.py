@@ -30,7 +30,8 @@ def sign_in(session: Session, issuer: TokenIssuer, username: str, password: str,
         raise TucaiError("demo_login_disabled", "演示账号仅在演示模式下可用",
                          "Demo accounts work only in demo mode", status=403)
     principal = Principal(subject=user.id, role=Role(user.role), username=user.username,
-                          province=user.province_code, school=user.school_code)
+                          province=user.province_code, school=user.school_code, college=user.college_id,
+                          klass=user.class_id)
     return Token(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds)
 
 

@@ -97,7 +97,20 @@ def load(uow: UnitOfWork) -> bool:
     school.contact_recipient, school.contact_phone = "薛老师", "0791-83969343"
     school.contact_address, school.contact_postcode = "江西省南昌市红谷滩区学府大道999号 研究生院学位办", "330031"
     _students(uow)
+    _link_coordinators(uow)
     return True
+
+
+def _link_coordinators(uow: UnitOfWork) -> None:
+    """The demo coordinator looks after 信息工程学院, the demo monitor after its class XG2301."""
+    college = repo.colleges_by_name(uow.session, "10403")["信息工程学院"]
+    klass = repo.classes_by_code(uow.session, "10403")["XG2301"]
+    for user in (repo.user_by_username(uow.session, "coordinator10403"),
+                 repo.user_by_username(uow.session, "monitor10403")):
+        assert user is not None
+        user.college_id = college.id
+        user.class_id = klass.id if user.role == Role.CLASS_MONITOR else None
+        uow.session.add(user)
 
 
 def _students(uow: UnitOfWork) -> None:

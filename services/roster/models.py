@@ -122,6 +122,8 @@ class UserAccount(RosterTable, TenantScoped, table=True):
     display_name: str = Field(max_length=80)
     province_code: str | None = Field(default=None, index=True, max_length=2)
     school_code: str | None = Field(default=None, index=True, max_length=5)
+    college_id: str | None = Field(default=None, max_length=32)  # a college coordinator's college
+    class_id: str | None = Field(default=None, max_length=32)  # a class monitor's class
     is_demo: bool = False
     is_active: bool = True
     created_at: datetime = _created()

@@ -77,3 +77,22 @@ def test_a_branch_campus_lives_under_the_main_schools_code(embedded: Api) -> Non
     assert [c["name"] for c in embedded.get("/api/roster/v1/campuses", "school10403").json()["items"]] == ["青山湖校区"]
     assert embedded.get("/api/roster/v1/campuses", "school10405").json()["total"] == 0
     assert embedded.get("/api/roster/v1/campuses", "province").json()["total"] == 1
+
+
+def test_coordinators_see_their_college_and_monitors_their_class(embedded: Api) -> None:
+    colleges = {c["id"]: c["name"] for c in embedded.get("/api/roster/v1/colleges", "school10403").json()["items"]}
+    classes = {c["id"]: c["code"] for c in embedded.get("/api/roster/v1/classes", "school10403").json()["items"]}
+    everyone = embedded.get("/api/roster/v1/students", "school10403", params={"limit": 500}).json()
+    assert {colleges[s["college_id"]] for s in everyone["items"]} >= {"信息工程学院", "法学院"}
+
+    coordinator = embedded.get("/api/roster/v1/students", "coordinator10403", params={"limit": 500}).json()
+    assert coordinator["total"] == 58 and {colleges[s["college_id"]] for s in coordinator["items"]} == {"信息工程学院"}
+    monitor = embedded.get("/api/roster/v1/students", "monitor10403", params={"limit": 500}).json()
+    assert monitor["total"] == 30 and {classes[s["class_id"]] for s in monitor["items"]} == {"XG2301"}
+    # Imports, reviews and errata are the registrar's, not the coordinators'.
+    for user in ("coordinator10403", "monitor10403"):
+        assert embedded.get("/api/roster/v1/imports", user).json()["total"] == 0
+        assert embedded.get("/api/roster/v1/review/batches", user).json()["total"] == 0
+        assert embedded.get("/api/roster/v1/me", user).json()["school_code"] == "10403"
+    subjects = embedded.get("/api/capture/v1/subjects", "monitor10403").json()["items"]
+    assert subjects and {s["class_no"] for s in subjects} == {"XG2301"}

@@ -1,8 +1,8 @@
 """initial capture schema
 
-Revision ID: cc016ebfc08f
+Revision ID: 72ed3a106861
 Revises:
-Create Date: 2026-11-22 00:55:19.348500
+Create Date: 2026-11-22 02:02:29.402537
 """
 from collections.abc import Sequence
 
@@ -12,7 +12,7 @@ from alembic import op
 
 import services.kernel.db
 
-revision: str = 'cc016ebfc08f'
+revision: str = '72ed3a106861'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -49,6 +49,7 @@ def upgrade() -> None:
     sa.Column('school_code', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('province_code', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
     sa.Column('term', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+    sa.Column('college_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('college_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('class_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('class_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
@@ -63,6 +64,7 @@ def upgrade() -> None:
     with op.batch_alter_table('subject', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_subject_capture_code'), ['capture_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_subject_class_id'), ['class_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_subject_college_id'), ['college_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_subject_province_code'), ['province_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_subject_school_code'), ['school_code'], unique=False)
 
@@ -74,6 +76,7 @@ def downgrade() -> None:
     with op.batch_alter_table('subject', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_subject_school_code'))
         batch_op.drop_index(batch_op.f('ix_subject_province_code'))
+        batch_op.drop_index(batch_op.f('ix_subject_college_id'))
         batch_op.drop_index(batch_op.f('ix_subject_class_id'))
         batch_op.drop_index(batch_op.f('ix_subject_capture_code'))
 

@@ -1,19 +1,18 @@
 """initial roster schema
 
-Revision ID: a4c839525f4a
+Revision ID: b58e29dd98ee
 Revises:
-Create Date: 2026-11-22 01:57:39.668837
+Create Date: 2026-11-22 02:02:57.366321
 """
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-
-import services.kernel.db
 from alembic import op
 
+import services.kernel.db
 
-revision: str = 'a4c839525f4a'
+revision: str = 'b58e29dd98ee'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -76,6 +75,8 @@ def upgrade() -> None:
     sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('province_code', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
     sa.Column('school_code', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=True),
+    sa.Column('college_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('class_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', services.kernel.db.UTCDateTime(timezone=True), nullable=False),
