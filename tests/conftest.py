@@ -17,6 +17,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: "e2e" in item.path.parts)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.support.infra import USED
+
+    if USED:
+        terminalreporter.section("real infrastructure used")
+        for line in USED:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.infra import note_used
 from tests.support.s3server import S3Server
 
 
@@ -18,6 +19,7 @@ def s3_server() -> Iterator[S3Server]:
     themselves with a fresh bucket each. Skips (or fails under CI=true) when `weed` is missing."""
     server = S3Server()
     server.start()
+    note_used(f"S3: SeaweedFS `weed mini` on {server.endpoint} (signatures and link expiry checked)")
     try:
         yield server
     finally:

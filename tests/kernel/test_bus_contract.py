@@ -21,7 +21,7 @@ from services.kernel.events.envelope import Envelope, Tenant
 from services.kernel.events.factory import open_bus
 from services.kernel.events.inprocess import InProcessBus
 from services.kernel.events.nats_bus import NatsBus
-from tests.support.infra import NATS_URL, require_nats
+from tests.support.infra import NATS_URL, note_used, require_nats
 
 pytestmark = pytest.mark.anyio
 
@@ -37,6 +37,7 @@ async def bus(request: pytest.FixtureRequest, anyio_backend: str) -> AsyncIterat
         await memory.close()
         return
     require_nats()
+    note_used("bus contract suite: NATS JetStream 127.0.0.1:4222")
     # The server is shared with other runs: a stream and subject prefix of our own, deleted afterwards.
     suffix = uuid4().hex[:12]
     stream = f"TEST_{suffix}"

@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 
 from services.kernel.db import alembic_config, make_engine, migrate
 from services.kernel.settings import SERVICES
-from tests.support.infra import require_postgres
+from tests.support.infra import note_used, require_postgres
 from tests.support.pg import temporary_databases
 
 
@@ -42,5 +42,6 @@ def test_migrations_build_the_model_schema_on_sqlite(service: str, tmp_path: Pat
 @pytest.mark.parametrize("service", SERVICES)
 def test_migrations_build_the_model_schema_on_postgres(service: str) -> None:
     require_postgres()
+    note_used("migrations: PostgreSQL 127.0.0.1:5432")
     with temporary_databases(service) as urls:
         _assert_schema_matches_models(urls[service], service)

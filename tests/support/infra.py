@@ -14,6 +14,15 @@ PG_URL = os.environ.get("TUCAI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.
 NATS_URL = os.environ.get("TUCAI_TEST_NATS", "nats://127.0.0.1:4222")
 
 
+# What the real-infrastructure tiers ran against, printed at the end of the run (so CI output shows it).
+USED: list[str] = []
+
+
+def note_used(what: str) -> None:
+    if what not in USED:
+        USED.append(what)
+
+
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
     try:
         with socket.create_connection((host, port), timeout=timeout):

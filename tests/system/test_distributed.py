@@ -12,7 +12,7 @@ import pytest
 
 from services.kernel.settings import SERVICES
 from tests.support.api import Api, wait_until
-from tests.support.infra import require_nats, require_postgres
+from tests.support.infra import note_used, require_nats, require_postgres
 from tests.support.pg import temporary_databases
 from tests.support.processes import ServiceProcess
 from tests.support.s3server import S3Server
@@ -50,6 +50,8 @@ def cluster(s3_server: S3Server, tmp_path_factory: pytest.TempPathFactory) -> It
         urls = {f"TUCAI_{name.upper()}_URL": p.url for name, p in processes.items()}
         for name, process in processes.items():
             process.env = {**common, **urls, "TUCAI_DATABASE_URL": databases[name]}
+        note_used(f"system tier: 4 service processes on PostgreSQL 127.0.0.1:5432 ({', '.join(databases)} "
+                  f"databases), NATS JetStream 127.0.0.1:4222 (stream TUCAI_TEST_{run}), S3 {s3_server.endpoint}")
         try:
             processes["roster"].start()  # first: it migrates, creates the signing key, loads demo data
             for name in SERVICES[1:]:
