@@ -83,3 +83,11 @@ def write_roster(path: Path, rows: list[RosterRow]) -> Path:
         sheet.append(row.cells(seq))
     book.save(path)
     return path
+
+
+def screenshot(page: Page, path: Path) -> None:
+    """A full-page screenshot once the page is still: no spinner, no running transition (a row caught mid
+    fade-in would look disabled in the artifact)."""
+    expect(page.locator(".ant-spin-spinning")).to_have_count(0)
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    page.screenshot(path=str(path), full_page=True)

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ConsoleErrors
+from tests.e2e.helpers import screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +66,7 @@ def test_school_admin_adds_a_college(page: Page, artifacts: Path, console_errors
     expect(row.get_by_text("已同步")).to_be_visible()
     expect(page.get_by_text("共 21 个院系")).to_be_visible()
 
-    page.screenshot(path=str(artifacts / "school10403-colleges.png"), full_page=True)
+    screenshot(page, artifacts / "school10403-colleges.png")
     console_errors.check()
 
 
@@ -166,5 +167,5 @@ def test_student_signs_in_on_a_phone(phone_page: Page, server: str, artifacts: P
     expect(page.get_by_text("我的图像采集")).to_be_visible()
     expect(page.get_by_text("南昌大学", exact=True).first).to_be_visible()
     expect(page.get_by_text("即将上线").first).to_be_visible()
-    page.screenshot(path=str(artifacts / "student-home.png"), full_page=True)
+    screenshot(page, artifacts / "student-home.png")
     console_errors.check()

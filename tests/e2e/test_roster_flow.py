@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ConsoleErrors
-from tests.e2e.helpers import RosterRow, open_menu, sign_in, sign_out, write_roster
+from tests.e2e.helpers import RosterRow, open_menu, screenshot, sign_in, sign_out, write_roster
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +64,7 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     expect(issues.get_by_text("没有此类问题")).to_be_visible()
     issues.get_by_text("错误 1").click()
     expect(bad).to_have_count(1)
-    page.screenshot(path=str(artifacts / "import-report.png"), full_page=True)
+    screenshot(page, artifacts / "import-report.png")
 
     # The annotated workbook comes through the authenticated client as the registrar's own file, marked.
     with page.expect_download() as download_info:
@@ -110,7 +110,7 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     queued = page.get_by_role("row").filter(has_text="南昌大学").filter(has_text="2 人有标记")
     expect(queued).to_have_count(1)
     expect(queued.get_by_role("cell", name=str(GOOD), exact=True).first).to_be_visible()
-    page.screenshot(path=str(artifacts / "review-queue.png"), full_page=True)
+    screenshot(page, artifacts / "review-queue.png")
     queued.get_by_role("link", name="审核").click()
 
     expect(page.get_by_role("heading", name="南昌大学 · 2026-06 届")).to_be_visible()
@@ -121,7 +121,7 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     expect(students.get_by_text("学习形式「非全日制」本届不统一采集")).to_be_visible()
     expect(students.get_by_text(re.compile(r"预计毕业日期 2027-06-30 不在本届"))).to_be_visible()
     page.wait_for_timeout(400)  # let the checkbox animation settle for the screenshot
-    page.screenshot(path=str(artifacts / "review-batch-flags.png"), full_page=True)
+    screenshot(page, artifacts / "review-batch-flags.png")
     page.get_by_role("checkbox", name="只看有标记的（2）").uncheck()
     expect(students.get_by_role("row")).to_have_count(GOOD)
 
@@ -153,7 +153,7 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     ours.click()  # expands to the students with the decision and reason
     expect(page.get_by_role("cell", name="吴晓彤", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="材料齐全，同意", exact=True)).to_have_count(GOOD)
-    page.screenshot(path=str(artifacts / "school-review-outcome.png"), full_page=True)
+    screenshot(page, artifacts / "school-review-outcome.png")
 
     # The reviewed list and the class lists come as workbooks named by the server.
     with page.expect_download() as reviewed:
@@ -204,7 +204,7 @@ def test_student_proofreads_and_shows_the_pass(phone_page: Page, server: str, ar
     qr = page.get_by_role("img", name="采集凭证二维码")
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
-    page.screenshot(path=str(artifacts / "student-pass.png"), full_page=True)
+    screenshot(page, artifacts / "student-pass.png")
 
     # 信息有误 on one field files an erratum the school will decide.
     page.get_by_role("button", name="民族信息有误").click()
