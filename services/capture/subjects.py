@@ -9,13 +9,14 @@ from sqlmodel import Session, select
 from services.capture.models import Subject
 from services.kernel.events.consumer import Consumer
 from services.kernel.events.envelope import Envelope
-from services.kernel.tenancy import Principal, scoped, unscoped_for_system
+from services.kernel.queries import get_system
+from services.kernel.tenancy import Principal, scoped
 from services.kernel.uow import UnitOfWork
 from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated, StudentWithdrawn
 
 
 def _find(session: Session, subject_key: str) -> Subject | None:
-    return session.exec(unscoped_for_system(select(Subject).where(Subject.subject_key == subject_key))).first()
+    return get_system(session, Subject, subject_key=subject_key)
 
 
 def on_roster_event(uow: UnitOfWork, envelope: Envelope) -> None:

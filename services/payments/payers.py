@@ -6,14 +6,15 @@ from sqlmodel import Session, select
 
 from services.kernel.events.consumer import Consumer
 from services.kernel.events.envelope import Envelope
-from services.kernel.tenancy import Principal, scoped, unscoped_for_system
+from services.kernel.queries import get_system
+from services.kernel.tenancy import Principal, scoped
 from services.kernel.uow import UnitOfWork
 from services.payments.models import Payer
 from services.roster.events import StudentApproved, StudentUpdated, StudentWithdrawn
 
 
 def _find(session: Session, subject_key: str) -> Payer | None:
-    return session.exec(unscoped_for_system(select(Payer).where(Payer.subject_key == subject_key))).first()
+    return get_system(session, Payer, subject_key=subject_key)
 
 
 def on_roster_event(uow: UnitOfWork, envelope: Envelope) -> None:

@@ -1,13 +1,16 @@
-"""All of roster's SQL. Reads on behalf of a user go through tenancy.scoped(); system reads say so."""
+"""All of roster's SQL. Reads on behalf of a user go through tenancy.scoped(); system reads say so.
+get_scoped, get_system and list_scoped (from the kernel) are re-exported for the domain modules."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
 
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
+from services.kernel.queries import get_scoped as get_scoped
+from services.kernel.queries import get_system as get_system
+from services.kernel.queries import list_scoped as list_scoped
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
 from services.roster.models import (
     Campaign,
@@ -26,32 +29,6 @@ from services.roster.models import (
     StudentChange,
     UserAccount,
 )
-
-M = TypeVar("M", bound=SQLModel)
-
-
-def get_scoped(session: Session, principal: Principal, model: type[M], **keys: Any) -> M | None:
-    """One row by column values, if the principal may see it."""
-    stmt = select(model)
-    for column, value in keys.items():
-        stmt = stmt.where(getattr(model, column) == value)
-    return session.exec(scoped(stmt, model, principal)).first()
-
-
-def get_system(session: Session, model: type[M], **keys: Any) -> M | None:
-    stmt = select(model)
-    for column, value in keys.items():
-        stmt = stmt.where(getattr(model, column) == value)
-    return session.exec(unscoped_for_system(stmt)).first()
-
-
-def list_scoped(session: Session, principal: Principal, model: type[M], *order_by: Any, **filters: Any) -> list[M]:
-    stmt = scoped(select(model), model, principal)
-    for column, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(model, column) == value)
-    return list(session.exec(stmt.order_by(*order_by)))
-
 
 # --- accounts -------------------------------------------------------------------------------------------------
 

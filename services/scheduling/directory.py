@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from services.kernel.events.consumer import Consumer
 from services.kernel.events.envelope import Envelope
+from services.kernel.queries import get_system
 from services.kernel.uow import UnitOfWork
 from services.roster.events import (
     ClassCreated,
@@ -16,7 +17,6 @@ from services.roster.events import (
     StudentUpdated,
     StudentWithdrawn,
 )
-from services.scheduling import repository as repo
 from services.scheduling.models import ClassView, CollegeView, SchoolView, StudentView
 
 
@@ -34,7 +34,7 @@ def _school_registered(uow: UnitOfWork, payload: dict) -> None:
 def _college_created(uow: UnitOfWork, payload: dict) -> None:
     event = CollegeCreated.model_validate(payload)
     now = datetime.now(UTC)
-    if repo.get_system(uow.session, CollegeView, college_id=event.college_id) is None:
+    if get_system(uow.session, CollegeView, college_id=event.college_id) is None:
         uow.session.add(CollegeView(college_id=event.college_id, school_code=event.school_code,
                                     province_code=event.province_code, code=event.code, name=event.name,
                                     updated_at=now))
@@ -45,7 +45,7 @@ def _college_created(uow: UnitOfWork, payload: dict) -> None:
 
 def _class_created(uow: UnitOfWork, payload: dict) -> None:
     event = ClassCreated.model_validate(payload)
-    if repo.get_system(uow.session, ClassView, class_id=event.class_id) is None:
+    if get_system(uow.session, ClassView, class_id=event.class_id) is None:
         uow.session.add(ClassView(class_id=event.class_id, college_id=event.college_id,
                                   school_code=event.school_code, province_code=event.province_code,
                                   code=event.code, name=event.name))
@@ -53,7 +53,7 @@ def _class_created(uow: UnitOfWork, payload: dict) -> None:
 
 def _student_approved(uow: UnitOfWork, payload: dict) -> None:
     event = StudentUpdated.model_validate(payload)
-    student = repo.get_system(uow.session, StudentView, subject_key=event.subject_key) or StudentView(
+    student = get_system(uow.session, StudentView, subject_key=event.subject_key) or StudentView(
         subject_key=event.subject_key, school_code=event.school_code, province_code=event.province_code,
         term=event.term, level=event.level)
     student.term = event.term or student.term
@@ -64,13 +64,13 @@ def _student_approved(uow: UnitOfWork, payload: dict) -> None:
 
 def _student_withdrawn(uow: UnitOfWork, payload: dict) -> None:
     event = StudentWithdrawn.model_validate(payload)
-    student = repo.get_system(uow.session, StudentView, subject_key=event.subject_key)
+    student = get_system(uow.session, StudentView, subject_key=event.subject_key)
     if student is not None:
         uow.session.delete(student)
 
 
 def _school(uow: UnitOfWork, code: str, province_code: str) -> SchoolView:
-    school = repo.get_system(uow.session, SchoolView, school_code=code)
+    school = get_system(uow.session, SchoolView, school_code=code)
     if school is None:
         school = SchoolView(school_code=code, province_code=province_code, updated_at=datetime.now(UTC))
         uow.session.add(school)

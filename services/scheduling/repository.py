@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from services.kernel.tenancy import Principal, scoped, unscoped_for_system
+from services.kernel.tenancy import Principal, scoped
 from services.scheduling.models import ClassView, CollegeView, SchoolView, StudentView
-
-M = TypeVar("M", bound=SQLModel)
-
-
-def get_system(session: Session, model: type[M], **keys: Any) -> M | None:
-    stmt = select(model)
-    for column, value in keys.items():
-        stmt = stmt.where(getattr(model, column) == value)
-    return session.exec(unscoped_for_system(stmt)).first()
 
 
 def colleges(session: Session, principal: Principal, school_code: str | None = None) -> list[CollegeView]:
