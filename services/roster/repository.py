@@ -13,6 +13,7 @@ from services.kernel.queries import get_system as get_system
 from services.kernel.queries import list_scoped as list_scoped
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
 from services.roster.models import (
+    AuditEntry,
     Campaign,
     Certificate,
     College,
@@ -224,3 +225,15 @@ def status_counts(session: Session, principal: Principal) -> dict[str, dict[str,
     for school_code, status, count in session.exec(stmt):
         counts.setdefault(school_code, {})[status] = int(count)
     return counts
+
+
+def audit_page(session: Session, principal: Principal, *, target_type: str | None, target_id: str | None,
+               offset: int, limit: int) -> tuple[list[AuditEntry], int]:
+    stmt = scoped(select(AuditEntry), AuditEntry, principal)
+    if target_type:
+        stmt = stmt.where(AuditEntry.target_type == target_type)
+    if target_id:
+        stmt = stmt.where(AuditEntry.target_id == target_id)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(AuditEntry.id.desc()).offset(offset).limit(limit))  # type: ignore[union-attr]
+    return list(rows), int(total)

@@ -477,6 +477,22 @@ class SchoolStatsList(BaseModel):
     total: int
 
 
+class AuditOut(BaseModel):
+    at: datetime
+    actor: str
+    actor_role: str
+    action: str
+    target_type: str
+    target_id: str
+    reason: str
+    school_code: str | None
+    details: dict[str, object]
+
+
+class AuditList(Page):
+    items: list[AuditOut]
+
+
 class JwkSet(BaseModel):
     keys: list[dict[str, str]]
 

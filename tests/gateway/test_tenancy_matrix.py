@@ -31,6 +31,7 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("roster", "/v1/campaigns"): ("school10405", "province"),
     ("roster", "/v1/review/batches"): ("school10405", "province"),
     ("roster", "/v1/stats/schools"): ("school10405", "province", "agency"),
+    ("roster", "/v1/audit"): ("school10405", "province"),
     ("scheduling", "/v1/colleges"): ("school10405", "province"),
     ("scheduling", "/v1/classes"): ("school10405", "province"),
     ("capture", "/v1/subjects"): ("school10405", "agency", "photographer"),

@@ -103,6 +103,17 @@ def test_rule_flags_name_what_the_reviewer_must_check(embedded: Api) -> None:
 
 
 def test_every_decision_is_audited_and_nothing_to_submit_is_an_error(embedded: Api) -> None:
+    decided = embedded.get("/api/roster/v1/review/batches", "province", params={"status": "decided"}).json()
+    batch = next(b for b in decided["items"] if b["school_code"] == "10403")
+    trail = embedded.get("/api/roster/v1/audit", "province", params={"target_id": batch["id"]}).json()["items"]
+    actions = [(e["action"], e["actor"], e["reason"]) for e in trail]
+    assert ("review.rejected", "province", "非应届毕业生") in actions
+    assert ("review.submitted", "school10403", "25 人") in actions
+    assert all(e["at"] for e in trail)
+    assert embedded.get("/api/roster/v1/audit", "school10403", params={"target_id": batch["id"]}).json()["total"] \
+        == len(trail)
+    assert embedded.get("/api/roster/v1/audit", "school10405", params={"target_id": batch["id"]}).json()["total"] == 0
+    assert embedded.get("/api/roster/v1/audit", "agency").status_code == 403
     response = embedded.post("/api/roster/v1/review/batches", "school10405", json={"term": "2030-06"})
     assert response.status_code == 404 and response.json()["code"] == "campaign_not_found"
     first = embedded.post("/api/roster/v1/review/batches", "school10405", json={"term": TERM})

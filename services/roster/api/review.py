@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
-from services.kernel.auth import CurrentPrincipal
+from services.kernel.auth import CurrentPrincipal, require_roles
 from services.kernel.service import UoW
+from services.kernel.tenancy import Principal, Role
 from services.roster import repository as repo
 from services.roster import review
 from services.roster.api.deps import PROBLEMS, ProvinceReviewer, SchoolAdmin
 from services.roster.models import Campaign
 from services.roster.privacy import mask_id_number
 from services.roster.schemas import (
+    AuditList,
+    AuditOut,
     BatchIn,
     BatchList,
     BatchOut,
@@ -27,6 +30,17 @@ from services.roster.schemas import (
 )
 
 router = APIRouter(prefix="/v1", tags=["review"], responses=PROBLEMS)
+
+Auditors = Annotated[Principal, Depends(require_roles(Role.SCHOOL_ADMIN, Role.PROVINCE_REVIEWER))]
+
+
+@router.get("/audit", response_model=AuditList, summary="Who decided what, when and why (newest first)")
+def list_audit(principal: Auditors, uow: UoW, target_type: str | None = None, target_id: str | None = None,
+               offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> AuditList:
+    rows, total = repo.audit_page(uow.session, principal, target_type=target_type, target_id=target_id,
+                                  offset=offset, limit=limit)
+    items = [AuditOut.model_validate(r, from_attributes=True) for r in rows]
+    return AuditList(items=items, total=total, offset=offset, limit=limit)
 
 
 @router.get("/campaigns", response_model=CampaignList, summary="Capture campaigns (graduation terms) in scope")
