@@ -27,7 +27,6 @@ from services.kernel.blobstore.http import make_blob_router
 from services.kernel.blobstore.local import LocalBlobStore
 from services.kernel.blobstore.s3 import S3BlobStore
 from services.kernel.errors import install_problem_handlers
-from tests.kernel.s3_fixtures import s3_server  # noqa: F401  (session fixture, requested lazily below)
 from tests.support.s3server import S3Server
 
 Fetch = Callable[[str], httpx.Response]
