@@ -113,7 +113,6 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
             for sub in ctx.subscriptions:
                 await sub.stop()
             ctx.subscriptions.clear()
-            await ctx.relay.stop()
             await runtime.release()
             ctx.engine.dispose()
 
