@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from services.capture.models import Subject
 from services.kernel.events.consumer import Consumer
 from services.kernel.events.envelope import Envelope
-from services.kernel.queries import get_system
-from services.kernel.tenancy import Principal, scoped
+from services.kernel.queries import get_system, list_scoped
+from services.kernel.tenancy import Principal
 from services.kernel.uow import UnitOfWork
 from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated, StudentWithdrawn
 
@@ -47,12 +47,8 @@ def _upsert(uow: UnitOfWork, facts: dict[str, Any]) -> None:
 
 
 def subjects(session: Session, principal: Principal, school_code: str | None, class_id: str | None) -> list[Subject]:
-    stmt = scoped(select(Subject), Subject, principal)
-    if school_code:
-        stmt = stmt.where(Subject.school_code == school_code)
-    if class_id:
-        stmt = stmt.where(Subject.class_id == class_id)
-    return list(session.exec(stmt.order_by(Subject.school_code, Subject.class_no, Subject.roster_order)))
+    return list_scoped(session, principal, Subject, Subject.school_code, Subject.class_no, Subject.roster_order,
+                       school_code=school_code, class_id=class_id)
 
 
 subjects_consumer = Consumer(name="subjects", subjects="roster.student.>", handle=on_roster_event)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from services.kernel.events.consumer import Consumer
 from services.kernel.events.envelope import Envelope
-from services.kernel.queries import get_system
-from services.kernel.tenancy import Principal, scoped
+from services.kernel.queries import get_system, list_scoped
+from services.kernel.tenancy import Principal
 from services.kernel.uow import UnitOfWork
 from services.payments.models import Payer
 from services.roster.events import StudentApproved, StudentUpdated, StudentWithdrawn
@@ -33,10 +33,7 @@ def on_roster_event(uow: UnitOfWork, envelope: Envelope) -> None:
 
 
 def payers(session: Session, principal: Principal, school_code: str | None) -> list[Payer]:
-    stmt = scoped(select(Payer), Payer, principal)
-    if school_code:
-        stmt = stmt.where(Payer.school_code == school_code)
-    return list(session.exec(stmt.order_by(Payer.school_code, Payer.class_no)))
+    return list_scoped(session, principal, Payer, Payer.school_code, Payer.class_no, school_code=school_code)
 
 
 payers_consumer = Consumer(name="payers", subjects="roster.student.>", handle=on_roster_event)

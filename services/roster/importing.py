@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from services.kernel.blobstore import BlobStore
@@ -22,7 +21,7 @@ from services.roster import repository as repo
 from services.roster.codes import DEFAULT as DEFAULT_CODES
 from services.roster.codes import CodeTables
 from services.roster.idcard import upgrade_15
-from services.roster.models import AuditEntry, ImportIssue, ImportJob, SchoolClass, Student
+from services.roster.models import AuditEntry, ImportJob, SchoolClass, Student
 from services.roster.rosterfile import RosterFileError, read_roster
 from services.roster.schemas import CollegeIn
 from services.roster.students import apply_change
@@ -133,13 +132,7 @@ def _store_report(session: Session, job: ImportJob, report: ValidationReport) ->
     job.rows_with_errors = counts["rows_with_errors"]
     job.status = "validated"
     session.add(job)
-    if report.issues:
-        session.execute(insert(ImportIssue), [
-            {"job_id": job.id, "school_code": job.school_code, "province_code": job.province_code, "row": i.row,
-             "column": (i.column or "")[:80] or None, "field": i.field, "code": i.code, "severity": i.severity,
-             "message": i.message[:400], "message_en": i.message_en[:400]}
-            for i in report.issues
-        ])
+    repo.add_import_issues(session, job, report.issues)
 
 
 def job_in_scope(session: Session, principal: Principal, job_id: str) -> ImportJob:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from services.kernel.queries import get_scoped as get_scoped
@@ -30,6 +30,7 @@ from services.roster.models import (
     StudentChange,
     UserAccount,
 )
+from services.roster.validation import Issue
 
 # --- accounts -------------------------------------------------------------------------------------------------
 
@@ -147,6 +148,17 @@ def import_jobs(session: Session, principal: Principal) -> list[ImportJob]:
     return list_scoped(session, principal, ImportJob, ImportJob.created_at.desc())  # type: ignore[attr-defined]
 
 
+def add_import_issues(session: Session, job: ImportJob, issues: list[Issue]) -> None:
+    """All of a validation's issues in one multi-row INSERT (a large file can have thousands)."""
+    if issues:
+        session.execute(insert(ImportIssue), [
+            {"job_id": job.id, "school_code": job.school_code, "province_code": job.province_code, "row": i.row,
+             "column": (i.column or "")[:80] or None, "field": i.field, "code": i.code, "severity": i.severity,
+             "message": i.message[:400], "message_en": i.message_en[:400]}
+            for i in issues
+        ])
+
+
 def stale_validations(session: Session) -> list[ImportJob]:
     return list(session.exec(unscoped_for_system(select(ImportJob).where(ImportJob.status == "validating"))))
 
@@ -237,3 +249,13 @@ def audit_page(session: Session, principal: Principal, *, target_type: str | Non
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(AuditEntry.id.desc()).offset(offset).limit(limit))  # type: ignore[union-attr]
     return list(rows), int(total)
+
+
+def class_student_counts(session: Session, principal: Principal, college_id: str | None,
+                         school_code: str | None) -> dict[str, int]:
+    stmt = scoped(select(Student.class_id, func.count()).group_by(Student.class_id), Student, principal)
+    if college_id:
+        stmt = stmt.where(Student.college_id == college_id)
+    if school_code:
+        stmt = stmt.where(Student.school_code == school_code)
+    return {class_id: int(n) for class_id, n in session.exec(stmt) if class_id}

@@ -13,7 +13,7 @@ from services.kernel.tenancy import Principal, require_school_access
 from services.kernel.uow import UnitOfWork
 from services.roster import repository as repo
 from services.roster.events import StudentWithdrawn
-from services.roster.models import AuditEntry, Campaign, ReviewBatch, ReviewItem, School, Student
+from services.roster.models import AuditEntry, Campaign, ReviewBatch, ReviewItem, Student
 from services.roster.privacy import new_subject_key
 from services.roster.schemas import BatchIn, BatchOut, CampaignIn, DecisionIn, Flag
 from services.roster.students import publish_approved
@@ -171,7 +171,3 @@ def _decide_one(uow: UnitOfWork, batch: ReviewBatch, item: ReviewItem, student: 
             province_code=student.province_code, reason=reason).model_dump(),
             province=student.province_code, school=student.school_code)
 
-
-def school_name(session: Session, code: str) -> str:
-    school: School | None = repo.school_for_system(session, code)
-    return school.name if school else ""

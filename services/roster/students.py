@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from services.kernel.uow import UnitOfWork
 from services.roster import repository as repo
-from services.roster.events import StudentApproved, StudentUpdated
+from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated
 from services.roster.models import College, SchoolClass, Student, StudentChange
 from services.roster.privacy import mask_id_number, mask_name
 
@@ -84,3 +84,14 @@ def apply_change(
             facts(uow.session, student, term or (latest.term if latest else ""))).model_dump()
         uow.emit(StudentUpdated.TYPE, payload, province=student.province_code, school=student.school_code)
     return changed
+
+
+def register_capture_code(uow: UnitOfWork, student: Student, capture_code: str) -> None:
+    """The CHSI capture code is opaque; capture learns it (by pseudonym) once the student is approved."""
+    student.capture_code = capture_code.upper()
+    uow.session.add(student)
+    if student.subject_key and student.review_status == "approved":
+        uow.emit(CaptureCodeRegistered.TYPE, CaptureCodeRegistered(
+            subject_key=student.subject_key, school_code=student.school_code, province_code=student.province_code,
+            capture_code=student.capture_code).model_dump(), province=student.province_code,
+            school=student.school_code)

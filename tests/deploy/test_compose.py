@@ -267,23 +267,15 @@ def copy_sources(dockerfile: Path) -> list[str]:
 def test_every_dockerfile_exists_and_its_copy_sources_too(services: dict[str, dict]) -> None:
     built = dockerfiles(services)
     assert {p.relative_to(REPO).as_posix() for p in built} == {"deploy/python/Dockerfile", "deploy/gateway/Dockerfile"}
-    not_yet: list[str] = []
     for dockerfile, context in built.items():
         assert dockerfile.is_file(), f"missing {dockerfile}"
         assert (dockerfile.parent / f"{dockerfile.name}.dockerignore").is_file(), f"no .dockerignore for {dockerfile}"
         for source in copy_sources(dockerfile):
-            if (context / source).exists():
-                continue
-            # the gateway builds the SPA; tolerated only until frontend/ has been scaffolded
-            if source.startswith("frontend/") and not (REPO / "frontend" / "package.json").exists():
-                not_yet.append(source)
-                continue
-            pytest.fail(f"{dockerfile.relative_to(REPO)} copies {source}, which does not exist")
+            if not (context / source).exists():
+                pytest.fail(f"{dockerfile.relative_to(REPO)} copies {source}, which does not exist")
     for name in SERVICES:
         assert services[name]["build"]["dockerfile"] == "deploy/python/Dockerfile", "one image for all services"
     assert "deploy/nginx/nginx.conf" in copy_sources(REPO / "deploy" / "gateway" / "Dockerfile")
-    if not_yet:
-        pytest.skip(f"frontend/ is not scaffolded yet; the gateway image needs {not_yet}")
 
 
 def test_the_service_image_shape() -> None:

@@ -9,7 +9,7 @@ from services.kernel.service import UoW
 from services.roster import directory
 from services.roster import repository as repo
 from services.roster.api.deps import PROBLEMS, PlatformAdmin, ProvinceReviewer, SchoolAdmin
-from services.roster.models import Agency, Campus, Coordinator, SchoolClass, Student
+from services.roster.models import Agency, Campus, Coordinator, SchoolClass
 from services.roster.schemas import (
     AgencyIn,
     AgencyList,
@@ -140,11 +140,7 @@ def list_classes(principal: CurrentPrincipal, uow: UoW, college_id: str | None =
                  school_code: str | None = None) -> ClassList:
     classes = repo.list_scoped(uow.session, principal, SchoolClass, SchoolClass.school_code, SchoolClass.code,
                                college_id=college_id, school_code=school_code)
-    counts: dict[str, int] = {}
-    for student in repo.list_scoped(uow.session, principal, Student, Student.id, college_id=college_id,
-                                    school_code=school_code):
-        if student.class_id:
-            counts[student.class_id] = counts.get(student.class_id, 0) + 1
+    counts = repo.class_student_counts(uow.session, principal, college_id, school_code)
     items = [ClassOut(id=c.id, school_code=c.school_code, college_id=c.college_id, code=c.code, name=c.name,
                       students=counts.get(c.id, 0)) for c in classes]
     return ClassList(items=items, total=len(items))

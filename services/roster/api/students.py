@@ -10,10 +10,9 @@ from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.service import UoW
-from services.roster import certificates, errata
+from services.roster import certificates, errata, students
 from services.roster import repository as repo
 from services.roster.api.deps import PROBLEMS, Codes, Issuer, SchoolAdmin, Student
-from services.roster.events import CaptureCodeRegistered
 from services.roster.models import Certificate
 from services.roster.models import Student as StudentRow
 from services.roster.passes import capture_pass
@@ -87,13 +86,7 @@ def read_my_pass(principal: Student, uow: UoW, issuer: Issuer) -> CapturePass:
             summary="Register the CHSI capture code (学信网图像采集码)")
 def register_capture_code(body: CaptureCodeIn, principal: Student, uow: UoW) -> StudentDetail:
     student = errata.student_in_scope(uow.session, principal, principal.subject)
-    student.capture_code = body.capture_code.upper()
-    uow.session.add(student)
-    if student.subject_key and student.review_status == "approved":
-        uow.emit(CaptureCodeRegistered.TYPE, CaptureCodeRegistered(
-            subject_key=student.subject_key, school_code=student.school_code, province_code=student.province_code,
-            capture_code=student.capture_code).model_dump(), province=student.province_code,
-            school=student.school_code)
+    students.register_capture_code(uow, student, body.capture_code)
     uow.commit()
     return _detail(uow, student)
 
