@@ -8,30 +8,37 @@ from sqlmodel import Session
 
 from services.capture.models import Subject
 from services.kernel.events.consumer import Consumer
-from services.kernel.events.envelope import Envelope
 from services.kernel.queries import get_system, list_scoped
 from services.kernel.tenancy import Principal
 from services.kernel.uow import UnitOfWork
-from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated, StudentWithdrawn
+from services.roster.events import (
+    CaptureCodeRegistered,
+    StudentApproved,
+    StudentFacts,
+    StudentUpdated,
+    StudentWithdrawn,
+)
 
 
 def _find(session: Session, subject_key: str) -> Subject | None:
     return get_system(session, Subject, subject_key=subject_key)
 
 
-def on_roster_event(uow: UnitOfWork, envelope: Envelope) -> None:
-    if envelope.type in (StudentApproved.TYPE, StudentUpdated.TYPE):
-        _upsert(uow, StudentUpdated.model_validate(envelope.payload).model_dump())
-    elif envelope.type == StudentWithdrawn.TYPE:
-        subject = _find(uow.session, StudentWithdrawn.model_validate(envelope.payload).subject_key)
-        if subject is not None:
-            uow.session.delete(subject)
-    elif envelope.type == CaptureCodeRegistered.TYPE:
-        event = CaptureCodeRegistered.model_validate(envelope.payload)
-        subject = _find(uow.session, event.subject_key)
-        if subject is not None:
-            subject.capture_code = event.capture_code
-            uow.session.add(subject)
+def _approved(uow: UnitOfWork, event: StudentFacts) -> None:
+    _upsert(uow, event.model_dump())
+
+
+def _withdrawn(uow: UnitOfWork, event: StudentWithdrawn) -> None:
+    subject = _find(uow.session, event.subject_key)
+    if subject is not None:
+        uow.session.delete(subject)
+
+
+def _capture_code(uow: UnitOfWork, event: CaptureCodeRegistered) -> None:
+    subject = _find(uow.session, event.subject_key)
+    if subject is not None:
+        subject.capture_code = event.capture_code
+        uow.session.add(subject)
 
 
 def _upsert(uow: UnitOfWork, facts: dict[str, Any]) -> None:
@@ -51,4 +58,6 @@ def subjects(session: Session, principal: Principal, school_code: str | None, cl
                        school_code=school_code, class_id=class_id)
 
 
-subjects_consumer = Consumer(name="subjects", subjects="roster.student.>", handle=on_roster_event)
+subjects_consumer = Consumer(name="subjects", subjects="roster.student.>", handlers={
+    StudentApproved: _approved, StudentUpdated: _approved, StudentWithdrawn: _withdrawn,
+    CaptureCodeRegistered: _capture_code})

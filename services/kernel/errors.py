@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -50,6 +52,7 @@ class TucaiError(Exception):
     def __init__(
         self, code: str, zh: str, en: str, *, status: int | None = None,
         errors: list[FieldIssue] | None = None, headers: dict[str, str] | None = None,
+        keep_changes: bool = False,
     ) -> None:
         super().__init__(en)
         self.code = code
@@ -59,6 +62,8 @@ class TucaiError(Exception):
             self.status = status
         self.errors = errors or []
         self.headers = headers
+        # The request's unit of work commits what was done before this refusal (e.g. a failed sign-in counts).
+        self.keep_changes = keep_changes
 
 
 class NotFound(TucaiError):
@@ -155,6 +160,43 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc.status_code, code, zh, en, headers=getattr(exc, "headers", None))
 
 
+# Unique-key races the database settles: table name -> (code, zh, en). Services register theirs when their
+# models are defined; anything else is still a 409 with the generic code.
+_CONFLICTS: dict[str, tuple[str, str, str]] = {}
+_GENERIC_CONFLICT = ("conflict", "数据已被修改或已存在，请刷新后重试",
+                     "The record already exists or changed; reload and retry")
+
+
+def register_conflict(table: str, code: str, zh: str, en: str) -> None:
+    """Name the conflict a unique constraint on `table` means, e.g. two creates of the same college."""
+    _CONFLICTS[table] = (code, zh, en)
+
+
+def _conflict_table(exc: IntegrityError) -> str | None:
+    diag = getattr(exc.orig, "diag", None)  # psycopg
+    if diag is not None and getattr(diag, "table_name", None):
+        return str(diag.table_name)
+    match = re.search(r"UNIQUE constraint failed: (\w+)\.", str(exc.orig))  # SQLite
+    return match.group(1) if match else None
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return bool(sqlstate == "23505")
+    return "UNIQUE constraint failed" in str(exc.orig)
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IntegrityError)
+    if not _is_unique_violation(exc):
+        return await _unexpected(request, exc)
+    table = _conflict_table(exc)
+    code, zh, en = _CONFLICTS.get(table or "", _GENERIC_CONFLICT)
+    log.info("unique_conflict", path=request.url.path, table=table, code=code)
+    return problem_response(request, 409, code, zh, en)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     code, zh, en = _STATUS_CODES[500]
@@ -163,6 +205,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(TucaiError, _tucai_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

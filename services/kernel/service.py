@@ -4,7 +4,7 @@ ids, logs, metrics, health, migrations on start, outbox relay, consumers, token 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from services.kernel import db
 from services.kernel.auth import TokenVerifier
-from services.kernel.errors import Problem, install_problem_handlers
+from services.kernel.errors import Problem, TucaiError, install_problem_handlers
 from services.kernel.events.bus import Subscription
 from services.kernel.events.consumer import Consumer, start_consumer
 from services.kernel.events.outbox import count_pending
@@ -64,6 +64,13 @@ class ServiceContext:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.spec.outbox, on_commit=self.relay.wake)
 
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """A unit of work outside any request (start-up tasks, CLI): commits if the block ends normally."""
+        with self.uow() as uow:
+            yield uow
+            uow.commit()
+
     def migrate(self) -> None:
         db.migrate(self.spec.migrations_dir, self.engine, self.spec.metadata)
 
@@ -76,11 +83,21 @@ Context = Annotated[ServiceContext, Depends(get_context)]
 
 
 def get_uow(ctx: Context) -> Iterator[UnitOfWork]:
+    """The request's unit of work. It commits when the route returns without error (before the response is
+    sent, so a failing commit, e.g. a unique-key race, still becomes a problem response) and rolls back when it
+    raises, unless the error says its changes must be kept (a failed sign-in still counts)."""
     with ctx.uow() as uow:
-        yield uow
+        try:
+            yield uow
+        except TucaiError as exc:
+            if exc.keep_changes:
+                uow.commit()
+            raise
+        uow.commit()
 
 
-UoW = Annotated[UnitOfWork, Depends(get_uow)]
+# scope="function": the exit code runs when the route returns, not after the response has gone out.
+UoW = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
 
 
 def _operation_id(route: APIRoute) -> str:

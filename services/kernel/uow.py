@@ -1,16 +1,17 @@
 """Unit of work: one session, one transaction, and the events raised in it. Domain code adds rows and
-calls emit(); the route (or consumer) commits once, and the outbox rows commit with the state change."""
+calls emit(); the kernel commits once, where the work began (a request, a consumer's event, a job's step),
+so service code never commits and the outbox rows commit with the state change."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
-from services.kernel.events.envelope import Envelope, Tenant
+from services.kernel.events.envelope import Envelope
+from services.kernel.events.event import Event
 from services.kernel.events.outbox import write_outbox
 
 
@@ -23,12 +24,9 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._emitted = 0
 
-    def emit(
-        self, type: str, payload: dict[str, Any], *, province: str | None = None, school: str | None = None,
-        version: int = 1,
-    ) -> Envelope:
-        envelope = Envelope(type=type, version=version, payload=payload,
-                            tenant=Tenant(province=province, school=school))
+    def emit(self, event: Event) -> Envelope:
+        """Record `event` in the outbox; it is published once this unit of work commits."""
+        envelope = event.envelope()
         write_outbox(self.session, self._outbox, envelope)
         self._emitted += 1
         return envelope
@@ -49,7 +47,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         return self
 
-    def __exit__(self, exc_type, *_: object) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is not None:
             self.rollback()
         self.close()

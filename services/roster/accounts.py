@@ -84,8 +84,7 @@ def student_sign_in(uow: UnitOfWork, issuer: TokenIssuer, school_code: str, stud
         if student.failed_logins >= MAX_FAILURES:
             student.locked_until, student.failed_logins = now + timedelta(minutes=LOCK_MINUTES), 0
         session.add(student)
-        uow.commit()  # the failure must count even though this sign-in fails
-        raise _student_invalid()
+        raise _student_invalid(keep_changes=True)  # the failure must count even though this sign-in fails
     student.failed_logins, student.locked_until = 0, None
     session.add(student)
     principal = Principal(subject=student.id, role=Role.STUDENT, username=student.student_no,
@@ -101,6 +100,6 @@ def _second_factor(student, kind: str) -> str:  # type: ignore[no-untyped-def]
     return student.id_number[-6:]
 
 
-def _student_invalid() -> Unauthorized:
+def _student_invalid(*, keep_changes: bool = False) -> Unauthorized:
     return Unauthorized("invalid_student_credentials", "学号或验证信息错误", "Wrong student number or secret",
-                        headers={"WWW-Authenticate": "Bearer"})
+                        headers={"WWW-Authenticate": "Bearer"}, keep_changes=keep_changes)

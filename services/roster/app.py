@@ -20,16 +20,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 async def _startup(ctx: ServiceContext) -> None:
     def recover() -> None:
-        with ctx.uow() as uow:
-            if importing.fail_interrupted(uow):
-                uow.commit()
+        with ctx.transaction() as uow:
+            importing.fail_interrupted(uow)
 
     await anyio.to_thread.run_sync(recover)
     if ctx.settings.demo:
         def load() -> None:
-            with ctx.uow() as uow:
-                if demo.load(uow):
-                    uow.commit()
+            with ctx.transaction() as uow:
+                demo.load(uow)
 
         await anyio.to_thread.run_sync(load)
 

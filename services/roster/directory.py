@@ -47,9 +47,7 @@ def _require_province_exists(uow: UnitOfWork, code: str) -> None:
 def register_school(uow: UnitOfWork, code: str, name: str, province_code: str) -> School:
     school = School(school_code=code, name=name, province_code=province_code)
     uow.session.add(school)
-    uow.emit(SchoolRegistered.TYPE, SchoolRegistered(school_code=code, province_code=province_code,
-                                                     name=name).model_dump(),
-             province=province_code, school=code)
+    uow.emit(SchoolRegistered(school_code=code, province_code=province_code, name=name))
     return school
 
 
@@ -106,10 +104,9 @@ def create_college(uow: UnitOfWork, principal: Principal, data: CollegeIn) -> Co
     college = College(school_code=school.school_code, province_code=school.province_code, code=code, name=name)
     uow.session.add(college)
     uow.session.flush()
-    uow.emit(CollegeCreated.TYPE, CollegeCreated(
+    uow.emit(CollegeCreated(
         college_id=college.id, school_code=college.school_code, province_code=college.province_code,
-        code=college.code, name=college.name).model_dump(),
-        province=college.province_code, school=college.school_code)
+        code=college.code, name=college.name))
     return college
 
 
@@ -134,9 +131,9 @@ def create_class(uow: UnitOfWork, school_code: str, province_code: str, college_
                         code=code.strip(), name=name.strip())
     uow.session.add(klass)
     uow.session.flush()
-    uow.emit(ClassCreated.TYPE, ClassCreated(
+    uow.emit(ClassCreated(
         class_id=klass.id, college_id=college_id, school_code=school_code, province_code=province_code,
-        code=klass.code, name=klass.name).model_dump(), province=province_code, school=school_code)
+        code=klass.code, name=klass.name))
     return klass
 
 

@@ -3,14 +3,11 @@ and nothing else of roster. Payloads never carry full ID numbers or unmasked nam
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from pydantic import BaseModel
+from services.kernel.events.event import Event
 
 
-class RosterEvent(BaseModel):
-    TYPE: ClassVar[str]
-    VERSION: ClassVar[int] = 1
+class RosterEvent(Event):
+    """Base of roster's events (registered by type and version when the class is defined)."""
 
 
 class SchoolRegistered(RosterEvent):
@@ -33,6 +30,41 @@ class CollegeCreated(RosterEvent):
 
 class ClassCreated(RosterEvent):
     TYPE = "roster.class.created"
+
+    class_id: str
+    college_id: str
+    school_code: str
+    province_code: str
+    code: str
+    name: str
+
+
+class SchoolUpdated(RosterEvent):
+    """A school's name (or another published fact) changed: read models that show it follow."""
+
+    TYPE = "roster.school.updated"
+
+    school_code: str
+    province_code: str
+    name: str
+
+
+class CollegeUpdated(RosterEvent):
+    """A college was renamed or recoded; every read model row of its students follows."""
+
+    TYPE = "roster.college.updated"
+
+    college_id: str
+    school_code: str
+    province_code: str
+    code: str
+    name: str
+
+
+class ClassUpdated(RosterEvent):
+    """A class was renamed or recoded (class_no downstream is the class code)."""
+
+    TYPE = "roster.class.updated"
 
     class_id: str
     college_id: str

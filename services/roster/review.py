@@ -166,8 +166,7 @@ def _decide_one(uow: UnitOfWork, batch: ReviewBatch, item: ReviewItem, student: 
         publish_approved(uow, student, batch.term)
     elif decision == "rejected" and was_approved and student.subject_key:
         # Revoking an approval takes the student out of schedules and orders downstream.
-        uow.emit(StudentWithdrawn.TYPE, StudentWithdrawn(
+        uow.emit(StudentWithdrawn(
             subject_key=student.subject_key, school_code=student.school_code,
-            province_code=student.province_code, reason=reason).model_dump(),
-            province=student.province_code, school=student.school_code)
+            province_code=student.province_code, reason=reason))
 

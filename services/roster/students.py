@@ -53,8 +53,7 @@ def facts(session: Session, student: Student, term: str) -> dict[str, Any]:
 
 
 def publish_approved(uow: UnitOfWork, student: Student, term: str) -> None:
-    payload = StudentApproved.model_validate(facts(uow.session, student, term)).model_dump()
-    uow.emit(StudentApproved.TYPE, payload, province=student.province_code, school=student.school_code)
+    uow.emit(StudentApproved.model_validate(facts(uow.session, student, term)))
 
 
 def apply_change(
@@ -80,9 +79,8 @@ def apply_change(
     if student.review_status == "approved" and student.subject_key and PUBLISHED_FIELDS & set(changed):
         uow.session.flush()
         latest = repo.latest_items(uow.session, [student.id]).get(student.id)
-        payload = StudentUpdated.model_validate(
-            facts(uow.session, student, term or (latest.term if latest else ""))).model_dump()
-        uow.emit(StudentUpdated.TYPE, payload, province=student.province_code, school=student.school_code)
+        uow.emit(StudentUpdated.model_validate(
+            facts(uow.session, student, term or (latest.term if latest else ""))))
     return changed
 
 
@@ -91,7 +89,6 @@ def register_capture_code(uow: UnitOfWork, student: Student, capture_code: str) 
     student.capture_code = capture_code.upper()
     uow.session.add(student)
     if student.subject_key and student.review_status == "approved":
-        uow.emit(CaptureCodeRegistered.TYPE, CaptureCodeRegistered(
+        uow.emit(CaptureCodeRegistered(
             subject_key=student.subject_key, school_code=student.school_code, province_code=student.province_code,
-            capture_code=student.capture_code).model_dump(), province=student.province_code,
-            school=student.school_code)
+            capture_code=student.capture_code))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.kernel.events.consumer import Consumer
-from services.kernel.events.envelope import Envelope
 from services.kernel.queries import get_system
 from services.kernel.uow import UnitOfWork
 from services.roster.events import (
@@ -14,25 +13,18 @@ from services.roster.events import (
     CollegeCreated,
     SchoolRegistered,
     StudentApproved,
+    StudentFacts,
     StudentUpdated,
     StudentWithdrawn,
 )
 from services.scheduling.models import ClassView, CollegeView, SchoolView, StudentView
 
 
-def on_roster_event(uow: UnitOfWork, envelope: Envelope) -> None:
-    handler = _HANDLERS.get(envelope.type)
-    if handler:
-        handler(uow, envelope.payload)
-
-
-def _school_registered(uow: UnitOfWork, payload: dict) -> None:
-    event = SchoolRegistered.model_validate(payload)
+def _school_registered(uow: UnitOfWork, event: SchoolRegistered) -> None:
     _school(uow, event.school_code, event.province_code).name = event.name
 
 
-def _college_created(uow: UnitOfWork, payload: dict) -> None:
-    event = CollegeCreated.model_validate(payload)
+def _college_created(uow: UnitOfWork, event: CollegeCreated) -> None:
     now = datetime.now(UTC)
     if get_system(uow.session, CollegeView, college_id=event.college_id) is None:
         uow.session.add(CollegeView(college_id=event.college_id, school_code=event.school_code,
@@ -43,16 +35,14 @@ def _college_created(uow: UnitOfWork, payload: dict) -> None:
     school.updated_at = now
 
 
-def _class_created(uow: UnitOfWork, payload: dict) -> None:
-    event = ClassCreated.model_validate(payload)
+def _class_created(uow: UnitOfWork, event: ClassCreated) -> None:
     if get_system(uow.session, ClassView, class_id=event.class_id) is None:
         uow.session.add(ClassView(class_id=event.class_id, college_id=event.college_id,
                                   school_code=event.school_code, province_code=event.province_code,
                                   code=event.code, name=event.name))
 
 
-def _student_approved(uow: UnitOfWork, payload: dict) -> None:
-    event = StudentUpdated.model_validate(payload)
+def _student_approved(uow: UnitOfWork, event: StudentFacts) -> None:
     student = get_system(uow.session, StudentView, subject_key=event.subject_key) or StudentView(
         subject_key=event.subject_key, school_code=event.school_code, province_code=event.province_code,
         term=event.term, level=event.level)
@@ -62,8 +52,7 @@ def _student_approved(uow: UnitOfWork, payload: dict) -> None:
     uow.session.add(student)
 
 
-def _student_withdrawn(uow: UnitOfWork, payload: dict) -> None:
-    event = StudentWithdrawn.model_validate(payload)
+def _student_withdrawn(uow: UnitOfWork, event: StudentWithdrawn) -> None:
     student = get_system(uow.session, StudentView, subject_key=event.subject_key)
     if student is not None:
         uow.session.delete(student)
@@ -77,13 +66,11 @@ def _school(uow: UnitOfWork, code: str, province_code: str) -> SchoolView:
     return school
 
 
-_HANDLERS = {
-    SchoolRegistered.TYPE: _school_registered,
-    CollegeCreated.TYPE: _college_created,
-    ClassCreated.TYPE: _class_created,
-    StudentApproved.TYPE: _student_approved,
-    StudentUpdated.TYPE: _student_approved,
-    StudentWithdrawn.TYPE: _student_withdrawn,
-}
-
-directory_consumer = Consumer(name="directory", subjects="roster.>", handle=on_roster_event)
+directory_consumer = Consumer(name="directory", subjects="roster.>", handlers={
+    SchoolRegistered: _school_registered,
+    CollegeCreated: _college_created,
+    ClassCreated: _class_created,
+    StudentApproved: _student_approved,
+    StudentUpdated: _student_approved,
+    StudentWithdrawn: _student_withdrawn,
+})

@@ -43,7 +43,7 @@ from sqlmodel import Session
 from services.kernel import db
 from services.kernel.events.bus import Bus
 from services.kernel.events.consumer import Consumer, start_consumer
-from services.kernel.events.envelope import Envelope
+from services.kernel.events.event import Event
 from services.kernel.events.inprocess import InProcessBus
 from services.kernel.events.nats_bus import NatsBus
 from services.kernel.events.relay import OutboxRelay
@@ -99,8 +99,8 @@ _devnull: TextIO | None = None
 async def _measure(n: int, out_dir: Path) -> dict[str, Any]:
     # The producing and the consuming service: their outbox/inbox tables and migrations (built first: fail fast).
     producer, receiver = roster_spec(), scheduling_spec()
-    sample = _payload(0)
-    jetstream = await _bare_jetstream(n, Envelope(type=LIVE, payload=sample).to_bytes())
+    sample = _payload(_event_class(LIVE), 0)
+    jetstream = await _bare_jetstream(n, sample.envelope().to_bytes())
     with pg.temporary_databases("bench_outbox", "bench_inbox") as urls:
         distributed = await _distributed(n, producer, urls["bench_outbox"], receiver, urls["bench_inbox"])
         postgres_commits = await anyio.to_thread.run_sync(_bare_postgres, urls["bench_inbox"], min(n, BARE_COMMITS))
@@ -222,21 +222,41 @@ class _CountingUoW(UnitOfWork):
         self._applied.tick(time.perf_counter() - self._opened)
 
 
-def _noop(uow: UnitOfWork, envelope: Envelope) -> None:
+def _noop(uow: UnitOfWork, event: Event) -> None:
     return None
 
 
-def _payload(i: int) -> dict[str, Any]:
-    # The shape of roster.college.created: ids and the facts a consumer needs.
-    return {"college_id": new_id(), "school_code": "S0001", "province_code": "44", "code": f"C{i:05d}",
-            "name": "计算机与信息工程学院"}
+class _BenchEvent(Event):
+    """The shape of roster.college.created: ids and the facts a consumer needs."""
+
+    college_id: str
+    school_code: str
+    province_code: str
+    code: str
+    name: str
+
+
+_EVENT_CLASSES: dict[str, type[_BenchEvent]] = {}
+
+
+def _event_class(event_type: str) -> type[_BenchEvent]:
+    if event_type not in _EVENT_CLASSES:
+        _EVENT_CLASSES[event_type] = type(f"Bench_{event_type.replace('.', '_')}", (_BenchEvent,),
+                                          {"TYPE": event_type, "__module__": __name__})
+    return _EVENT_CLASSES[event_type]
+
+
+def _payload(cls: type[_BenchEvent], i: int) -> _BenchEvent:
+    return cls(college_id=new_id(), school_code="S0001", province_code="44", code=f"C{i:05d}",
+               name="计算机与信息工程学院")
 
 
 def _write(side: _Side, n: int, event_type: str, wake: Callable[[], None] | None) -> None:
+    cls = _event_class(event_type)
     for start in range(0, n, BATCH):
         with UnitOfWork(side.sessions, side.outbox, on_commit=wake) as uow:
             for i in range(start, min(n, start + BATCH)):
-                uow.emit(event_type, _payload(i), province="44", school="S0001")
+                uow.emit(_payload(cls, i))
             uow.commit()
 
 
@@ -267,7 +287,7 @@ async def _pipeline(
     applied = _Applied()
     relay = OutboxRelay(out.spec.name, out.sessions, out.outbox, pub)
     await relay.start()
-    consumer = Consumer(name=name, subjects=event_type, handle=_noop)
+    consumer = Consumer(name=name, subjects=event_type, handlers={_event_class(event_type): _noop})
     subscription = await start_consumer(sub, into.spec.name, consumer, lambda: _CountingUoW(into, applied),
                                         into.inbox)
     try:
@@ -315,7 +335,7 @@ async def _staged(n: int, out: _Side, into: _Side, pub: Bus, sub: Bus) -> dict[s
 
     applied = _Applied()
     done = applied.expect(n)
-    consumer = Consumer(name="benchstaged", subjects=STAGED, handle=_noop)
+    consumer = Consumer(name="benchstaged", subjects=STAGED, handlers={_event_class(STAGED): _noop})
     watch = Stopwatch()
     subscription = await start_consumer(sub, into.spec.name, consumer, lambda: _CountingUoW(into, applied),
                                         into.inbox)

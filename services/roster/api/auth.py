@@ -34,7 +34,6 @@ def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: UoW, ctx
 def student_sign_in(body: StudentTokenIn, uow: UoW, issuer: Issuer, request: Request) -> Token:
     _limit(request, "student")
     token = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret)
-    uow.commit()
     return token
 
 

@@ -57,7 +57,6 @@ def list_provinces(principal: CurrentPrincipal, uow: UoW) -> ProvinceList:
              summary="Add a province (platform admin)")
 def create_province(body: ProvinceIn, principal: PlatformAdmin, uow: UoW) -> ProvinceOut:
     province = directory.create_province(uow, body)
-    uow.commit()
     return ProvinceOut(code=province.code, name=province.name)
 
 
@@ -72,7 +71,6 @@ def list_agencies(principal: CurrentPrincipal, uow: UoW) -> AgencyList:
              summary="Add a capture centre (platform admin)")
 def create_agency(body: AgencyIn, principal: PlatformAdmin, uow: UoW) -> AgencyOut:
     agency = directory.create_agency(uow, principal, body)
-    uow.commit()
     return AgencyOut(id=agency.id, province_code=agency.province_code, name=agency.name)
 
 
@@ -86,7 +84,6 @@ def list_schools(principal: CurrentPrincipal, uow: UoW) -> SchoolList:
              summary="Add a school (province reviewer in their province, or platform admin)")
 def create_school(body: SchoolIn, principal: ProvinceReviewer, uow: UoW) -> SchoolOut:
     school = directory.create_school(uow, principal, body)
-    uow.commit()
     return _school_out(school)
 
 
@@ -94,7 +91,6 @@ def create_school(body: SchoolIn, principal: ProvinceReviewer, uow: UoW) -> Scho
               summary="Update a school's name, make-up contact and student sign-in factor")
 def update_school(school_code: str, body: SchoolUpdate, principal: SchoolAdmin, uow: UoW) -> SchoolOut:
     school = directory.update_school(uow, principal, school_code, body)
-    uow.commit()
     return _school_out(school)
 
 
@@ -109,7 +105,6 @@ def list_campuses(principal: CurrentPrincipal, uow: UoW, school_code: str | None
              summary="Add a branch campus under the school's own code")
 def create_campus(body: CampusIn, principal: SchoolAdmin, uow: UoW) -> CampusOut:
     campus = directory.add_campus(uow, principal, body)
-    uow.commit()
     return CampusOut(id=campus.id, school_code=campus.school_code, name=campus.name)
 
 
@@ -124,14 +119,12 @@ def list_colleges(principal: CurrentPrincipal, uow: UoW, school_code: str | None
              summary="Create a college (院系)")
 def create_college(body: CollegeIn, principal: SchoolAdmin, uow: UoW) -> CollegeOut:
     college = directory.create_college(uow, principal, body)
-    uow.commit()
     return CollegeOut.model_validate(college, from_attributes=True)
 
 
 @router.patch("/colleges/{college_id}", response_model=CollegeOut, summary="Rename a college")
 def update_college(college_id: str, body: CollegeUpdate, principal: SchoolAdmin, uow: UoW) -> CollegeOut:
     college = directory.update_college(uow, principal, college_id, body)
-    uow.commit()
     return CollegeOut.model_validate(college, from_attributes=True)
 
 
@@ -149,7 +142,6 @@ def list_classes(principal: CurrentPrincipal, uow: UoW, college_id: str | None =
 @router.post("/classes", response_model=ClassOut, status_code=status.HTTP_201_CREATED, summary="Create a class")
 def create_class(body: ClassIn, principal: SchoolAdmin, uow: UoW) -> ClassOut:
     klass = directory.add_class(uow, principal, body)
-    uow.commit()
     return ClassOut(id=klass.id, school_code=klass.school_code, college_id=klass.college_id, code=klass.code,
                     name=klass.name)
 
@@ -169,7 +161,6 @@ def list_coordinators(principal: CurrentPrincipal, uow: UoW, school_code: str | 
              summary="Name a coordinator: a teacher per college, two students per class")
 def create_coordinator(body: CoordinatorIn, principal: SchoolAdmin, uow: UoW) -> CoordinatorOut:
     coordinator = directory.add_coordinator(uow, principal, body)
-    uow.commit()
     return _coordinator_out(coordinator)
 
 
@@ -177,5 +168,4 @@ def create_coordinator(body: CoordinatorIn, principal: SchoolAdmin, uow: UoW) ->
                summary="Remove a coordinator")
 def delete_coordinator(coordinator_id: str, principal: SchoolAdmin, uow: UoW) -> Response:
     directory.remove_coordinator(uow, principal, coordinator_id)
-    uow.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -48,10 +48,8 @@ async def upload_roster(
     data = await _read_limited(file)
 
     def start() -> ImportJob:
-        with ctx.uow() as uow:
-            job = importing.start(uow, blobs, principal, school_code, file.filename or "roster", data)
-            uow.commit()
-            return job
+        with ctx.transaction() as uow:
+            return importing.start(uow, blobs, principal, school_code, file.filename or "roster", data)
 
     job = await anyio.to_thread.run_sync(start)
     background.add_task(anyio.to_thread.run_sync, importing.run_validation, ctx.uow, blobs, job.id, codes)
@@ -97,12 +95,10 @@ def annotated(job_id: str, principal: CurrentPrincipal, uow: UoW, blobs: Blobs) 
 def commit_import(job_id: str, body: CommitIn, principal: SchoolAdmin, uow: UoW, blobs: Blobs,
                   codes: Codes) -> ImportJobOut:
     job = importing.commit(uow, blobs, codes, principal, job_id, body.skip_error_rows)
-    uow.commit()
     return _out(job)
 
 
 @router.delete("/{job_id}", response_model=ImportJobOut, summary="Discard an import that was not committed")
 def discard_import(job_id: str, principal: SchoolAdmin, uow: UoW) -> ImportJobOut:
     job = importing.discard(uow, principal, job_id)
-    uow.commit()
     return _out(job)

@@ -54,7 +54,6 @@ def list_campaigns(principal: CurrentPrincipal, uow: UoW) -> CampaignList:
              summary="Open a campaign for a graduation term (province)")
 def create_campaign(body: CampaignIn, principal: ProvinceReviewer, uow: UoW) -> CampaignOut:
     campaign = review.create_campaign(uow, principal, body)
-    uow.commit()
     return CampaignOut.model_validate(campaign, from_attributes=True)
 
 
@@ -62,7 +61,6 @@ def create_campaign(body: CampaignIn, principal: ProvinceReviewer, uow: UoW) -> 
              summary="Submit students for the province's eligibility review (school)")
 def submit_batch(body: BatchIn, principal: SchoolAdmin, uow: UoW) -> BatchOut:
     batch = review.submit(uow, principal, body)
-    uow.commit()
     return review.batch_out(uow.session, batch)
 
 
@@ -97,5 +95,4 @@ def list_items(batch_id: str, principal: CurrentPrincipal, uow: UoW) -> ReviewIt
              summary="Approve or reject students of a batch (all pending ones by default), with a reason")
 def decide(batch_id: str, body: DecisionIn, principal: ProvinceReviewer, uow: UoW) -> DecisionOut:
     batch, count = review.decide(uow, principal, batch_id, body)
-    uow.commit()
     return DecisionOut(batch=review.batch_out(uow.session, batch), decided=count)

@@ -87,7 +87,6 @@ def read_my_pass(principal: Student, uow: UoW, issuer: Issuer) -> CapturePass:
 def register_capture_code(body: CaptureCodeIn, principal: Student, uow: UoW) -> StudentDetail:
     student = errata.student_in_scope(uow.session, principal, principal.subject)
     students.register_capture_code(uow, student, body.capture_code)
-    uow.commit()
     return _detail(uow, student)
 
 
@@ -115,7 +114,6 @@ def read_history(student_id: str, principal: CurrentPrincipal, uow: UoW) -> Chan
 def request_erratum(student_id: str, body: ErratumIn, principal: CurrentPrincipal, uow: UoW,
                     codes: Codes) -> ErratumOut:
     erratum = errata.request(uow, principal, student_id, body, codes)
-    uow.commit()
     return errata.out(uow.session, erratum)
 
 
@@ -131,7 +129,6 @@ def list_errata(principal: CurrentPrincipal, uow: UoW,
 def decide_erratum(erratum_id: str, body: ErratumDecisionIn, principal: SchoolAdmin, uow: UoW,
                    codes: Codes) -> ErratumOut:
     erratum = errata.decide(uow, principal, erratum_id, body, codes)
-    uow.commit()
     return errata.out(uow.session, erratum)
 
 
@@ -145,7 +142,6 @@ def _certificate_out(request: Request, c) -> CertificateOut:  # type: ignore[no-
              status_code=status.HTTP_201_CREATED, summary="Issue a make-up certificate (补拍证明)")
 def issue_certificate(student_id: str, principal: SchoolAdmin, uow: UoW, request: Request) -> CertificateOut:
     certificate = certificates.issue(uow, principal, student_id)
-    uow.commit()
     return _certificate_out(request, certificate)
 
 
