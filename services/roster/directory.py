@@ -7,7 +7,7 @@ from services.kernel.errors import Conflict, NotFound, TucaiError
 from services.kernel.tenancy import PROVINCE_ROLES, Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
 from services.roster import repository as repo
-from services.roster.events import ClassCreated, CollegeCreated, SchoolRegistered
+from services.roster.events import ClassCreated, CollegeCreated, CollegeUpdated, SchoolRegistered, SchoolUpdated
 from services.roster.models import Agency, Campus, College, Coordinator, Province, School, SchoolClass
 from services.roster.schemas import (
     AgencyIn,
@@ -69,9 +69,12 @@ def update_school(uow: UnitOfWork, principal: Principal, code: str, data: School
     if school is None:
         raise NotFound("school_not_found", *_NOT_FOUND)
     require_school_access(principal, school.school_code, school.province_code)
+    old_name = school.name
     for field, value in data.model_dump(exclude_unset=True).items():
         setattr(school, field, value.strip() if isinstance(value, str) else value)
     uow.session.add(school)
+    if school.name != old_name:
+        uow.emit(SchoolUpdated(school_code=school.school_code, province_code=school.province_code, name=school.name))
     return school
 
 
@@ -113,8 +116,12 @@ def create_college(uow: UnitOfWork, principal: Principal, data: CollegeIn) -> Co
 def update_college(uow: UnitOfWork, principal: Principal, college_id: str, data: CollegeUpdate) -> College:
     college = college_in_scope(uow, principal, college_id)
     require_school_access(principal, college.school_code, college.province_code)
-    college.name = data.name.strip()
-    uow.session.add(college)
+    name = data.name.strip()
+    if name != college.name:
+        college.name = name
+        uow.session.add(college)
+        uow.emit(CollegeUpdated(college_id=college.id, school_code=college.school_code,
+                                province_code=college.province_code, code=college.code, name=college.name))
     return college
 
 
