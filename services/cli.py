@@ -48,7 +48,11 @@ def serve(
         asgi = create_gateway(settings)
     else:
         asgi = import_module(f"services.{_check_service(service)}.app").create_app(settings)
-    uvicorn.run(asgi, host=host, port=port, log_config=None, access_log=False, proxy_headers=True)
+    # Forwarded headers are believed only from the configured proxies; uvicorn then takes the right-most
+    # address that is not one of them, so a client cannot choose its own address by sending X-Forwarded-For.
+    trusted = settings.trusted_proxies.strip()
+    uvicorn.run(asgi, host=host, port=port, log_config=None, access_log=False, server_header=False,
+                proxy_headers=bool(trusted), forwarded_allow_ips=trusted or "")
 
 
 @app.command()

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.kernel.errors import PROBLEM_BASE, PROBLEM_JSON
 from services.kernel.runtime import Runtime
+from services.kernel.security import SecurityHeadersMiddleware
 from services.kernel.settings import SERVICES, Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -39,10 +40,10 @@ class Gateway:
         if path.startswith("/api/"):
             service = path.split("/", 3)[2]
             app = self.apps.get(service)
-            await (app or _unknown_api)(scope, receive, send)
+            await (app or SecurityHeadersMiddleware(_unknown_api))(scope, receive, send)
             return
         if scope["type"] == "http":
-            await self._spa(path)(scope, receive, send)
+            await SecurityHeadersMiddleware(self._spa(path))(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         stack = AsyncExitStack()

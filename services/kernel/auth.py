@@ -88,19 +88,35 @@ class TokenIssuer:
 KeySetLoader = Callable[[], Awaitable[list[dict[str, str]]]]
 
 
-class TokenVerifier:
-    """Verifies tokens against a key set fetched on first use (and again when an unknown kid shows up)."""
+# Claims a token must carry: PyJWT checks exp/aud/iss only when present unless they are required.
+REQUIRED_CLAIMS = ["exp", "iat", "aud", "iss", "sub"]
+# At most one key-set fetch per this many seconds for kids we do not know: a flood of tokens with made-up kids
+# must not turn into a flood of JWKS requests to roster.
+JWKS_REFETCH_SECONDS = 30.0
 
-    def __init__(self, load_keys: KeySetLoader, issuer: str) -> None:
+
+class TokenVerifier:
+    """Verifies tokens against a key set fetched on first use and again when an unknown kid shows up (a rotated
+    key), at most once per JWKS_REFETCH_SECONDS."""
+
+    def __init__(self, load_keys: KeySetLoader, issuer: str, *, refetch_seconds: float = JWKS_REFETCH_SECONDS) -> None:
         self._load_keys = load_keys
         self._issuer = issuer
         self._keys: dict[str, Any] = {}
+        self._refetch_seconds = refetch_seconds
+        self._fetched_at: float | None = None
+        self.fetches = 0
 
     async def _key_for(self, kid: str) -> Any:
-        if kid not in self._keys:
+        if kid not in self._keys and self._may_fetch():
+            self._fetched_at = time.monotonic()
+            self.fetches += 1
             for jwk in await self._load_keys():
                 self._keys[jwk["kid"]] = jwt.PyJWK(jwk).key
         return self._keys.get(kid)
+
+    def _may_fetch(self) -> bool:
+        return self._fetched_at is None or time.monotonic() - self._fetched_at >= self._refetch_seconds
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -108,7 +124,8 @@ class TokenVerifier:
             key = await self._key_for(str(header.get("kid", "")))
             if key is None:
                 raise jwt.InvalidTokenError("unknown key")
-            claims = jwt.decode(token, key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=self._issuer)
+            claims = jwt.decode(token, key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=self._issuer,
+                                options={"require": REQUIRED_CLAIMS})
             return Principal(subject=claims["sub"], role=Role(claims["role"]), username=claims.get("usr", ""),
                              province=claims.get("prov"), school=claims.get("sch"), college=claims.get("col"),
                              klass=claims.get("cls"))

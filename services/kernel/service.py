@@ -3,6 +3,7 @@ ids, logs, metrics, health, migrations on start, outbox relay, consumers, token 
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -21,13 +22,14 @@ from sqlmodel import Session
 
 from services.kernel import db
 from services.kernel.auth import TokenVerifier
-from services.kernel.errors import Problem, TucaiError, install_problem_handlers
+from services.kernel.errors import Forbidden, Problem, TucaiError, install_problem_handlers
 from services.kernel.events.bus import Subscription
 from services.kernel.events.consumer import Consumer, start_consumer
 from services.kernel.events.outbox import count_pending
 from services.kernel.events.relay import OutboxRelay
 from services.kernel.observability import RequestContextMiddleware, ServiceMetrics
 from services.kernel.runtime import Runtime
+from services.kernel.security import SecurityHeadersMiddleware
 from services.kernel.settings import Settings
 from services.kernel.uow import UnitOfWork
 
@@ -133,9 +135,12 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
             await runtime.release()
             ctx.engine.dispose()
 
+    # The API description is public in demo mode (and where TUCAI_API_DOCS=true), not in production.
+    docs = settings.api_docs if settings.api_docs is not None else settings.demo
     app = FastAPI(
         title=spec.title, version="0.1.0", lifespan=lifespan,
-        openapi_url=f"{prefix}/openapi.json", docs_url=f"{prefix}/docs", redoc_url=None,
+        openapi_url=f"{prefix}/openapi.json" if docs else None, docs_url=f"{prefix}/docs" if docs else None,
+        redoc_url=None,
         generate_unique_id_function=_operation_id,
         responses={422: {"model": Problem, "description": "Validation failed"}},
     )
@@ -143,6 +148,7 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
     app.state.verifier = verifier or TokenVerifier(_remote_jwks(runtime), settings.jwt_issuer)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=spec.name, metrics=ctx.metrics)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(_ops_router(ctx), prefix=prefix)
     for router in spec.routers:
         app.include_router(router, prefix=prefix)
@@ -158,6 +164,16 @@ def _remote_jwks(runtime: Runtime):  # type: ignore[no-untyped-def]
             return list(response.json()["keys"])
 
     return load
+
+
+def _metrics_access(request: Request, ctx: Context) -> None:
+    """Metrics are open in demo mode; otherwise only to a scraper presenting TUCAI_METRICS_TOKEN."""
+    if ctx.settings.demo:
+        return
+    expected = ctx.settings.metrics_token.get_secret_value() if ctx.settings.metrics_token else None
+    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Forbidden("metrics_forbidden", "无权读取监控指标", "Metrics need the configured scrape token")
 
 
 def _ops_router(ctx: ServiceContext) -> APIRouter:
@@ -178,7 +194,8 @@ def _ops_router(ctx: ServiceContext) -> APIRouter:
         return JSONResponse({"status": "ready" if ready else "unready", "service": ctx.spec.name,
                              "checks": checks}, status_code=200 if ready else 503)
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+                dependencies=[Depends(_metrics_access)])
     async def metrics() -> Response:
         def pending() -> int:
             with ctx.sessions() as session:

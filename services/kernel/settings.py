@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     relay_poll_seconds: float = Field(default=1.0, gt=0)
+    # /openapi.json and /docs: open when true; by default only in demo mode.
+    api_docs: bool | None = None
+    # Outside demo mode /metrics answers only a scraper sending "Authorization: Bearer <this token>".
+    metrics_token: SecretStr | None = None
+    # Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated IPs or CIDRs).
+    # Empty (the default, and right for the embedded mode): the peer address is the client.
+    trusted_proxies: str = ""
 
     def database_url_for(self, service: str) -> str:
         specific = getattr(self, f"{service}_database_url", None)

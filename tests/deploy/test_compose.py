@@ -481,3 +481,22 @@ def test_container_healthcheck_script(health_port: int, service: str, rc: int) -
         [sys.executable, str(HEALTHCHECK), service], env=env, capture_output=True, text=True, timeout=30, check=False
     )
     assert result.returncode == rc, result.stderr
+
+
+def test_nginx_sends_the_same_security_headers_as_the_services() -> None:
+    """nginx drops server-level add_header in a location with its own: every such location repeats the set."""
+    from services.kernel.security import SECURITY_HEADERS
+
+    server = only(only(nginx_config(), "http")["block"], "server")["block"]
+
+    def headers(block: list[dict]) -> dict[str, str]:
+        return {args[0]: args[1] for args in args_of(block, "add_header")}
+
+    expected = {**SECURITY_HEADERS, "Strict-Transport-Security": "$tucai_hsts"}
+    assert expected.items() <= headers(server).items()
+    assert headers(server)["Cache-Control"] == "no-store"
+    hidden = {args[0] for args in args_of(server, "proxy_hide_header")}
+    assert set(SECURITY_HEADERS) <= hidden  # one copy of each, not the service's and nginx's
+    for location in blocks(server, "location"):
+        if args_of(location["block"], "add_header"):
+            assert expected.items() <= headers(location["block"]).items(), location["args"]

@@ -1,0 +1,60 @@
+"""Response headers every Tucai response carries, from the services and the embedded gateway alike (nginx sends
+the same set in the distributed deployment: deploy/nginx/nginx.conf; a test keeps the two in step).
+
+Token storage: the SPA keeps its access token in localStorage, which a script injected into the page could read.
+The defence is that no injected script can run: the CSP below allows scripts only from our own origin (Vite emits
+no inline script), no objects, no framing, no foreign connections; responses with personal data are never cached."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# antd (CSS-in-JS) writes <style> elements at run time: styles need 'unsafe-inline'; scripts do not.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class SecurityHeadersMiddleware:
+    """Adds SECURITY_HEADERS where a response has not set them; API responses (`/api/…`) default to
+    `Cache-Control: no-store` (they carry personal data; a route that serves cacheable content says so itself);
+    HSTS only when the request came over TLS (directly or as the trusted proxy reports it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = str(scope.get("path", "")).startswith("/api/")
+        tls = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers: list[tuple[bytes, bytes]] = list(message.get("headers") or [])
+                present = {name.lower() for name, _ in headers}
+                wanted = dict(SECURITY_HEADERS)
+                if api:
+                    wanted["Cache-Control"] = "no-store"
+                if tls:
+                    wanted["Strict-Transport-Security"] = HSTS
+                for name, value in wanted.items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
