@@ -31,6 +31,8 @@ import { applyProblem } from "../components/formErrors";
 import { PageContainer } from "../layout/PageContainer";
 import { COORDINATOR_KINDS, SECOND_FACTORS } from "./rosterLabels";
 
+const trim = (v: string | null | undefined) => (v ?? "").trim();
+
 function useCollegeNames() {
   const colleges = roster.useQuery("get", "/api/roster/v1/colleges");
   const names = useMemo(() => new Map((colleges.data?.items ?? []).map((c) => [c.id, c.name])), [colleges.data]);
@@ -318,7 +320,6 @@ function SchoolInfoTab() {
   async function submit(values: SchoolUpdate) {
     if (!school) return;
     setFormError(null);
-    const trim = (v: string | null | undefined) => (v ?? "").trim();
     try {
       await update.mutateAsync({
         params: { path: { school_code: school.code } },

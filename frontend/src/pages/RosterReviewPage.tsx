@@ -21,7 +21,7 @@ import {
   Typography,
 } from "antd";
 import type { TableColumnsType } from "antd";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-router";
 import { roster, rosterClient } from "../api/client";
 import { errorMessage } from "../api/problem";
@@ -83,12 +83,10 @@ function BatchItems({ batch }: { batch: ReviewBatch }) {
 function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const [term, setTerm] = useState<string | undefined>(campaigns[0]?.term);
+  const [picked, setTerm] = useState<string | undefined>();
+  const term = picked ?? campaigns[0]?.term;
   const [error, setError] = useState<string | null>(null);
   const submit = roster.useMutation("post", "/api/roster/v1/review/batches");
-  useEffect(() => {
-    if (!term && campaigns[0]) setTerm(campaigns[0].term);
-  }, [campaigns, term]);
 
   // Submitted by default: every student not yet approved and not under review.
   const imported = roster.useQuery("get", "/api/roster/v1/students", {
@@ -169,12 +167,10 @@ function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
 
 function DownloadsCard({ campaigns }: { campaigns: Campaign[] }) {
   const { message } = App.useApp();
-  const [term, setTerm] = useState<string | undefined>(campaigns[0]?.term);
+  const [picked, setTerm] = useState<string | undefined>();
+  const term = picked ?? campaigns[0]?.term;
   const [fee, setFee] = useState<number | null>(null);
   const [busy, setBusy] = useState<"reviewed" | "classes" | null>(null);
-  useEffect(() => {
-    if (!term && campaigns[0]) setTerm(campaigns[0].term);
-  }, [campaigns, term]);
 
   async function download(kind: "reviewed" | "classes") {
     setBusy(kind);
