@@ -24,7 +24,7 @@ import {
 import type { TableColumnsType } from "antd";
 import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { ReviewBatch, ReviewFlag, ReviewItem } from "../api/types";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
@@ -177,9 +177,9 @@ export default function BatchReviewPage() {
   const refresh = async () => {
     setSelected([]);
     await Promise.all([
-      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] }),
-      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches/{batch_id}"] }),
-      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches/{batch_id}/items"] }),
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches") }),
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches/{batch_id}") }),
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches/{batch_id}/items") }),
     ]);
   };
 

@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, DatePicker, Empty, Form, Input, Modal, Select
 import type { TableColumnsType } from "antd";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import type { Campaign } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
@@ -52,7 +52,7 @@ function CreateCampaignModal({ open, onClose }: { open: boolean; onClose: () => 
         },
       });
       message.success(`已开启 ${c.term} 届采集工作`);
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/campaigns"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/campaigns") });
       onClose();
     } catch (err) {
       setFormError(applyProblem(form, err, FIELDS, { campaign_exists: "term", graduation_window_inverted: "window" }));

@@ -22,7 +22,7 @@ import {
 import type { TableColumnsType } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { Coordinator, CoordinatorCreate, SchoolClass, SchoolUpdate } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
@@ -138,7 +138,7 @@ function AddCoordinatorModal({ open, onClose }: { open: boolean; onClose: () => 
         },
       });
       message.success(`已添加联络人：${c.name}`);
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/coordinators"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/coordinators") });
       onClose();
     } catch (err) {
       setFormError(applyProblem(form, err, COORDINATOR_FIELDS));
@@ -228,7 +228,7 @@ function CoordinatorsTab() {
     try {
       await remove.mutateAsync({ params: { path: { coordinator_id: c.id } } });
       message.success(`已移除联络人：${c.name}`);
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/coordinators"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/coordinators") });
     } catch (err) {
       message.error(errorMessage(err));
     }
@@ -332,7 +332,7 @@ function SchoolInfoTab() {
         },
       });
       message.success("学校信息已保存");
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/schools"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/schools") });
     } catch (err) {
       setFormError(applyProblem(form, err, SCHOOL_FIELDS));
     }
@@ -410,7 +410,7 @@ function CampusesTab() {
       const campus = await create.mutateAsync({ body: { name: values.name.trim() } });
       message.success(`已新增校区：${campus.name}`);
       form.resetFields();
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/campuses"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/campuses") });
     } catch (err) {
       setFormError(applyProblem(form, err, ["name"], { campus_exists: "name" }));
     }

@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Empty, Form, Input, Modal, Space, Table, Tag, Tooltip } from "antd";
 import type { TableColumnsType } from "antd";
 import { useMemo, useState } from "react";
-import { roster, scheduling } from "../api/client";
+import { roster, scheduling, rosterKey, schedulingKey } from "../api/client";
 import { ApiError, errorMessage, issuesByField } from "../api/problem";
 import type { College, CollegeCreate } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
@@ -33,9 +33,9 @@ function AddCollegeModal({ open, onClose }: { open: boolean; onClose: () => void
       const college = await create.mutateAsync({ body });
       message.success(`已新增院系：${college.name}`);
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: roster.queryOptions("get", "/api/roster/v1/colleges").queryKey }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/colleges") }),
         queryClient.invalidateQueries({
-          queryKey: scheduling.queryOptions("get", "/api/scheduling/v1/colleges").queryKey,
+          queryKey: schedulingKey("/api/scheduling/v1/colleges"),
         }),
       ]);
       onClose();

@@ -4,7 +4,7 @@ import { Button, Card, Empty, Flex, Select, Table, Tabs, Tag, Tooltip, Typograph
 import type { TableColumnsType } from "antd";
 import { useMemo } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import type { ReviewBatch } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
@@ -147,7 +147,7 @@ export default function EligibilityPage() {
                 })}
               />
               <Tooltip title="刷新">
-                <Button aria-label="刷新" icon={<ReloadOutlined aria-hidden />} onClick={() => void queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] })} />
+                <Button aria-label="刷新" icon={<ReloadOutlined aria-hidden />} onClick={() => void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches") })} />
               </Tooltip>
             </Flex>
           }

@@ -4,7 +4,7 @@ import { Alert, App, Badge, Button, Card, Empty, Form, Input, Modal, Popconfirm,
 import type { TableColumnsType } from "antd";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { Erratum } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
@@ -15,7 +15,6 @@ import { PageContainer } from "../layout/PageContainer";
 import { formatDateTime } from "../lib/time";
 import { ERRATUM_SOURCE, erratumStatusTag } from "./rosterLabels";
 
-const ERRATA_KEY = ["get", "/api/roster/v1/errata"];
 
 function RejectModal({ erratum, onClose }: { erratum: Erratum | null; onClose: () => void }) {
   const [form] = Form.useForm<{ reason: string }>();
@@ -39,7 +38,7 @@ function RejectModal({ erratum, onClose }: { erratum: Erratum | null; onClose: (
         body: { decision: "rejected", reason: values.reason.trim() },
       });
       message.success(`已驳回 ${erratum.student_name} 的勘误申请`);
-      await queryClient.invalidateQueries({ queryKey: ERRATA_KEY });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") });
       onClose();
     } catch (err) {
       setFormError(applyProblem(form, err, ["reason"]));
@@ -122,9 +121,9 @@ function PendingTab() {
       await decide.mutateAsync({ params: { path: { erratum_id: e.id } }, body: { decision: "approved", reason: "" } });
       message.success(`已通过：${e.student_name} 的${e.field_label}已更新`);
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ERRATA_KEY }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students"] }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students/{student_id}"] }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students/{student_id}") }),
       ]);
     } catch (err) {
       message.error(errorMessage(err));
@@ -229,7 +228,7 @@ export default function ErrataPage() {
               <Button
                 aria-label="刷新"
                 icon={<ReloadOutlined aria-hidden />}
-                onClick={() => void queryClient.invalidateQueries({ queryKey: ERRATA_KEY })}
+                onClick={() => void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") })}
               />
             </Tooltip>
           }

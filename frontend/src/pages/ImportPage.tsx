@@ -28,7 +28,7 @@ import {
 import type { TableColumnsType } from "antd";
 import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { roster, rosterClient } from "../api/client";
+import { roster, rosterClient, rosterKey } from "../api/client";
 import { ApiError, errorMessage } from "../api/problem";
 import type { ImportIssue, ImportJob } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
@@ -47,8 +47,6 @@ import {
   type SeverityFilter,
 } from "./importPlan";
 import { importFailureMessage, importStatusTag, severityTag } from "./rosterLabels";
-
-const IMPORTS_KEY = ["get", "/api/roster/v1/imports"];
 
 function UploadStep({ onUploaded }: { onUploaded: (job: ImportJob) => void }) {
   const [error, setError] = useState<{ file: string; message: string; code?: string } | null>(null);
@@ -237,10 +235,10 @@ function ReportStep({ job, onCommitted, onRestart }: {
       });
       message.success(`已导入 ${done.accepted} 名学生`);
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: IMPORTS_KEY }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students"] }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/classes"] }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/colleges"] }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/imports") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/classes") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/colleges") }),
       ]);
       onCommitted(done);
     } catch (err) {
@@ -252,7 +250,7 @@ function ReportStep({ job, onCommitted, onRestart }: {
     try {
       await discard.mutateAsync({ params: { path: { job_id: job.id } } });
       message.info("已放弃本次导入");
-      await queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/imports") });
       onRestart();
     } catch (err) {
       message.error(errorMessage(err));
@@ -481,7 +479,7 @@ export default function ImportPage() {
   // The history shows the same job: refresh it as soon as the job's status moves on.
   const status = current?.status;
   useEffect(() => {
-    if (status) void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+    if (status) void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/imports") });
   }, [status, queryClient]);
 
   const open = (id: string | null) => setParams(id ? { job: id } : {}, { replace: false });
@@ -492,7 +490,7 @@ export default function ImportPage() {
       roster.queryOptions("get", "/api/roster/v1/imports/{job_id}", { params: { path: { job_id: next.id } } }).queryKey,
       next,
     );
-    void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+    void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/imports") });
     open(next.id);
   };
 

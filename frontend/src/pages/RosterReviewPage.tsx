@@ -23,7 +23,7 @@ import {
 import type { TableColumnsType } from "antd";
 import { useState } from "react";
 import { Link } from "react-router";
-import { roster, rosterClient } from "../api/client";
+import { roster, rosterClient, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { Campaign, ReviewBatch, ReviewItem } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
@@ -106,8 +106,8 @@ function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
       const batch = await submit.mutateAsync({ body: { term } });
       message.success(`已提交 ${batch.students} 名学生，等待省教育厅审核`);
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students"] }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students") }),
       ]);
     } catch (err) {
       setError(errorMessage(err));

@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Empty, Form, Input, Modal, Select, Space, Table, Tooltip } from "antd";
 import type { TableColumnsType } from "antd";
 import { useMemo, useState } from "react";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { School, SchoolCreate } from "../api/types";
 import { applyProblem } from "../components/formErrors";
@@ -44,7 +44,7 @@ function AddSchoolModal({ open, onClose }: { open: boolean; onClose: () => void 
         body: { code: values.code.trim(), name: values.name.trim(), province_code: platform ? values.province_code : null },
       });
       message.success(`已新增学校：${school.name}`);
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/schools"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/schools") });
       onClose();
     } catch (err) {
       setFormError(applyProblem(form, err, SCHOOL_FIELDS, { school_exists: "code", province_out_of_scope: "province_code" }));
