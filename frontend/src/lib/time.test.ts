@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDateTime } from "./time";
 import { provinceName } from "./regions";
-import { filterSchools } from "../pages/schoolFilter";
 
 describe("formatDateTime", () => {
   it("shows UTC timestamps in Beijing time", () => {
@@ -27,18 +26,5 @@ describe("provinceName", () => {
     expect(provinceName("360000")).toBe("江西省");
     expect(provinceName("99")).toBe("99");
     expect(provinceName(null)).toBe("—");
-  });
-});
-
-describe("filterSchools", () => {
-  const schools = [
-    { code: "10403", name: "南昌大学" },
-    { code: "10405", name: "东华理工大学" },
-  ];
-  it("matches code or name, ignoring spaces and full-width digits", () => {
-    expect(filterSchools(schools, "")).toHaveLength(2);
-    expect(filterSchools(schools, "１０４０３")).toEqual([schools[0]]);
-    expect(filterSchools(schools, " 南昌 ")).toEqual([schools[0]]);
-    expect(filterSchools(schools, "大学")).toHaveLength(2);
   });
 });
