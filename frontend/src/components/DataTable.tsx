@@ -96,6 +96,8 @@ export interface DataTableProps<T> {
   table?: Omit<TableProps<T>, "columns" | "dataSource" | "rowKey" | "pagination" | "loading" | "locale" | "rowSelection">;
   /** No card around it (when the page has one already, e.g. inside tabs). */
   bare?: boolean;
+  /** The refresh button; off where the page refreshes several lists at once (tabs). Default on. */
+  refresh?: boolean;
 }
 
 const DEFAULT_SIZES = [20, 50, 100];
@@ -103,11 +105,13 @@ const DEFAULT_SIZES = [20, 50, 100];
 export function DataTable<T extends object>(props: DataTableProps<T>) {
   const { query, rows, search, filters = [], pagination = false, batchActions = [] } = props;
   const [keyword, setKeyword] = useState("");
-  const [selected, setSelected] = useState<T[]>([]);
+  const [selectedKeys, setSelectedKeys] = useState<Key[]>([]);
   const [busy, setBusy] = useState<string | null>(null);
 
   const fields = search?.fields;
   const visible = useMemo(() => (fields ? filterByKeyword(rows, keyword, fields) : [...rows]), [rows, keyword, fields]);
+  // Only rows still on screen count as selected (after a refresh or a new keyword).
+  const selected = useMemo(() => visible.filter((r) => selectedKeys.includes(keyOf(r, props.rowKey))), [visible, selectedKeys, props.rowKey]);
   const filtered = Boolean(props.filtered || keyword || filters.some((f) => f.value));
 
   function exportRows() {
@@ -119,7 +123,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
     setBusy(action.key);
     try {
       await action.onClick(selected);
-      setSelected([]);
+      setSelectedKeys([]);
     } finally {
       setBusy(null);
     }
@@ -137,16 +141,20 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
     />
   );
 
+  const refresh = props.refresh ?? true;
+  const hasActions = Boolean(refresh || props.exportName || props.toolbar);
   const actions = (
     <Space wrap>
-      <Tooltip title="刷新">
-        <Button
-          aria-label="刷新"
-          icon={<ReloadOutlined aria-hidden />}
-          loading={query.isFetching && !query.isPending}
-          onClick={() => void query.refetch()}
-        />
-      </Tooltip>
+      {refresh && (
+        <Tooltip title="刷新">
+          <Button
+            aria-label="刷新"
+            icon={<ReloadOutlined aria-hidden />}
+            loading={query.isFetching && !query.isPending}
+            onClick={() => void query.refetch()}
+          />
+        </Tooltip>
+      )}
       {props.exportName && (
         <Tooltip title="按当前筛选导出为 CSV（可用 Excel 打开）">
           <Button icon={<DownloadOutlined aria-hidden />} disabled={visible.length === 0} onClick={exportRows}>
@@ -158,7 +166,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
     </Space>
   );
 
-  const hasFilterLine = Boolean(search || filters.length || props.filterExtra);
+  const showFilterLine = Boolean(search || filters.length || props.filterExtra || (props.title === undefined && hasActions));
   const filterLine = (
     <Flex wrap gap={12} align="center" style={{ marginBottom: 16 }}>
       {filters.map((f) => (
@@ -179,7 +187,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
       ))}
       {searchBox}
       {props.filterExtra}
-      {props.title === undefined && <div style={{ marginInlineStart: "auto" }}>{actions}</div>}
+      {props.title === undefined && hasActions && <div style={{ marginInlineStart: "auto" }}>{actions}</div>}
     </Flex>
   );
 
@@ -220,7 +228,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
               {a.label}
             </Button>
           ))}
-          <Button type="link" onClick={() => setSelected([])}>
+          <Button type="link" onClick={() => setSelectedKeys([])}>
             取消选择
           </Button>
         </Flex>
@@ -234,7 +242,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
         pagination={tablePagination}
         rowSelection={
           batchActions.length > 0
-            ? { selectedRowKeys: selected.map((r) => keyOf(r, props.rowKey)), onChange: (_, picked) => setSelected(picked) }
+            ? { selectedRowKeys: selected.map((r) => keyOf(r, props.rowKey)), onChange: (keys) => setSelectedKeys(keys) }
             : undefined
         }
         locale={{
@@ -252,14 +260,14 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
   if (props.bare) {
     return (
       <>
-        {hasFilterLine || props.title === undefined ? filterLine : null}
+        {showFilterLine && filterLine}
         {body}
       </>
     );
   }
   return (
     <Card title={props.title} extra={props.title !== undefined ? actions : undefined}>
-      {hasFilterLine || props.title === undefined ? filterLine : null}
+      {showFilterLine && filterLine}
       {body}
     </Card>
   );
