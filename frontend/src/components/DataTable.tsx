@@ -85,6 +85,13 @@ export interface DataTableProps<T> {
   /** The name of the exported file (without date and extension); no export button without it. */
   exportName?: string;
   batchActions?: BatchAction<T>[];
+  /** "已选 3 人": the unit of the selection count. Default 项. */
+  selectionUnit?: string;
+  /**
+   * The selected row keys when the page keeps them (e.g. to clear them once a confirmation dialog is done);
+   * otherwise the table keeps them and clears them after a batch action.
+   */
+  selection?: { keys: Key[]; onChange: (keys: Key[]) => void };
   /** Empty text, and the one shown when a filter or keyword is set. */
   emptyText: string;
   filteredEmptyText?: string;
@@ -96,6 +103,8 @@ export interface DataTableProps<T> {
   table?: Omit<TableProps<T>, "columns" | "dataSource" | "rowKey" | "pagination" | "loading" | "locale" | "rowSelection">;
   /** No card around it (when the page has one already, e.g. inside tabs). */
   bare?: boolean;
+  /** Shown under the table (a note on what the list means). */
+  footer?: ReactNode;
   /** The refresh button; off where the page refreshes several lists at once (tabs). Default on. */
   refresh?: boolean;
 }
@@ -105,7 +114,9 @@ const DEFAULT_SIZES = [20, 50, 100];
 export function DataTable<T extends object>(props: DataTableProps<T>) {
   const { query, rows, search, filters = [], pagination = false, batchActions = [] } = props;
   const [keyword, setKeyword] = useState("");
-  const [selectedKeys, setSelectedKeys] = useState<Key[]>([]);
+  const [ownKeys, setOwnKeys] = useState<Key[]>([]);
+  const selectedKeys = props.selection?.keys ?? ownKeys;
+  const setSelectedKeys = props.selection?.onChange ?? setOwnKeys;
   const [busy, setBusy] = useState<string | null>(null);
 
   const fields = search?.fields;
@@ -123,7 +134,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
     setBusy(action.key);
     try {
       await action.onClick(selected);
-      setSelectedKeys([]);
+      if (!props.selection) setSelectedKeys([]);
     } finally {
       setBusy(null);
     }
@@ -213,24 +224,28 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
     <QueryErrorAlert title={props.errorTitle} error={query.error} onRetry={() => void query.refetch()} />
   ) : (
     <>
-      {batchActions.length > 0 && selected.length > 0 && (
+      {batchActions.length > 0 && (
         <Flex gap={12} align="center" wrap style={{ marginBottom: 12 }}>
-          <Typography.Text>已选 {selected.length} 项</Typography.Text>
+          <Typography.Text type="secondary">
+            已选 {selected.length} {props.selectionUnit ?? "项"}
+          </Typography.Text>
           {batchActions.map((a) => (
             <Button
               key={a.key}
               danger={a.danger}
               icon={a.icon}
               loading={busy === a.key}
-              disabled={busy !== null && busy !== a.key}
+              disabled={selected.length === 0 || (busy !== null && busy !== a.key)}
               onClick={() => void runAction(a)}
             >
               {a.label}
             </Button>
           ))}
-          <Button type="link" onClick={() => setSelectedKeys([])}>
-            取消选择
-          </Button>
+          {selected.length > 0 && (
+            <Button type="link" onClick={() => setSelectedKeys([])}>
+              取消选择
+            </Button>
+          )}
         </Flex>
       )}
       <Table<T>
@@ -254,6 +269,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
           ),
         }}
       />
+      {props.footer}
     </>
   );
 
