@@ -9,7 +9,15 @@ import type { TableColumnType, TableProps } from "antd";
 import { type Key, type ReactNode, useMemo, useState } from "react";
 import { saveBlob } from "../lib/download";
 import { QueryErrorAlert } from "./QueryErrorAlert";
-import { type ExportableColumn, exportColumns, exportFilename, filterByKeyword, toCsv } from "./dataTable";
+import {
+  type ExportableColumn,
+  exportColumns,
+  exportFilename,
+  filterByKeyword,
+  nextPage,
+  selectedRows,
+  toCsv,
+} from "./dataTable";
 
 export type DataColumn<T> = TableColumnType<T> & Pick<ExportableColumn<T>, "exportTitle" | "exportValue">;
 
@@ -122,7 +130,10 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
   const fields = search?.fields;
   const visible = useMemo(() => (fields ? filterByKeyword(rows, keyword, fields) : [...rows]), [rows, keyword, fields]);
   // Only rows still on screen count as selected (after a refresh or a new keyword).
-  const selected = useMemo(() => visible.filter((r) => selectedKeys.includes(keyOf(r, props.rowKey))), [visible, selectedKeys, props.rowKey]);
+  const selected = useMemo(
+    () => selectedRows(visible, selectedKeys, (r) => keyOf(r, props.rowKey)),
+    [visible, selectedKeys, props.rowKey],
+  );
   const filtered = Boolean(props.filtered || keyword || filters.some((f) => f.value));
 
   function exportRows() {
@@ -214,7 +225,10 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
               current: server.page,
               pageSize: server.pageSize,
               total: server.total,
-              onChange: (page: number, size: number) => server.onChange(size !== server.pageSize ? 1 : page, size),
+              onChange: (page: number, size: number) => {
+                const next = nextPage(page, size, server.pageSize);
+                server.onChange(next.page, next.pageSize);
+              },
             }
           : { defaultPageSize: pagination.defaultPageSize ?? pagination.pageSizeOptions?.[0] ?? 20 }),
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, exportColumns, exportFilename, filterByKeyword, toCsv } from "./dataTable";
+import { csvCell, exportColumns, exportFilename, filterByKeyword, nextPage, selectedRows, toCsv } from "./dataTable";
 
 interface Row {
   code: string;
@@ -78,5 +78,19 @@ describe("CSV export", () => {
 
   it("names the file after the list and the day", () => {
     expect(exportFilename("学校列表", new Date(2026, 4, 9))).toBe("学校列表-20260509.csv");
+  });
+});
+
+describe("selection and paging", () => {
+  it("hands a batch action only the selected rows still on screen, in screen order", () => {
+    const key = (r: Row) => r.code;
+    expect(selectedRows(rows, ["10421", "10403"], key).map(key)).toEqual(["10403", "10421"]);
+    expect(selectedRows(rows.slice(1), ["10403", "10405"], key).map(key)).toEqual(["10405"]);
+    expect(selectedRows(rows, [], key)).toEqual([]);
+  });
+
+  it("goes back to page 1 when the page size changes, and keeps the page otherwise", () => {
+    expect(nextPage(3, 20, 20)).toEqual({ page: 3, pageSize: 20 });
+    expect(nextPage(3, 50, 20)).toEqual({ page: 1, pageSize: 50 });
   });
 });

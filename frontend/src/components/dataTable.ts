@@ -82,3 +82,15 @@ export function exportFilename(name: string, now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${name}-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}.csv`;
 }
+
+/** The rows still on screen among the selected keys: a batch action never reaches a row the user cannot see. */
+export function selectedRows<T, K>(visible: readonly T[], keys: readonly K[], keyOf: (row: T) => K): T[] {
+  if (keys.length === 0) return [];
+  const wanted = new Set(keys);
+  return visible.filter((row) => wanted.has(keyOf(row)));
+}
+
+/** After antd's pager reports (page, size): a new page size starts again at page 1. */
+export function nextPage(page: number, size: number, previousSize: number): { page: number; pageSize: number } {
+  return { page: size !== previousSize ? 1 : page, pageSize: size };
+}

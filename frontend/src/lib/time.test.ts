@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { formatDateTime } from "./time";
-import { provinceName } from "./regions";
 
 describe("formatDateTime", () => {
   it("shows UTC timestamps in Beijing time", () => {
@@ -17,14 +16,5 @@ describe("formatDateTime", () => {
     expect(formatDateTime(null)).toBe("—");
     expect(formatDateTime("")).toBe("—");
     expect(formatDateTime("not a date")).toBe("—");
-  });
-});
-
-describe("provinceName", () => {
-  it("maps GB/T 2260 codes", () => {
-    expect(provinceName("36")).toBe("江西省");
-    expect(provinceName("360000")).toBe("江西省");
-    expect(provinceName("99")).toBe("99");
-    expect(provinceName(null)).toBe("—");
   });
 });

@@ -30,9 +30,14 @@ import { applyProblem } from "../components/formErrors";
 import { PageContainer } from "../layout/PageContainer";
 import { formatDateTime } from "../lib/time";
 import { filterReviewItems, type DecisionFilter } from "./reviewFilter";
-import { batchStatusTag, decisionTag, flagLabel } from "./rosterLabels";
+import { DECISION, batchStatusTag, decisionTag, flagLabel } from "./rosterLabels";
 
 type Decision = "approved" | "rejected";
+
+const DECISION_FILTERS: { value: DecisionFilter; label: string }[] = [
+  { value: "all", label: "全部" },
+  ...(["pending", "approved", "rejected"] as const).map((value) => ({ value, label: DECISION[value].label })),
+];
 
 interface DecisionRequest {
   decision: Decision;
@@ -321,12 +326,7 @@ export default function BatchReviewPage() {
             <Segmented<DecisionFilter>
               value={decisionFilter}
               onChange={setDecisionFilter}
-              options={[
-                { value: "all", label: "全部" },
-                { value: "pending", label: "待审核" },
-                { value: "approved", label: "已通过" },
-                { value: "rejected", label: "未通过" },
-              ]}
+              options={DECISION_FILTERS}
             />
             <Checkbox checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)}>
               只看有标记的（{flaggedCount}）
