@@ -77,9 +77,10 @@ export function exportColumns<T>(columns: readonly ExportableColumn<T>[]): Expor
   return out;
 }
 
+const pad = (n: number) => String(n).padStart(2, "0");
+
 /** The file name of an export: the list's name and today's date, e.g. 学校列表-20260512.csv. */
 export function exportFilename(name: string, now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
   return `${name}-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}.csv`;
 }
 
