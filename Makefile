@@ -13,7 +13,7 @@ run: setup frontend
 	TUCAI_DEMO=true $(VENV)/bin/tucai serve --host $(HOST) --port $(PORT)
 
 test: setup system-deps frontend lint
-	cd frontend && npm run --silent check:api && npm run --silent test
+	cd frontend && npm run --silent check:api && npm run --silent lint && npm run --silent test
 	$(VENV)/bin/pytest tests
 
 setup: $(VENV)/.synced

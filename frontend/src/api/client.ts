@@ -3,6 +3,7 @@
  * `/api/<service>/...`. A shared middleware adds the bearer token, turns every non-2xx answer into an ApiError
  * whose message is the server's `message_zh`, and ends the session on a 401 to an authenticated call.
  */
+import type { QueryKey } from "@tanstack/react-query";
 import createFetchClient, { type Middleware } from "openapi-fetch";
 import createQueryHooks from "openapi-react-query";
 import { session } from "../auth/session";
@@ -64,3 +65,22 @@ export const roster = createQueryHooks(rosterClient);
 export const scheduling = createQueryHooks(schedulingClient);
 export const capture = createQueryHooks(captureClient);
 export const payments = createQueryHooks(paymentsClient);
+
+/** The paths of a service that answer GET. */
+type GetPath<Paths> = { [P in keyof Paths]: Paths[P] extends { get: unknown } ? P : never }[keyof Paths] & string;
+
+/**
+ * The query key shared by every cached GET of one path, whatever its parameters: the key that
+ * `hooks.queryOptions("get", path, init)` (and so `hooks.useQuery`) builds starts with it. Invalidate and update the
+ * cache with it so that no key is typed by hand and a misspelt path fails the type check.
+ */
+function pathKeys<Paths>(hooks: { queryOptions: unknown }): (path: GetPath<Paths>) => QueryKey {
+  // Without `init`, queryOptions builds the bare [method, path] prefix; the cast only drops the per-path init types.
+  const options = hooks.queryOptions as (method: "get", path: string) => { queryKey: QueryKey };
+  return (path) => options("get", path).queryKey;
+}
+
+export const rosterKey = pathKeys<RosterPaths>(roster);
+export const schedulingKey = pathKeys<SchedulingPaths>(scheduling);
+export const captureKey = pathKeys<CapturePaths>(capture);
+export const paymentsKey = pathKeys<PaymentsPaths>(payments);

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Form, Input, Modal, Select, Typography } from "antd";
 import { useState } from "react";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { ApiError } from "../api/problem";
 import type { StudentDetail } from "../api/types";
 import { CORRECTABLE_FIELDS, checkCorrection, correctableField, fieldText } from "../pages/correctable";
@@ -55,7 +55,7 @@ export function ErratumModal({
         body: { field: values.field, new_value: values.new_value.trim(), reason: (values.reason ?? "").trim() },
       });
       message.success(asStudent ? "勘误申请已提交，学校审核后更新" : "勘误申请已提交，请在「勘误处理」中审核");
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/errata"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") });
       onClose();
     } catch (err) {
       // The server checks the value by the import's rules (dates, ID check digit, code tables): its reason

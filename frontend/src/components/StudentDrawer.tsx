@@ -18,7 +18,7 @@ import {
 } from "antd";
 import type { TableColumnsType } from "antd";
 import { useState } from "react";
-import { roster, rosterClient } from "../api/client";
+import { roster, rosterClient, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { CapturePass, Erratum, StudentChange, StudentDetail } from "../api/types";
 import { saveResponse } from "../lib/download";
@@ -319,7 +319,7 @@ export function StudentDrawer({
             open={erratumOpen}
             onClose={() => {
               setErratumOpen(false);
-              void queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/errata"] });
+              void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") });
             }}
           />
           <PassModal

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { formatDateTime } from "./time";
-import { provinceName } from "./regions";
-import { filterSchools } from "../pages/schoolFilter";
 
 describe("formatDateTime", () => {
   it("shows UTC timestamps in Beijing time", () => {
@@ -18,27 +16,5 @@ describe("formatDateTime", () => {
     expect(formatDateTime(null)).toBe("—");
     expect(formatDateTime("")).toBe("—");
     expect(formatDateTime("not a date")).toBe("—");
-  });
-});
-
-describe("provinceName", () => {
-  it("maps GB/T 2260 codes", () => {
-    expect(provinceName("36")).toBe("江西省");
-    expect(provinceName("360000")).toBe("江西省");
-    expect(provinceName("99")).toBe("99");
-    expect(provinceName(null)).toBe("—");
-  });
-});
-
-describe("filterSchools", () => {
-  const schools = [
-    { code: "10403", name: "南昌大学" },
-    { code: "10405", name: "东华理工大学" },
-  ];
-  it("matches code or name, ignoring spaces and full-width digits", () => {
-    expect(filterSchools(schools, "")).toHaveLength(2);
-    expect(filterSchools(schools, "１０４０３")).toEqual([schools[0]]);
-    expect(filterSchools(schools, " 南昌 ")).toEqual([schools[0]]);
-    expect(filterSchools(schools, "大学")).toHaveLength(2);
   });
 });

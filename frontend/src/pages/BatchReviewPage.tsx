@@ -1,4 +1,4 @@
-import { CheckOutlined, CloseOutlined, ReloadOutlined, WarningOutlined } from "@ant-design/icons";
+import { CheckOutlined, CloseOutlined, WarningOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import {
   Alert,
@@ -7,7 +7,6 @@ import {
   Card,
   Checkbox,
   Descriptions,
-  Empty,
   Flex,
   Form,
   Input,
@@ -16,26 +15,29 @@ import {
   Segmented,
   Space,
   Statistic,
-  Table,
   Tag,
   Tooltip,
   Typography,
 } from "antd";
-import type { TableColumnsType } from "antd";
-import { useMemo, useState } from "react";
+import { type Key, useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { ReviewBatch, ReviewFlag, ReviewItem } from "../api/types";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { SpecTag } from "../components/SpecTag";
 import { applyProblem } from "../components/formErrors";
 import { PageContainer } from "../layout/PageContainer";
 import { formatDateTime } from "../lib/time";
 import { filterReviewItems, type DecisionFilter } from "./reviewFilter";
-import { batchStatusTag, decisionTag, flagLabel } from "./rosterLabels";
+import { DECISION, batchStatusTag, decisionTag, flagLabel } from "./rosterLabels";
 
 type Decision = "approved" | "rejected";
+
+const DECISION_FILTERS: { value: DecisionFilter; label: string }[] = [
+  { value: "all", label: "全部" },
+  ...(["pending", "approved", "rejected"] as const).map((value) => ({ value, label: DECISION[value].label })),
+];
 
 interface DecisionRequest {
   decision: Decision;
@@ -167,7 +169,7 @@ export default function BatchReviewPage() {
   const items = roster.useQuery("get", "/api/roster/v1/review/batches/{batch_id}/items", path);
   const [onlyFlagged, setOnlyFlagged] = useState(false);
   const [decisionFilter, setDecisionFilter] = useState<DecisionFilter>("all");
-  const [selected, setSelected] = useState<string[]>([]);
+  const [selected, setSelected] = useState<Key[]>([]);
   const [request, setRequest] = useState<DecisionRequest | null>(null);
 
   const all = useMemo(() => items.data?.items ?? [], [items.data]);
@@ -177,9 +179,9 @@ export default function BatchReviewPage() {
   const refresh = async () => {
     setSelected([]);
     await Promise.all([
-      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] }),
-      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches/{batch_id}"] }),
-      queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches/{batch_id}/items"] }),
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches") }),
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches/{batch_id}") }),
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches/{batch_id}/items") }),
     ]);
   };
 
@@ -203,7 +205,7 @@ export default function BatchReviewPage() {
   }
 
   const b = batch.data;
-  const columns: TableColumnsType<ReviewItem> = [
+  const columns: DataColumn<ReviewItem>[] = [
     { title: "学号", dataIndex: "student_no", width: 112 },
     {
       title: "姓名",
@@ -227,12 +229,18 @@ export default function BatchReviewPage() {
     { title: "层次", dataIndex: "level", width: 96 },
     { title: "学习形式", dataIndex: "study_mode", width: 84, render: (v: string | null) => v ?? "—" },
     { title: "预计毕业", dataIndex: "expected_graduation", width: 100, render: (v: string | null) => v ?? "—" },
-    { title: "规则标记", dataIndex: "flags", render: (flags: ReviewFlag[]) => <FlagTags flags={flags} /> },
+    {
+      title: "规则标记",
+      dataIndex: "flags",
+      render: (flags: ReviewFlag[]) => <FlagTags flags={flags} />,
+      exportValue: (i) => i.flags.map((f) => flagLabel(f.code)).join("、"),
+    },
     {
       title: "审核结果",
       dataIndex: "decision",
       width: 150,
       fixed: "right",
+      exportValue: (i) => [decisionTag(i.decision).label, i.reason].filter(Boolean).join("："),
       render: (d: string, i: ReviewItem) => (
         <Flex vertical gap={2} align="flex-start">
           <SpecTag spec={decisionTag(d)} />
@@ -306,74 +314,47 @@ export default function BatchReviewPage() {
           description="标记按本届采集工作的层次、毕业日期范围、学习形式及往届、省内其他学校名单自动生成，请逐一核对后再决定；可勾选「只看有标记的」逐人处理。"
         />
       )}
-      <Card
+      <DataTable<ReviewItem>
         title="学生名单"
-        extra={
-          <Tooltip title="刷新">
-            <Button aria-label="刷新" icon={<ReloadOutlined aria-hidden />} onClick={() => void refresh()} loading={items.isFetching && !items.isPending} />
-          </Tooltip>
-        }
-      >
-        <Flex wrap gap={12} align="center" justify="space-between" style={{ marginBottom: 16 }}>
-          <Flex wrap gap={16} align="center">
+        query={{ isPending: items.isPending, isFetching: items.isFetching, isError: items.isError, error: items.error, refetch: refresh }}
+        errorTitle="学生名单加载失败"
+        rows={rows}
+        rowKey="student_id"
+        columns={columns}
+        filterExtra={
+          <>
             <Segmented<DecisionFilter>
               value={decisionFilter}
               onChange={setDecisionFilter}
-              options={[
-                { value: "all", label: "全部" },
-                { value: "pending", label: "待审核" },
-                { value: "approved", label: "已通过" },
-                { value: "rejected", label: "未通过" },
-              ]}
+              options={DECISION_FILTERS}
             />
             <Checkbox checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)}>
               只看有标记的（{flaggedCount}）
             </Checkbox>
-          </Flex>
-          <Space wrap>
-            <Typography.Text type="secondary">已选 {selected.length} 人</Typography.Text>
-            <Button
-              disabled={!selected.length}
-              icon={<CheckOutlined aria-hidden />}
-              onClick={() => setRequest({ decision: "approved", studentIds: selected, count: selected.length })}
-            >
-              通过所选
-            </Button>
-            <Button
-              danger
-              disabled={!selected.length}
-              icon={<CloseOutlined aria-hidden />}
-              onClick={() => setRequest({ decision: "rejected", studentIds: selected, count: selected.length })}
-            >
-              驳回所选
-            </Button>
-          </Space>
-        </Flex>
-        {items.isError ? (
-          <QueryErrorAlert title="学生名单加载失败" error={items.error} onRetry={() => void items.refetch()} />
-        ) : (
-          <Table<ReviewItem>
-            rowKey="student_id"
-            size="middle"
-            columns={columns}
-            dataSource={rows}
-            loading={items.isPending}
-            rowSelection={{
-              selectedRowKeys: selected,
-              onChange: (keys) => setSelected(keys as string[]),
-              preserveSelectedRowKeys: true,
-            }}
-            rowClassName={(i) => (i.flags.length ? "row-flagged" : "")}
-            pagination={{ defaultPageSize: 50, showSizeChanger: true, pageSizeOptions: [20, 50, 100, 200], showTotal: (n) => `共 ${n} 人` }}
-            locale={{
-              emptyText: (
-                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={onlyFlagged ? "没有带标记的学生" : "没有符合条件的学生"} />
-              ),
-            }}
-            scroll={{ x: 1120 }}
-          />
-        )}
-      </Card>
+          </>
+        }
+        selection={{ keys: selected, onChange: setSelected }}
+        selectionUnit="人"
+        batchActions={[
+          {
+            key: "approve",
+            label: "通过所选",
+            icon: <CheckOutlined aria-hidden />,
+            onClick: (picked) => setRequest({ decision: "approved", studentIds: picked.map((i) => i.student_id), count: picked.length }),
+          },
+          {
+            key: "reject",
+            label: "驳回所选",
+            danger: true,
+            icon: <CloseOutlined aria-hidden />,
+            onClick: (picked) => setRequest({ decision: "rejected", studentIds: picked.map((i) => i.student_id), count: picked.length }),
+          },
+        ]}
+        pagination={{ defaultPageSize: 50, pageSizeOptions: [20, 50, 100, 200], total: (n) => `共 ${n} 人` }}
+        exportName={b ? `审核名单-${b.school_code}-${b.term}` : "审核名单"}
+        emptyText={onlyFlagged ? "没有带标记的学生" : "没有符合条件的学生"}
+        table={{ size: "middle", scroll: { x: 1120 }, rowClassName: (i) => (i.flags.length ? "row-flagged" : "") }}
+      />
       {b && (
         <DecisionModal
           batch={b}

@@ -1,13 +1,12 @@
-import { PlusOutlined, ReloadOutlined } from "@ant-design/icons";
+import { PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, DatePicker, Empty, Form, Input, Modal, Select, Space, Switch, Table, Tag, Tooltip } from "antd";
-import type { TableColumnsType } from "antd";
+import { Alert, App, Button, DatePicker, Form, Input, Modal, Select, Space, Switch, Tag } from "antd";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import type { Campaign } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { applyProblem } from "../components/formErrors";
 import { PageContainer } from "../layout/PageContainer";
 import { dayjs } from "../lib/time";
@@ -52,7 +51,7 @@ function CreateCampaignModal({ open, onClose }: { open: boolean; onClose: () => 
         },
       });
       message.success(`已开启 ${c.term} 届采集工作`);
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/campaigns"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/campaigns") });
       onClose();
     } catch (err) {
       setFormError(applyProblem(form, err, FIELDS, { campaign_exists: "term", graduation_window_inverted: "window" }));
@@ -124,12 +123,13 @@ export default function CampaignsPage() {
   const me = useCurrentUser();
   const [creating, setCreating] = useState(false);
   const campaigns = roster.useQuery("get", "/api/roster/v1/campaigns");
-  const columns: TableColumnsType<Campaign> = [
+  const columns: DataColumn<Campaign>[] = [
     { title: "届别", dataIndex: "term", width: 100 },
     { title: "名称", dataIndex: "name" },
     {
       title: "采集层次",
       dataIndex: "levels",
+      exportValue: (c) => c.levels.join("、"),
       render: (levels: string[]) => (
         <Space size={[4, 4]} wrap>
           {levels.map((l) => (
@@ -143,48 +143,34 @@ export default function CampaignsPage() {
       key: "window",
       width: 220,
       render: (_: unknown, c: Campaign) => `${c.graduation_from} 至 ${c.graduation_to}`,
+      exportValue: (c) => `${c.graduation_from} 至 ${c.graduation_to}`,
     },
     {
       title: "非全日制",
       dataIndex: "exclude_part_time",
       width: 110,
+      exportValue: (c) => (c.exclude_part_time ? "不统一采集" : "一并采集"),
       render: (v: boolean) => (v ? <Tag color="orange">不统一采集</Tag> : <Tag color="green">一并采集</Tag>),
     },
   ];
   return (
     <PageContainer title="采集工作" subTitle={`${me.province_name ?? "本省"}按毕业届别开展的图像采集工作；学校按届别提交名单审核。`}>
-      <Card
+      <DataTable<Campaign>
         title="采集工作列表"
-        extra={
-          <Space>
-            <Tooltip title="刷新">
-              <Button
-                aria-label="刷新"
-                icon={<ReloadOutlined aria-hidden />}
-                loading={campaigns.isFetching && !campaigns.isPending}
-                onClick={() => void campaigns.refetch()}
-              />
-            </Tooltip>
-            <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
-              开启采集工作
-            </Button>
-          </Space>
+        query={campaigns}
+        errorTitle="采集工作加载失败"
+        rows={campaigns.data?.items ?? []}
+        rowKey="id"
+        columns={columns}
+        exportName="采集工作"
+        emptyText="还没有开启采集工作"
+        table={{ scroll: { x: 900 } }}
+        toolbar={
+          <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
+            开启采集工作
+          </Button>
         }
-      >
-        {campaigns.isError ? (
-          <QueryErrorAlert title="采集工作加载失败" error={campaigns.error} onRetry={() => void campaigns.refetch()} />
-        ) : (
-          <Table<Campaign>
-            rowKey="id"
-            columns={columns}
-            dataSource={campaigns.data?.items ?? []}
-            loading={campaigns.isPending}
-            pagination={false}
-            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有开启采集工作" /> }}
-            scroll={{ x: 900 }}
-          />
-        )}
-      </Card>
+      />
       <CreateCampaignModal open={creating} onClose={() => setCreating(false)} />
     </PageContainer>
   );

@@ -1,4 +1,4 @@
-import { DeleteOutlined, PlusOutlined, ReloadOutlined } from "@ant-design/icons";
+import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import {
   Alert,
@@ -16,20 +16,21 @@ import {
   Table,
   Tabs,
   Tag,
-  Tooltip,
   Typography,
 } from "antd";
-import type { TableColumnsType } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { Coordinator, CoordinatorCreate, SchoolClass, SchoolUpdate } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { applyProblem } from "../components/formErrors";
 import { PageContainer } from "../layout/PageContainer";
 import { COORDINATOR_KINDS, SECOND_FACTORS } from "./rosterLabels";
+
+const trim = (v: string | null | undefined) => (v ?? "").trim();
 
 function useCollegeNames() {
   const colleges = roster.useQuery("get", "/api/roster/v1/colleges");
@@ -53,54 +54,53 @@ function ClassesTab() {
     [classes.data, collegeId, names],
   );
   const total = rows.reduce((sum, c) => sum + (c.students ?? 0), 0);
-  const columns: TableColumnsType<SchoolClass> = [
-    { title: "院系", dataIndex: "college_id", render: (id: string) => names.get(id) ?? "—", width: 200 },
+  const columns: DataColumn<SchoolClass>[] = [
+    { title: "院系", dataIndex: "college_id", render: (id: string) => names.get(id) ?? "—", exportValue: (c) => names.get(c.college_id), width: 200 },
     { title: "班号", dataIndex: "code", width: 140 },
     { title: "班级名称", dataIndex: "name" },
     { title: "学生人数", dataIndex: "students", width: 110, align: "right", sorter: (a, b) => (a.students ?? 0) - (b.students ?? 0) },
   ];
   return (
-    <>
-      <Flex gap={12} wrap style={{ marginBottom: 16 }} align="center">
-        <Select
-          allowClear
-          placeholder="全部院系"
-          aria-label="院系"
-          style={{ width: 220 }}
-          value={collegeId}
-          onChange={setCollegeId}
-          loading={colleges.isPending}
-          options={(colleges.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
-        />
-        <Typography.Text type="secondary">班级随名单导入自动建立（按「学院」「班号」列）。</Typography.Text>
-      </Flex>
-      {classes.isError ? (
-        <QueryErrorAlert title="班级加载失败" error={classes.error} onRetry={() => void classes.refetch()} />
-      ) : (
-        <Table<SchoolClass>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={rows}
-          loading={classes.isPending}
-          pagination={{ defaultPageSize: 50, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 个班级` }}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有班级，导入名单后自动建立" /> }}
-          summary={() =>
-            rows.length > 0 ? (
-              <Table.Summary.Row>
-                <Table.Summary.Cell index={0} colSpan={3}>
-                  <Typography.Text strong>合计 {rows.length} 个班级</Typography.Text>
-                </Table.Summary.Cell>
-                <Table.Summary.Cell index={1} align="right">
-                  <Typography.Text strong>{total}</Typography.Text>
-                </Table.Summary.Cell>
-              </Table.Summary.Row>
-            ) : null
-          }
-          scroll={{ x: 600 }}
-        />
-      )}
-    </>
+    <DataTable<SchoolClass>
+      bare
+      query={classes}
+      errorTitle="班级加载失败"
+      rows={rows}
+      rowKey="id"
+      columns={columns}
+      filters={[
+        {
+          key: "college",
+          label: "院系",
+          placeholder: "全部院系",
+          width: 220,
+          value: collegeId,
+          loading: colleges.isPending,
+          options: (colleges.data?.items ?? []).map((c) => ({ value: c.id, label: c.name })),
+          onChange: setCollegeId,
+        },
+      ]}
+      filterExtra={<Typography.Text type="secondary">班级随名单导入自动建立（按「学院」「班号」列）。</Typography.Text>}
+      pagination={{ defaultPageSize: 50, pageSizeOptions: [50, 100, 200], hideOnSinglePage: true, total: (n) => `共 ${n} 个班级` }}
+      exportName="班级"
+      emptyText="还没有班级，导入名单后自动建立"
+      filteredEmptyText="该院系还没有班级"
+      table={{
+        size: "middle",
+        scroll: { x: 600 },
+        summary: () =>
+          rows.length > 0 ? (
+            <Table.Summary.Row>
+              <Table.Summary.Cell index={0} colSpan={3}>
+                <Typography.Text strong>合计 {rows.length} 个班级</Typography.Text>
+              </Table.Summary.Cell>
+              <Table.Summary.Cell index={1} align="right">
+                <Typography.Text strong>{total}</Typography.Text>
+              </Table.Summary.Cell>
+            </Table.Summary.Row>
+          ) : null,
+      }}
+    />
   );
 }
 
@@ -136,7 +136,7 @@ function AddCoordinatorModal({ open, onClose }: { open: boolean; onClose: () => 
         },
       });
       message.success(`已添加联络人：${c.name}`);
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/coordinators"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/coordinators") });
       onClose();
     } catch (err) {
       setFormError(applyProblem(form, err, COORDINATOR_FIELDS));
@@ -226,27 +226,29 @@ function CoordinatorsTab() {
     try {
       await remove.mutateAsync({ params: { path: { coordinator_id: c.id } } });
       message.success(`已移除联络人：${c.name}`);
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/coordinators"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/coordinators") });
     } catch (err) {
       message.error(errorMessage(err));
     }
   }
 
-  const columns: TableColumnsType<Coordinator> = [
+  const columns: DataColumn<Coordinator>[] = [
     {
       title: "类型",
       dataIndex: "kind",
       width: 130,
+      exportValue: (c) => COORDINATOR_KINDS[c.kind] ?? c.kind,
       render: (k: string) => <Tag color={k === "college_teacher" ? "blue" : "cyan"}>{COORDINATOR_KINDS[k] ?? k}</Tag>,
     },
-    { title: "院系", dataIndex: "college_id", render: (id: string) => names.get(id) ?? "—" },
-    { title: "班级", dataIndex: "class_id", render: (id: string | null) => (id ? (classNames.get(id) ?? "—") : "—") },
+    { title: "院系", dataIndex: "college_id", render: (id: string) => names.get(id) ?? "—", exportValue: (c) => names.get(c.college_id) },
+    { title: "班级", dataIndex: "class_id", render: (id: string | null) => (id ? (classNames.get(id) ?? "—") : "—"), exportValue: (c) => (c.class_id ? classNames.get(c.class_id) : "") },
     { title: "姓名", dataIndex: "name", width: 120 },
     { title: "手机号", dataIndex: "phone", width: 150 },
     {
       title: "操作",
       key: "action",
       width: 80,
+      exportValue: false,
       render: (_: unknown, c: Coordinator) => (
         <Popconfirm title={`移除联络人「${c.name}」？`} okText="移除" cancelText="取消" onConfirm={() => onRemove(c)}>
           <Button type="link" danger size="small" icon={<DeleteOutlined aria-hidden />}>
@@ -258,36 +260,24 @@ function CoordinatorsTab() {
   ];
   return (
     <>
-      <Flex justify="space-between" wrap gap={12} style={{ marginBottom: 16 }}>
-        <Typography.Text type="secondary">采集当天，联络人负责组织本院系、本班学生按名单顺序候拍。</Typography.Text>
-        <Flex gap={8}>
-          <Tooltip title="刷新">
-            <Button
-              aria-label="刷新联络人"
-              icon={<ReloadOutlined aria-hidden />}
-              loading={coordinators.isFetching && !coordinators.isPending}
-              onClick={() => void coordinators.refetch()}
-            />
-          </Tooltip>
+      <DataTable<Coordinator>
+        bare
+        query={coordinators}
+        errorTitle="联络人加载失败"
+        rows={coordinators.data?.items ?? []}
+        rowKey="id"
+        columns={columns}
+        filterExtra={<Typography.Text type="secondary">采集当天，联络人负责组织本院系、本班学生按名单顺序候拍。</Typography.Text>}
+        pagination={{ defaultPageSize: 50, pageSizeOptions: [50, 100, 200], hideOnSinglePage: true, total: (n) => `共 ${n} 名联络人` }}
+        exportName="联络人"
+        emptyText="还没有联络人"
+        table={{ size: "middle", scroll: { x: 700 } }}
+        toolbar={
           <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setAdding(true)}>
             添加联络人
           </Button>
-        </Flex>
-      </Flex>
-      {coordinators.isError ? (
-        <QueryErrorAlert title="联络人加载失败" error={coordinators.error} onRetry={() => void coordinators.refetch()} />
-      ) : (
-        <Table<Coordinator>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={coordinators.data?.items ?? []}
-          loading={coordinators.isPending}
-          pagination={{ defaultPageSize: 50, hideOnSinglePage: true }}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有联络人" /> }}
-          scroll={{ x: 700 }}
-        />
-      )}
+        }
+      />
       <AddCoordinatorModal open={adding} onClose={() => setAdding(false)} />
     </>
   );
@@ -318,7 +308,6 @@ function SchoolInfoTab() {
   async function submit(values: SchoolUpdate) {
     if (!school) return;
     setFormError(null);
-    const trim = (v: string | null | undefined) => (v ?? "").trim();
     try {
       await update.mutateAsync({
         params: { path: { school_code: school.code } },
@@ -331,7 +320,7 @@ function SchoolInfoTab() {
         },
       });
       message.success("学校信息已保存");
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/schools"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/schools") });
     } catch (err) {
       setFormError(applyProblem(form, err, SCHOOL_FIELDS));
     }
@@ -409,7 +398,7 @@ function CampusesTab() {
       const campus = await create.mutateAsync({ body: { name: values.name.trim() } });
       message.success(`已新增校区：${campus.name}`);
       form.resetFields();
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/campuses"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/campuses") });
     } catch (err) {
       setFormError(applyProblem(form, err, ["name"], { campus_exists: "name" }));
     }
@@ -435,22 +424,20 @@ function CampusesTab() {
         </Button>
       </Form>
       {formError && <Alert type="error" showIcon title={formError} />}
-      {campuses.isError ? (
-        <QueryErrorAlert title="校区加载失败" error={campuses.error} onRetry={() => void campuses.refetch()} />
-      ) : (
-        <Table
-          rowKey="id"
-          size="middle"
-          loading={campuses.isPending}
-          dataSource={campuses.data?.items ?? []}
-          columns={[
-            { title: "校区名称", dataIndex: "name" },
-            { title: "院校代码", dataIndex: "school_code", width: 140 },
-          ]}
-          pagination={false}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有登记校区（只有一个校区的学校无需登记）" /> }}
-        />
-      )}
+      <DataTable
+        bare
+        query={campuses}
+        errorTitle="校区加载失败"
+        rows={campuses.data?.items ?? []}
+        rowKey="id"
+        columns={[
+          { title: "校区名称", dataIndex: "name" },
+          { title: "院校代码", dataIndex: "school_code", width: 140 },
+        ]}
+        exportName="校区"
+        emptyText="还没有登记校区（只有一个校区的学校无需登记）"
+        table={{ size: "middle" }}
+      />
     </Flex>
   );
 }

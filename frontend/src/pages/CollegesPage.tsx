@@ -1,12 +1,12 @@
-import { PlusOutlined, ReloadOutlined } from "@ant-design/icons";
+import { PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Empty, Form, Input, Modal, Space, Table, Tag, Tooltip } from "antd";
-import type { TableColumnsType } from "antd";
+import { Alert, App, Button, Form, Input, Modal, Tag, Tooltip } from "antd";
 import { useMemo, useState } from "react";
-import { roster, scheduling } from "../api/client";
+import { roster, scheduling, rosterKey, schedulingKey } from "../api/client";
 import { ApiError, errorMessage, issuesByField } from "../api/problem";
 import type { College, CollegeCreate } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
 import { formatDateTime } from "../lib/time";
 import { collegeSyncKey } from "./collegeSync";
@@ -33,9 +33,9 @@ function AddCollegeModal({ open, onClose }: { open: boolean; onClose: () => void
       const college = await create.mutateAsync({ body });
       message.success(`已新增院系：${college.name}`);
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: roster.queryOptions("get", "/api/roster/v1/colleges").queryKey }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/colleges") }),
         queryClient.invalidateQueries({
-          queryKey: scheduling.queryOptions("get", "/api/scheduling/v1/colleges").queryKey,
+          queryKey: schedulingKey("/api/scheduling/v1/colleges"),
         }),
       ]);
       onClose();
@@ -121,7 +121,7 @@ export default function CollegesPage() {
   });
   const syncedKeys = useMemo(() => new Set((synced.data?.items ?? []).map(collegeSyncKey)), [synced.data]);
 
-  const columns: TableColumnsType<College> = [
+  const columns: DataColumn<College>[] = [
     { title: "院系代码", dataIndex: "code", width: 140, sorter: (a, b) => a.code.localeCompare(b.code) },
     { title: "院系名称", dataIndex: "name" },
     {
@@ -129,6 +129,7 @@ export default function CollegesPage() {
       dataIndex: "created_at",
       width: 180,
       render: (value: string) => formatDateTime(value),
+      exportValue: (c) => formatDateTime(c.created_at),
       sorter: (a, b) => a.created_at.localeCompare(b.created_at),
     },
     {
@@ -139,6 +140,8 @@ export default function CollegesPage() {
       ),
       key: "sync",
       width: 120,
+      exportTitle: "排期同步",
+      exportValue: (c) => (syncedKeys.has(collegeSyncKey(c)) ? "已同步" : "同步中"),
       render: (_: unknown, college: College) => {
         if (synced.isError) return <Tooltip title={errorMessage(synced.error)}>—</Tooltip>;
         if (!synced.data) return <Tag>查询中</Tag>;
@@ -156,52 +159,23 @@ export default function CollegesPage() {
       title="院系管理"
       subTitle={`${me.school_name ?? "本校"}的院系（学院）。学生名单导入、排期与统计都按院系组织。`}
     >
-      <Card
+      <DataTable<College>
         title="院系列表"
-        extra={
-          <Space>
-            <Tooltip title="刷新">
-              <Button
-                aria-label="刷新"
-                icon={<ReloadOutlined aria-hidden />}
-                loading={colleges.isFetching && !colleges.isPending}
-                onClick={() => void colleges.refetch()}
-              />
-            </Tooltip>
-            <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setAdding(true)}>
-              新增院系
-            </Button>
-          </Space>
+        query={colleges}
+        errorTitle="院系列表加载失败"
+        rows={items}
+        rowKey="id"
+        columns={columns}
+        pagination={{ defaultPageSize: 50, total: (n) => `共 ${n} 个院系` }}
+        exportName="院系列表"
+        emptyText="还没有院系，点击右上角“新增院系”添加"
+        table={{ scroll: { x: 600 } }}
+        toolbar={
+          <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setAdding(true)}>
+            新增院系
+          </Button>
         }
-      >
-        {colleges.isError ? (
-          <Alert
-            type="error"
-            showIcon
-            title="院系列表加载失败"
-            description={errorMessage(colleges.error)}
-            action={
-              <Button size="small" onClick={() => void colleges.refetch()}>
-                重试
-              </Button>
-            }
-          />
-        ) : (
-          <Table<College>
-            rowKey="id"
-            columns={columns}
-            dataSource={items}
-            loading={colleges.isPending}
-            pagination={{ defaultPageSize: 50, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 个院系` }}
-            locale={{
-              emptyText: (
-                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有院系，点击右上角“新增院系”添加" />
-              ),
-            }}
-            scroll={{ x: 600 }}
-          />
-        )}
-      </Card>
+      />
       <AddCollegeModal open={adding} onClose={() => setAdding(false)} />
     </PageContainer>
   );

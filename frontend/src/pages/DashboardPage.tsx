@@ -7,6 +7,7 @@ import { useCurrentUser } from "../auth/AuthContext";
 import { organisationOf, pagesFor, roleLabel } from "../auth/roles";
 import { PageContainer } from "../layout/PageContainer";
 import { PAGE_ICONS } from "../layout/icons";
+import { useState } from "react";
 
 function greeting(hour: number): string {
   if (hour < 6) return "夜深了";
@@ -63,6 +64,7 @@ function SchoolsStats() {
 
 export default function DashboardPage() {
   const me = useCurrentUser();
+  const [hour] = useState(() => new Date().getHours());
   const pages = pagesFor(me.role).filter((p) => p.path !== "/");
   const canSee = (path: string) => pages.some((p) => p.path === path);
 
@@ -70,7 +72,7 @@ export default function DashboardPage() {
     <PageContainer title="首页">
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
-          <Card title={`${greeting(new Date().getHours())}，${me.display_name}`}>
+          <Card title={`${greeting(hour)}，${me.display_name}`}>
             <Descriptions
               column={{ xs: 1, sm: 2 }}
               items={[

@@ -1,13 +1,12 @@
 import { ReloadOutlined, WarningOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Button, Card, Empty, Flex, Select, Table, Tabs, Tag, Tooltip, Typography } from "antd";
-import type { TableColumnsType } from "antd";
+import { Button, Card, Flex, Select, Tabs, Tag, Tooltip, Typography } from "antd";
 import { useMemo } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import type { ReviewBatch } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { SpecTag } from "../components/SpecTag";
 import { PageContainer } from "../layout/PageContainer";
 import { formatDateTime } from "../lib/time";
@@ -31,10 +30,11 @@ function BatchTable({ status, school }: { status: Status; school?: string }) {
     [batches.data, school, status],
   );
 
-  const columns: TableColumnsType<ReviewBatch> = [
+  const columns: DataColumn<ReviewBatch>[] = [
     {
       title: "学校",
       key: "school",
+      exportValue: (b) => `${b.school_name}（${b.school_code}）`,
       render: (_: unknown, b: ReviewBatch) => (
         <>
           {b.school_name}
@@ -45,11 +45,11 @@ function BatchTable({ status, school }: { status: Status; school?: string }) {
       ),
     },
     { title: "届别", dataIndex: "term", width: 100 },
-    { title: "提交时间", dataIndex: "submitted_at", width: 150, render: (v: string) => formatDateTime(v) },
+    { title: "提交时间", dataIndex: "submitted_at", width: 150, render: (v: string) => formatDateTime(v), exportValue: (b) => formatDateTime(b.submitted_at) },
     { title: "人数", dataIndex: "students", width: 80, align: "right" },
     status === "pending"
       ? { title: "待审核", dataIndex: "pending", width: 90, align: "right" }
-      : { title: "通过 / 未通过", key: "result", width: 120, align: "right", render: (_: unknown, b: ReviewBatch) => `${b.approved} / ${b.rejected}` },
+      : { title: "通过 / 未通过", key: "result", width: 120, align: "right", render: (_: unknown, b: ReviewBatch) => `${b.approved} / ${b.rejected}`, exportValue: (b: ReviewBatch) => `${b.approved} / ${b.rejected}` },
     {
       title: "规则标记",
       dataIndex: "flagged",
@@ -63,10 +63,11 @@ function BatchTable({ status, school }: { status: Status; school?: string }) {
           <Typography.Text type="secondary">无</Typography.Text>
         ),
     },
-    { title: "状态", key: "status", width: 150, render: (_: unknown, b: ReviewBatch) => <SpecTag spec={batchStatusTag(b)} /> },
+    { title: "状态", key: "status", width: 150, render: (_: unknown, b: ReviewBatch) => <SpecTag spec={batchStatusTag(b)} />, exportValue: (b) => batchStatusTag(b).label },
     {
       title: "操作",
       key: "action",
+      exportValue: false,
       width: 80,
       fixed: "right",
       render: (_: unknown, b: ReviewBatch) => (
@@ -75,27 +76,21 @@ function BatchTable({ status, school }: { status: Status; school?: string }) {
     },
   ];
 
-  if (batches.isError) {
-    return <QueryErrorAlert title="审核批次加载失败" error={batches.error} onRetry={() => void batches.refetch()} />;
-  }
   return (
-    <Table<ReviewBatch>
+    <DataTable<ReviewBatch>
+      bare
+      refresh={false}
+      query={batches}
+      errorTitle="审核批次加载失败"
+      rows={rows}
       rowKey="id"
-      size="middle"
       columns={columns}
-      dataSource={rows}
-      loading={batches.isPending}
-      onRow={(b) => ({ onDoubleClick: () => navigate(`/eligibility/${b.id}`) })}
-      pagination={{ defaultPageSize: 20, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 个批次` }}
-      locale={{
-        emptyText: (
-          <Empty
-            image={Empty.PRESENTED_IMAGE_SIMPLE}
-            description={status === "pending" ? "没有待审核的批次" : "还没有审核完成的批次"}
-          />
-        ),
-      }}
-      scroll={{ x: 1000 }}
+      filtered={Boolean(school)}
+      pagination={{ hideOnSinglePage: true, total: (n) => `共 ${n} 个批次` }}
+      exportName={status === "pending" ? "待审核批次" : "已审核批次"}
+      emptyText={status === "pending" ? "没有待审核的批次" : "还没有审核完成的批次"}
+      filteredEmptyText={status === "pending" ? "该校没有待审核的批次" : "该校还没有审核完成的批次"}
+      table={{ size: "middle", scroll: { x: 1000 }, onRow: (b) => ({ onDoubleClick: () => navigate(`/eligibility/${b.id}`) }) }}
     />
   );
 }
@@ -147,7 +142,7 @@ export default function EligibilityPage() {
                 })}
               />
               <Tooltip title="刷新">
-                <Button aria-label="刷新" icon={<ReloadOutlined aria-hidden />} onClick={() => void queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] })} />
+                <Button aria-label="刷新" icon={<ReloadOutlined aria-hidden />} onClick={() => void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches") })} />
               </Tooltip>
             </Flex>
           }

@@ -1,21 +1,18 @@
-import { ReloadOutlined } from "@ant-design/icons";
+import { CheckOutlined, ReloadOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Badge, Button, Card, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tabs, Tooltip, Typography } from "antd";
-import type { TableColumnsType } from "antd";
+import { Alert, App, Badge, Button, Card, Form, Input, Modal, Popconfirm, Space, Tabs, Tooltip, Typography } from "antd";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { Erratum } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { SpecTag } from "../components/SpecTag";
 import { applyProblem } from "../components/formErrors";
 import { PageContainer } from "../layout/PageContainer";
 import { formatDateTime } from "../lib/time";
 import { ERRATUM_SOURCE, erratumStatusTag } from "./rosterLabels";
-
-const ERRATA_KEY = ["get", "/api/roster/v1/errata"];
 
 function RejectModal({ erratum, onClose }: { erratum: Erratum | null; onClose: () => void }) {
   const [form] = Form.useForm<{ reason: string }>();
@@ -39,7 +36,7 @@ function RejectModal({ erratum, onClose }: { erratum: Erratum | null; onClose: (
         body: { decision: "rejected", reason: values.reason.trim() },
       });
       message.success(`已驳回 ${erratum.student_name} 的勘误申请`);
-      await queryClient.invalidateQueries({ queryKey: ERRATA_KEY });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") });
       onClose();
     } catch (err) {
       setFormError(applyProblem(form, err, ["reason"]));
@@ -82,12 +79,13 @@ function RejectModal({ erratum, onClose }: { erratum: Erratum | null; onClose: (
   );
 }
 
-function baseColumns(): TableColumnsType<Erratum> {
+function baseColumns(): DataColumn<Erratum>[] {
   return [
     {
       title: "学生",
       key: "student",
       width: 170,
+      exportValue: (e) => `${e.student_name}（${e.student_no}）`,
       render: (_: unknown, e: Erratum) => (
         <Link to={`/students?student=${encodeURIComponent(e.student_id)}`}>
           {e.student_name}
@@ -105,8 +103,8 @@ function baseColumns(): TableColumnsType<Erratum> {
     },
     { title: "更正为", dataIndex: "new_value", render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
     { title: "申请说明", dataIndex: "reason", ellipsis: true, render: (v: string) => v || "—" },
-    { title: "来源", dataIndex: "source", width: 90, render: (v: string) => ERRATUM_SOURCE[v] ?? v },
-    { title: "申请时间", dataIndex: "requested_at", width: 150, render: (v: string) => formatDateTime(v) },
+    { title: "来源", dataIndex: "source", width: 90, render: (v: string) => ERRATUM_SOURCE[v] ?? v, exportValue: (e) => ERRATUM_SOURCE[e.source] ?? e.source },
+    { title: "申请时间", dataIndex: "requested_at", width: 150, render: (v: string) => formatDateTime(v), exportValue: (e) => formatDateTime(e.requested_at) },
   ];
 }
 
@@ -117,25 +115,46 @@ function PendingTab() {
   const errata = roster.useQuery("get", "/api/roster/v1/errata", { params: { query: { status: "pending" } } });
   const decide = roster.useMutation("post", "/api/roster/v1/errata/{erratum_id}/decision");
 
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") }),
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students") }),
+      queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students/{student_id}") }),
+    ]);
+
   async function approve(e: Erratum) {
     try {
       await decide.mutateAsync({ params: { path: { erratum_id: e.id } }, body: { decision: "approved", reason: "" } });
       message.success(`已通过：${e.student_name} 的${e.field_label}已更新`);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ERRATA_KEY }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students"] }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students/{student_id}"] }),
-      ]);
+      await refresh();
     } catch (err) {
       message.error(errorMessage(err));
     }
   }
 
-  const columns: TableColumnsType<Erratum> = [
+  /** One decision per selected request, in turn; what failed is said, what passed stays passed. */
+  async function approveAll(selected: Erratum[]) {
+    let done = 0;
+    const failed: string[] = [];
+    for (const e of selected) {
+      try {
+        await decide.mutateAsync({ params: { path: { erratum_id: e.id } }, body: { decision: "approved", reason: "" } });
+        done += 1;
+      } catch (err) {
+        failed.push(`${e.student_name}：${errorMessage(err)}`);
+      }
+    }
+    if (done) message.success(`已通过 ${done} 条勘误申请`);
+    if (failed.length) message.error(`${failed.length} 条未能通过：${failed.join("；")}`);
+    await refresh();
+  }
+
+  const columns: DataColumn<Erratum>[] = [
     ...baseColumns(),
     {
       title: "操作",
       key: "action",
+      exportValue: false,
       width: 130,
       fixed: "right",
       render: (_: unknown, e: Erratum) => (
@@ -159,20 +178,21 @@ function PendingTab() {
     },
   ];
 
-  if (errata.isError) {
-    return <QueryErrorAlert title="勘误申请加载失败" error={errata.error} onRetry={() => void errata.refetch()} />;
-  }
   return (
     <>
-      <Table<Erratum>
+      <DataTable<Erratum>
+        bare
+        refresh={false}
+        query={errata}
+        errorTitle="勘误申请加载失败"
+        rows={errata.data?.items ?? []}
         rowKey="id"
-        size="middle"
         columns={columns}
-        dataSource={errata.data?.items ?? []}
-        loading={errata.isPending}
-        pagination={{ defaultPageSize: 20, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 条` }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有待处理的勘误申请" /> }}
-        scroll={{ x: 1100 }}
+        pagination={{ hideOnSinglePage: true, total: (n) => `共 ${n} 条` }}
+        exportName="待处理勘误"
+        batchActions={[{ key: "approve", label: "批量通过", icon: <CheckOutlined aria-hidden />, onClick: approveAll }]}
+        emptyText="没有待处理的勘误申请"
+        table={{ size: "middle", scroll: { x: 1100 } }}
       />
       <RejectModal erratum={rejecting} onClose={() => setRejecting(null)} />
     </>
@@ -182,26 +202,26 @@ function PendingTab() {
 function DecidedTab() {
   const errata = roster.useQuery("get", "/api/roster/v1/errata");
   const decided = (errata.data?.items ?? []).filter((e) => e.status !== "pending");
-  const columns: TableColumnsType<Erratum> = [
+  const columns: DataColumn<Erratum>[] = [
     ...baseColumns(),
-    { title: "结果", dataIndex: "status", width: 90, render: (v: string) => <SpecTag spec={erratumStatusTag(v)} /> },
+    { title: "结果", dataIndex: "status", width: 90, render: (v: string) => <SpecTag spec={erratumStatusTag(v)} />, exportValue: (e) => erratumStatusTag(e.status).label },
     { title: "处理说明", dataIndex: "decision_reason", ellipsis: true, render: (v: string) => v || "—" },
     { title: "处理人", dataIndex: "decided_by", width: 120, render: (v: string | null) => v ?? "—" },
-    { title: "处理时间", dataIndex: "decided_at", width: 150, render: (v: string | null) => formatDateTime(v) },
+    { title: "处理时间", dataIndex: "decided_at", width: 150, render: (v: string | null) => formatDateTime(v), exportValue: (e) => formatDateTime(e.decided_at) },
   ];
-  if (errata.isError) {
-    return <QueryErrorAlert title="勘误记录加载失败" error={errata.error} onRetry={() => void errata.refetch()} />;
-  }
   return (
-    <Table<Erratum>
+    <DataTable<Erratum>
+      bare
+      refresh={false}
+      query={errata}
+      errorTitle="勘误记录加载失败"
+      rows={decided}
       rowKey="id"
-      size="middle"
       columns={columns}
-      dataSource={decided}
-      loading={errata.isPending}
-      pagination={{ defaultPageSize: 20, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 条` }}
-      locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有处理过的勘误" /> }}
-      scroll={{ x: 1500 }}
+      pagination={{ hideOnSinglePage: true, total: (n) => `共 ${n} 条` }}
+      exportName="已处理勘误"
+      emptyText="还没有处理过的勘误"
+      table={{ size: "middle", scroll: { x: 1500 } }}
     />
   );
 }
@@ -229,7 +249,7 @@ export default function ErrataPage() {
               <Button
                 aria-label="刷新"
                 icon={<ReloadOutlined aria-hidden />}
-                onClick={() => void queryClient.invalidateQueries({ queryKey: ERRATA_KEY })}
+                onClick={() => void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") })}
               />
             </Tooltip>
           }

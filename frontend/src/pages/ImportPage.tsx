@@ -28,10 +28,11 @@ import {
 import type { TableColumnsType } from "antd";
 import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { roster, rosterClient } from "../api/client";
+import { roster, rosterClient, rosterKey } from "../api/client";
 import { ApiError, errorMessage } from "../api/problem";
 import type { ImportIssue, ImportJob } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { SpecTag } from "../components/SpecTag";
 import { PageContainer } from "../layout/PageContainer";
@@ -47,8 +48,6 @@ import {
   type SeverityFilter,
 } from "./importPlan";
 import { importFailureMessage, importStatusTag, severityTag } from "./rosterLabels";
-
-const IMPORTS_KEY = ["get", "/api/roster/v1/imports"];
 
 function UploadStep({ onUploaded }: { onUploaded: (job: ImportJob) => void }) {
   const [error, setError] = useState<{ file: string; message: string; code?: string } | null>(null);
@@ -237,10 +236,10 @@ function ReportStep({ job, onCommitted, onRestart }: {
       });
       message.success(`已导入 ${done.accepted} 名学生`);
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: IMPORTS_KEY }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students"] }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/classes"] }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/colleges"] }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/imports") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/classes") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/colleges") }),
       ]);
       onCommitted(done);
     } catch (err) {
@@ -252,7 +251,7 @@ function ReportStep({ job, onCommitted, onRestart }: {
     try {
       await discard.mutateAsync({ params: { path: { job_id: job.id } } });
       message.info("已放弃本次导入");
-      await queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/imports") });
       onRestart();
     } catch (err) {
       message.error(errorMessage(err));
@@ -398,10 +397,10 @@ function History({ current, onOpen }: { current: string | null; onOpen: (id: str
   const jobs = roster.useQuery("get", "/api/roster/v1/imports", {}, {
     refetchInterval: (q) => ((q.state.data?.items ?? []).some((j) => j.status === "validating") ? 2000 : false),
   });
-  const columns: TableColumnsType<ImportJob> = [
+  const columns: DataColumn<ImportJob>[] = [
     { title: "文件名", dataIndex: "filename", width: 220, ellipsis: { showTitle: true } },
-    { title: "格式", dataIndex: "file_format", width: 70, render: (f: string) => f.toUpperCase() },
-    { title: "状态", dataIndex: "status", width: 120, render: (s: string) => <SpecTag spec={importStatusTag(s)} /> },
+    { title: "格式", dataIndex: "file_format", width: 70, render: (f: string) => f.toUpperCase(), exportValue: (j) => j.file_format.toUpperCase() },
+    { title: "状态", dataIndex: "status", width: 120, render: (s: string) => <SpecTag spec={importStatusTag(s)} />, exportValue: (j) => importStatusTag(j.status).label },
     { title: "总行数", dataIndex: "rows", width: 80, align: "right" },
     { title: "可导入", dataIndex: "accepted", width: 80, align: "right" },
     {
@@ -412,11 +411,12 @@ function History({ current, onOpen }: { current: string | null; onOpen: (id: str
       render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : n),
     },
     { title: "上传人", dataIndex: "created_by", width: 110 },
-    { title: "上传时间", dataIndex: "created_at", width: 150, render: (v: string) => formatDateTime(v) },
-    { title: "导入时间", dataIndex: "committed_at", width: 150, render: (v: string | null) => formatDateTime(v) },
+    { title: "上传时间", dataIndex: "created_at", width: 150, render: (v: string) => formatDateTime(v), exportValue: (j) => formatDateTime(j.created_at) },
+    { title: "导入时间", dataIndex: "committed_at", width: 150, render: (v: string | null) => formatDateTime(v), exportValue: (j) => formatDateTime(j.committed_at) },
     {
       title: "操作",
       key: "action",
+      exportValue: false,
       width: 80,
       fixed: "right",
       render: (_: unknown, job: ImportJob) =>
@@ -430,34 +430,18 @@ function History({ current, onOpen }: { current: string | null; onOpen: (id: str
     },
   ];
   return (
-    <Card
+    <DataTable<ImportJob>
       title="导入记录"
-      extra={
-        <Tooltip title="刷新">
-          <Button
-            aria-label="刷新导入记录"
-            icon={<ReloadOutlined aria-hidden />}
-            loading={jobs.isFetching && !jobs.isPending}
-            onClick={() => void jobs.refetch()}
-          />
-        </Tooltip>
-      }
-    >
-      {jobs.isError ? (
-        <QueryErrorAlert title="导入记录加载失败" error={jobs.error} onRetry={() => void jobs.refetch()} />
-      ) : (
-        <Table<ImportJob>
-          rowKey="id"
-          columns={columns}
-          dataSource={jobs.data?.items ?? []}
-          loading={jobs.isPending}
-          size="middle"
-          pagination={{ defaultPageSize: 10, hideOnSinglePage: true, showTotal: (total) => `共 ${total} 次导入` }}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有导入过名单" /> }}
-          scroll={{ x: 1130 }}
-        />
-      )}
-    </Card>
+      query={jobs}
+      errorTitle="导入记录加载失败"
+      rows={jobs.data?.items ?? []}
+      rowKey="id"
+      columns={columns}
+      pagination={{ defaultPageSize: 10, pageSizeOptions: [10, 20, 50], hideOnSinglePage: true, total: (n) => `共 ${n} 次导入` }}
+      exportName="导入记录"
+      emptyText="还没有导入过名单"
+      table={{ size: "middle", scroll: { x: 1130 } }}
+    />
   );
 }
 
@@ -481,7 +465,7 @@ export default function ImportPage() {
   // The history shows the same job: refresh it as soon as the job's status moves on.
   const status = current?.status;
   useEffect(() => {
-    if (status) void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+    if (status) void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/imports") });
   }, [status, queryClient]);
 
   const open = (id: string | null) => setParams(id ? { job: id } : {}, { replace: false });
@@ -492,7 +476,7 @@ export default function ImportPage() {
       roster.queryOptions("get", "/api/roster/v1/imports/{job_id}", { params: { path: { job_id: next.id } } }).queryKey,
       next,
     );
-    void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+    void queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/imports") });
     open(next.id);
   };
 

@@ -1,6 +1,6 @@
 import { IdcardOutlined, LockOutlined, NumberOutlined, UserOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Flex, Form, Input, Space, Tabs, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { errorMessage } from "../api/problem";
 import { useLogin, useMe, useSession, useStudentLogin } from "../auth/AuthContext";
@@ -63,6 +63,7 @@ function StaffLogin({ onSignedIn, demo }: { onSignedIn: (me: Me) => void; demo?:
         size="large"
       >
         <Form.Item label="用户名" name="username" rules={[{ required: true, whitespace: true, message: "请输入用户名" }]}>
+          {/* oxlint-disable-next-line jsx-a11y/no-autofocus -- the login page has one purpose: typing the user name */}
           <Input prefix={<UserOutlined aria-hidden />} placeholder="请输入用户名" autoComplete="username" autoFocus />
         </Form.Item>
         <Form.Item label="密码" name="password" rules={[{ required: true, message: "请输入密码" }]}>
@@ -204,9 +205,8 @@ export default function LoginPage() {
   const [tab, setTab] = useState(params.get("as") === "student" ? "student" : "staff");
   const demo = useSignInOptions();
 
-  useEffect(() => {
-    if (current === null) setSigningIn(false);
-  }, [current]);
+  // A sign-in in progress ends with the session (logout in another tab, expiry).
+  if (current === null && signingIn) setSigningIn(false);
 
   // Already signed in (e.g. /login opened in a second tab): go straight in.
   if (current && me.data && !signingIn) return <Navigate to={landingPath(me.data.role, redirect)} replace />;

@@ -1,4 +1,4 @@
-import { DownloadOutlined, ReloadOutlined, SendOutlined } from "@ant-design/icons";
+import { DownloadOutlined, SendOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import {
   Alert,
@@ -7,7 +7,6 @@ import {
   Card,
   Col,
   Descriptions,
-  Empty,
   Flex,
   InputNumber,
   Popconfirm,
@@ -15,18 +14,16 @@ import {
   Select,
   Space,
   Statistic,
-  Table,
   Tag,
-  Tooltip,
   Typography,
 } from "antd";
-import type { TableColumnsType } from "antd";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-router";
-import { roster, rosterClient } from "../api/client";
+import { roster, rosterClient, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { Campaign, ReviewBatch, ReviewItem } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { SpecTag } from "../components/SpecTag";
 import { PageContainer } from "../layout/PageContainer";
@@ -45,50 +42,50 @@ function BatchItems({ batch }: { batch: ReviewBatch }) {
   });
   const [onlyRejected, setOnlyRejected] = useState(false);
   const rows = (items.data?.items ?? []).filter((i) => !onlyRejected || i.decision === "rejected");
-  const columns: TableColumnsType<ReviewItem> = [
+  const columns: DataColumn<ReviewItem>[] = [
     { title: "学号", dataIndex: "student_no", width: 130 },
     { title: "姓名", dataIndex: "name", width: 100 },
     { title: "层次", dataIndex: "level", width: 110 },
-    { title: "审核结果", dataIndex: "decision", width: 100, render: (d: string) => <SpecTag spec={decisionTag(d)} /> },
+    { title: "审核结果", dataIndex: "decision", width: 100, render: (d: string) => <SpecTag spec={decisionTag(d)} />, exportValue: (i) => decisionTag(i.decision).label },
     { title: "原因", dataIndex: "reason", render: (r: string) => r || "—" },
     { title: "审核人", dataIndex: "decided_by", width: 110, render: (v: string | null) => v ?? "—" },
-    { title: "审核时间", dataIndex: "decided_at", width: 150, render: (v: string | null) => formatDateTime(v) },
+    { title: "审核时间", dataIndex: "decided_at", width: 150, render: (v: string | null) => formatDateTime(v), exportValue: (i) => formatDateTime(i.decided_at) },
   ];
-  if (items.isError) {
-    return <QueryErrorAlert title="批次学生加载失败" error={items.error} onRetry={() => void items.refetch()} />;
-  }
   return (
-    <Flex vertical gap={8}>
-      {batch.rejected > 0 && (
-        <Space>
-          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOnlyRejected(!onlyRejected)}>
-            {onlyRejected ? "显示全部学生" : `只看未通过的 ${batch.rejected} 人`}
-          </Button>
-          <Typography.Text type="secondary">未通过的学生修改信息后可重新提交审核。</Typography.Text>
-        </Space>
-      )}
-      <Table<ReviewItem>
-        rowKey="id"
-        size="small"
-        columns={columns}
-        dataSource={rows}
-        loading={items.isPending}
-        pagination={{ defaultPageSize: 20, hideOnSinglePage: true, size: "small" }}
-        scroll={{ x: 800 }}
-      />
-    </Flex>
+    <DataTable<ReviewItem>
+      bare
+      refresh={false}
+      query={items}
+      errorTitle="批次学生加载失败"
+      rows={rows}
+      rowKey="id"
+      columns={columns}
+      filtered={onlyRejected}
+      filterExtra={
+        batch.rejected > 0 && (
+          <Space>
+            <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOnlyRejected(!onlyRejected)}>
+              {onlyRejected ? "显示全部学生" : `只看未通过的 ${batch.rejected} 人`}
+            </Button>
+            <Typography.Text type="secondary">未通过的学生修改信息后可重新提交审核。</Typography.Text>
+          </Space>
+        )
+      }
+      pagination={{ hideOnSinglePage: true, total: (n) => `共 ${n} 人` }}
+      exportName={`审核结果-${batch.term}`}
+      emptyText="本批次没有学生"
+      table={{ size: "small", scroll: { x: 800 } }}
+    />
   );
 }
 
 function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const [term, setTerm] = useState<string | undefined>(campaigns[0]?.term);
+  const [picked, setTerm] = useState<string | undefined>();
+  const term = picked ?? campaigns[0]?.term;
   const [error, setError] = useState<string | null>(null);
   const submit = roster.useMutation("post", "/api/roster/v1/review/batches");
-  useEffect(() => {
-    if (!term && campaigns[0]) setTerm(campaigns[0].term);
-  }, [campaigns, term]);
 
   // Submitted by default: every student not yet approved and not under review.
   const imported = roster.useQuery("get", "/api/roster/v1/students", {
@@ -108,8 +105,8 @@ function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
       const batch = await submit.mutateAsync({ body: { term } });
       message.success(`已提交 ${batch.students} 名学生，等待省教育厅审核`);
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/review/batches"] }),
-        queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/students"] }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students") }),
       ]);
     } catch (err) {
       setError(errorMessage(err));
@@ -169,12 +166,10 @@ function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
 
 function DownloadsCard({ campaigns }: { campaigns: Campaign[] }) {
   const { message } = App.useApp();
-  const [term, setTerm] = useState<string | undefined>(campaigns[0]?.term);
+  const [picked, setTerm] = useState<string | undefined>();
+  const term = picked ?? campaigns[0]?.term;
   const [fee, setFee] = useState<number | null>(null);
   const [busy, setBusy] = useState<"reviewed" | "classes" | null>(null);
-  useEffect(() => {
-    if (!term && campaigns[0]) setTerm(campaigns[0].term);
-  }, [campaigns, term]);
 
   async function download(kind: "reviewed" | "classes") {
     setBusy(kind);
@@ -253,8 +248,8 @@ export default function RosterReviewPage() {
   });
   const campaignList = campaigns.data?.items ?? [];
 
-  const columns: TableColumnsType<ReviewBatch> = [
-    { title: "提交时间", dataIndex: "submitted_at", width: 160, render: (v: string) => formatDateTime(v) },
+  const columns: DataColumn<ReviewBatch>[] = [
+    { title: "提交时间", dataIndex: "submitted_at", width: 160, render: (v: string) => formatDateTime(v), exportValue: (b) => formatDateTime(b.submitted_at) },
     { title: "届别", dataIndex: "term", width: 100 },
     { title: "人数", dataIndex: "students", width: 80, align: "right" },
     {
@@ -272,7 +267,7 @@ export default function RosterReviewPage() {
       render: (n: number) => <Typography.Text type={n ? "danger" : undefined}>{n}</Typography.Text>,
     },
     { title: "待审核", dataIndex: "pending", width: 90, align: "right" },
-    { title: "状态", key: "status", width: 160, render: (_: unknown, b: ReviewBatch) => <SpecTag spec={batchStatusTag(b)} /> },
+    { title: "状态", key: "status", width: 160, render: (_: unknown, b: ReviewBatch) => <SpecTag spec={batchStatusTag(b)} />, exportValue: (b) => batchStatusTag(b).label },
     { title: "提交人", dataIndex: "submitted_by", width: 130 },
   ];
 
@@ -295,41 +290,27 @@ export default function RosterReviewPage() {
           {campaigns.isPending ? <Card loading /> : <DownloadsCard campaigns={campaignList} />}
         </Col>
       </Row>
-      <Card
+      <DataTable<ReviewBatch>
         title="审核批次"
-        extra={
-          <Tooltip title="刷新">
-            <Button
-              aria-label="刷新审核批次"
-              icon={<ReloadOutlined aria-hidden />}
-              loading={batches.isFetching && !batches.isPending}
-              onClick={() => void batches.refetch()}
-            />
-          </Tooltip>
+        query={batches}
+        errorTitle="审核批次加载失败"
+        rows={batches.data?.items ?? []}
+        rowKey="id"
+        columns={columns}
+        pagination={{ defaultPageSize: 10, pageSizeOptions: [10, 20, 50], hideOnSinglePage: true, total: (n) => `共 ${n} 个批次` }}
+        exportName="审核批次"
+        emptyText="还没有提交过审核"
+        table={{
+          size: "middle",
+          scroll: { x: 1000 },
+          expandable: { expandedRowRender: (b) => <BatchItems batch={b} />, expandRowByClick: true },
+        }}
+        footer={
+          <Typography.Text type="secondary" style={{ display: "block", marginTop: 8, fontSize: 12 }}>
+            点击批次查看每名学生的审核结果。<Tag>审核中</Tag>的批次每 15 秒自动刷新。
+          </Typography.Text>
         }
-      >
-        {batches.isError ? (
-          <QueryErrorAlert title="审核批次加载失败" error={batches.error} onRetry={() => void batches.refetch()} />
-        ) : (
-          <Table<ReviewBatch>
-            rowKey="id"
-            size="middle"
-            columns={columns}
-            dataSource={batches.data?.items ?? []}
-            loading={batches.isPending}
-            expandable={{
-              expandedRowRender: (b) => <BatchItems batch={b} />,
-              expandRowByClick: true,
-            }}
-            pagination={{ defaultPageSize: 10, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 个批次` }}
-            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有提交过审核" /> }}
-            scroll={{ x: 1000 }}
-          />
-        )}
-        <Typography.Text type="secondary" style={{ display: "block", marginTop: 8, fontSize: 12 }}>
-          点击批次查看每名学生的审核结果。<Tag>审核中</Tag>的批次每 15 秒自动刷新。
-        </Typography.Text>
-      </Card>
+      />
     </PageContainer>
   );
 }

@@ -1,19 +1,17 @@
-import { ReloadOutlined } from "@ant-design/icons";
-import { Button, Card, Col, Empty, Row, Statistic, Table, Tooltip, Typography } from "antd";
-import type { TableColumnsType } from "antd";
+import { Card, Col, Row, Statistic, Table, Typography } from "antd";
 import { useMemo } from "react";
 import { roster } from "../api/client";
 import type { SchoolStats } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
 import { organisationOf } from "../auth/roles";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
 import { totals } from "./reviewFilter";
 
 const KEYS = ["imported", "submitted", "approved", "rejected"] as const;
 const total = (s: SchoolStats) => s.imported + s.submitted + s.approved + s.rejected;
 
-const columns: TableColumnsType<SchoolStats> = [
+const columns: DataColumn<SchoolStats>[] = [
   { title: "院校代码", dataIndex: "school_code", width: 110, sorter: (a, b) => a.school_code.localeCompare(b.school_code) },
   { title: "院校名称", dataIndex: "school_name" },
   {
@@ -28,7 +26,7 @@ const columns: TableColumnsType<SchoolStats> = [
   { title: "审核中", dataIndex: "submitted", width: 100, align: "right", sorter: (a, b) => a.submitted - b.submitted },
   { title: "待提交", dataIndex: "imported", width: 100, align: "right", sorter: (a, b) => a.imported - b.imported },
   { title: "未通过", dataIndex: "rejected", width: 100, align: "right", sorter: (a, b) => a.rejected - b.rejected },
-  { title: "名单合计", key: "total", width: 110, align: "right", render: (_: unknown, s: SchoolStats) => total(s), sorter: (a, b) => total(a) - total(b) },
+  { title: "名单合计", key: "total", width: 110, align: "right", render: (_: unknown, s: SchoolStats) => total(s), exportValue: total, sorter: (a, b) => total(a) - total(b) },
 ];
 
 export default function SchoolStatsPage() {
@@ -60,60 +58,45 @@ export default function SchoolStatsPage() {
           </Col>
         ))}
       </Row>
-      <Card
+      <DataTable<SchoolStats>
         title="各校人数"
-        extra={
-          <Tooltip title="刷新">
-            <Button
-              aria-label="刷新"
-              icon={<ReloadOutlined aria-hidden />}
-              loading={stats.isFetching && !stats.isPending}
-              onClick={() => void stats.refetch()}
-            />
-          </Tooltip>
-        }
-      >
-        {stats.isError ? (
-          <QueryErrorAlert title="学校概况加载失败" error={stats.error} onRetry={() => void stats.refetch()} />
-        ) : (
-          <Table<SchoolStats>
-            rowKey="school_code"
-            size="middle"
-            columns={columns}
-            dataSource={rows}
-            loading={stats.isPending}
-            pagination={false}
-            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无学校" /> }}
-            summary={() =>
-              rows.length > 0 ? (
-                <Table.Summary fixed>
-                  <Table.Summary.Row style={{ background: "#fafafa" }}>
-                    <Table.Summary.Cell index={0} colSpan={2}>
-                      <Typography.Text strong>合计（{rows.length} 所）</Typography.Text>
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={2} align="right">
-                      <Typography.Text strong>{sum.approved.toLocaleString("zh-CN")}</Typography.Text>
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={3} align="right">
-                      <Typography.Text strong>{sum.submitted}</Typography.Text>
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={4} align="right">
-                      <Typography.Text strong>{sum.imported}</Typography.Text>
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={5} align="right">
-                      <Typography.Text strong>{sum.rejected}</Typography.Text>
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={6} align="right">
-                      <Typography.Text strong>{sum.imported + sum.submitted + sum.approved + sum.rejected}</Typography.Text>
-                    </Table.Summary.Cell>
-                  </Table.Summary.Row>
-                </Table.Summary>
-              ) : null
-            }
-            scroll={{ x: 800 }}
-          />
-        )}
-      </Card>
+        query={stats}
+        errorTitle="学校概况加载失败"
+        rows={rows}
+        rowKey="school_code"
+        columns={columns}
+        exportName="学校概况"
+        emptyText="暂无学校"
+        table={{
+          size: "middle",
+          scroll: { x: 800 },
+          summary: () =>
+            rows.length > 0 ? (
+              <Table.Summary fixed>
+                <Table.Summary.Row style={{ background: "#fafafa" }}>
+                  <Table.Summary.Cell index={0} colSpan={2}>
+                    <Typography.Text strong>合计（{rows.length} 所）</Typography.Text>
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={2} align="right">
+                    <Typography.Text strong>{sum.approved.toLocaleString("zh-CN")}</Typography.Text>
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={3} align="right">
+                    <Typography.Text strong>{sum.submitted}</Typography.Text>
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={4} align="right">
+                    <Typography.Text strong>{sum.imported}</Typography.Text>
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={5} align="right">
+                    <Typography.Text strong>{sum.rejected}</Typography.Text>
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={6} align="right">
+                    <Typography.Text strong>{sum.imported + sum.submitted + sum.approved + sum.rejected}</Typography.Text>
+                  </Table.Summary.Cell>
+                </Table.Summary.Row>
+              </Table.Summary>
+            ) : null,
+        }}
+      />
     </PageContainer>
   );
 }

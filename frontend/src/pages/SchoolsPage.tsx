@@ -1,21 +1,19 @@
-import { PlusOutlined, ReloadOutlined } from "@ant-design/icons";
+import { PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Empty, Form, Input, Modal, Select, Space, Table, Tooltip } from "antd";
-import type { TableColumnsType } from "antd";
-import { useMemo, useState } from "react";
-import { roster } from "../api/client";
-import { errorMessage } from "../api/problem";
+import { Alert, App, Button, Form, Input, Modal, Select } from "antd";
+import { useState } from "react";
+import { roster, rosterKey } from "../api/client";
 import type { School, SchoolCreate } from "../api/types";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { applyProblem } from "../components/formErrors";
 import { useCurrentUser } from "../auth/AuthContext";
 import { PageContainer } from "../layout/PageContainer";
 import { provinceName } from "../lib/regions";
-import { filterSchools } from "./schoolFilter";
 
-const columns: TableColumnsType<School> = [
+const columns: DataColumn<School>[] = [
   { title: "院校代码", dataIndex: "code", width: 140, sorter: (a, b) => a.code.localeCompare(b.code), defaultSortOrder: "ascend" },
   { title: "院校名称", dataIndex: "name" },
-  { title: "所在省份", dataIndex: "province_code", width: 160, render: (code: string) => provinceName(code) },
+  { title: "所在省份", dataIndex: "province_code", width: 160, render: (code: string) => provinceName(code), exportValue: (s) => provinceName(s.province_code) },
 ];
 
 const SCHOOL_FIELDS = ["code", "name", "province_code"] as const;
@@ -44,7 +42,7 @@ function AddSchoolModal({ open, onClose }: { open: boolean; onClose: () => void 
         body: { code: values.code.trim(), name: values.name.trim(), province_code: platform ? values.province_code : null },
       });
       message.success(`已新增学校：${school.name}`);
-      await queryClient.invalidateQueries({ queryKey: ["get", "/api/roster/v1/schools"] });
+      await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/schools") });
       onClose();
     } catch (err) {
       setFormError(applyProblem(form, err, SCHOOL_FIELDS, { school_exists: "code", province_out_of_scope: "province_code" }));
@@ -107,72 +105,32 @@ export default function SchoolsPage() {
   const me = useCurrentUser();
   const canAdd = me.role === "province_reviewer" || me.role === "platform_admin";
   const [adding, setAdding] = useState(false);
-  const [keyword, setKeyword] = useState("");
   const schools = roster.useQuery("get", "/api/roster/v1/schools");
-  const rows = useMemo(() => filterSchools(schools.data?.items ?? [], keyword), [schools.data, keyword]);
   const scope = me.role === "platform_admin" ? "全部省份" : (me.province_name ?? "本省");
 
   return (
     <PageContainer title="学校" subTitle={`${scope}参加毕业生图像采集的高校`}>
-      <Card
+      <DataTable<School>
         title="学校列表"
-        extra={
-          <Space>
-            <Input.Search
-              allowClear
-              placeholder="按院校代码或名称筛选"
-              aria-label="按院校代码或名称筛选"
-              onChange={(e) => setKeyword(e.target.value)}
-              onSearch={setKeyword}
-              style={{ width: 240 }}
-            />
-            <Tooltip title="刷新">
-              <Button
-                aria-label="刷新"
-                icon={<ReloadOutlined aria-hidden />}
-                loading={schools.isFetching && !schools.isPending}
-                onClick={() => void schools.refetch()}
-              />
-            </Tooltip>
-            {canAdd && (
-              <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setAdding(true)}>
-                新增学校
-              </Button>
-            )}
-          </Space>
+        query={schools}
+        errorTitle="学校列表加载失败"
+        rows={schools.data?.items ?? []}
+        rowKey="code"
+        columns={columns}
+        search={{ placeholder: "按院校代码或名称筛选", fields: (s) => [s.code, s.name] }}
+        pagination={{ total: (n) => `共 ${n} 所学校` }}
+        exportName="学校列表"
+        emptyText="暂无学校"
+        filteredEmptyText="没有符合条件的学校"
+        table={{ scroll: { x: 480 } }}
+        toolbar={
+          canAdd && (
+            <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setAdding(true)}>
+              新增学校
+            </Button>
+          )
         }
-      >
-        {schools.isError ? (
-          <Alert
-            type="error"
-            showIcon
-            title="学校列表加载失败"
-            description={errorMessage(schools.error)}
-            action={
-              <Button size="small" onClick={() => void schools.refetch()}>
-                重试
-              </Button>
-            }
-          />
-        ) : (
-          <Table<School>
-            rowKey="code"
-            columns={columns}
-            dataSource={rows}
-            loading={schools.isPending}
-            pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 所学校` }}
-            locale={{
-              emptyText: (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={keyword ? "没有符合条件的学校" : "暂无学校"}
-                />
-              ),
-            }}
-            scroll={{ x: 480 }}
-          />
-        )}
-      </Card>
+      />
       {canAdd && <AddSchoolModal open={adding} onClose={() => setAdding(false)} />}
     </PageContainer>
   );

@@ -12,7 +12,7 @@ import { Alert, App, Button, Card, Flex, Form, Input, Result, Skeleton, Space, T
 import { ItemList } from "../components/ItemList";
 import { useState, type ReactNode } from "react";
 import { Navigate } from "react-router";
-import { roster } from "../api/client";
+import { roster, rosterKey } from "../api/client";
 import { ApiError, errorMessage } from "../api/problem";
 import type { StudentDetail } from "../api/types";
 import { useCurrentUser, useLogout } from "../auth/AuthContext";
@@ -189,7 +189,7 @@ function CaptureCodeCard({ record }: { record: StudentDetail }) {
     setFormError(null);
     try {
       const updated = await save.mutateAsync({ body: { capture_code: values.capture_code.trim() } });
-      queryClient.setQueriesData({ queryKey: ["get", "/api/roster/v1/students/me"], exact: false }, (old: unknown) =>
+      queryClient.setQueriesData({ queryKey: rosterKey("/api/roster/v1/students/me"), exact: false }, (old: unknown) =>
         old && typeof old === "object" && "review_status" in old ? updated : old,
       );
       message.success("学信网图像采集码已登记");

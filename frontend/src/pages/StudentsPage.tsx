@@ -1,13 +1,11 @@
-import { ReloadOutlined } from "@ant-design/icons";
 import { keepPreviousData } from "@tanstack/react-query";
-import { Button, Card, Empty, Flex, Input, Select, Table, Tooltip } from "antd";
-import type { TableColumnsType } from "antd";
+import { Button, Tooltip } from "antd";
 import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { roster } from "../api/client";
 import type { Student } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { SpecTag } from "../components/SpecTag";
 import { StudentDrawer } from "../components/StudentDrawer";
 import { PageContainer } from "../layout/PageContainer";
@@ -91,7 +89,7 @@ export default function StudentsPage() {
     setParams(next);
   };
 
-  const columns: TableColumnsType<Student> = [
+  const columns: DataColumn<Student>[] = [
     { title: "学号", dataIndex: "student_no", width: 130, fixed: "left" },
     {
       title: "姓名",
@@ -108,14 +106,15 @@ export default function StudentsPage() {
     },
     { title: "性别", dataIndex: "sex", width: 64 },
     { title: "身份证号", dataIndex: "id_number_masked", width: 176, render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span> },
-    { title: "院系", dataIndex: "college_id", width: 140, ellipsis: true, render: (id: string | null) => collegeName(id) ?? "—" },
-    { title: "班级", dataIndex: "class_id", width: 100, render: (id: string | null) => className(id) ?? "—" },
+    { title: "院系", dataIndex: "college_id", width: 140, ellipsis: true, render: (id: string | null) => collegeName(id) ?? "—", exportValue: (s) => collegeName(s.college_id) },
+    { title: "班级", dataIndex: "class_id", width: 100, render: (id: string | null) => className(id) ?? "—", exportValue: (s) => className(s.class_id) },
     { title: "专业", dataIndex: "major_name", width: 140, ellipsis: true, render: (v: string | null) => v ?? "—" },
     { title: "层次", dataIndex: "level", width: 110 },
     {
       title: "审核状态",
       dataIndex: "review_status",
       width: 96,
+      exportValue: (s) => reviewStatusTag(s.review_status).label,
       fixed: "right",
       render: (v: string, s: Student) =>
         v === "rejected" && isAdmin ? <RejectedTag id={s.id} /> : <SpecTag spec={reviewStatusTag(v)} />,
@@ -125,6 +124,7 @@ export default function StudentsPage() {
           {
             title: "操作",
             key: "action",
+            exportValue: false as const,
             width: 70,
             fixed: "right" as const,
             render: (_: unknown, s: Student) => (
@@ -149,96 +149,69 @@ export default function StudentsPage() {
         )
       }
     >
-      <Card>
-        <Flex wrap gap={12} style={{ marginBottom: 16 }}>
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: "label" }}
-            placeholder="全部院系"
-            aria-label="院系"
-            style={{ width: 200 }}
-            value={collegeId}
-            loading={colleges.isPending}
-            options={(colleges.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
-            onChange={(v?: string) => {
+      <DataTable<Student>
+        query={students}
+        errorTitle="学生名单加载失败"
+        rows={students.data?.items ?? []}
+        rowKey="id"
+        columns={columns}
+        loadingWhileFetching
+        filters={[
+          {
+            key: "college",
+            label: "院系",
+            placeholder: "全部院系",
+            value: collegeId,
+            loading: colleges.isPending,
+            options: (colleges.data?.items ?? []).map((c) => ({ value: c.id, label: c.name })),
+            onChange: (v) => {
               setCollegeId(v);
               setClassId(undefined);
               setPage(1);
-            }}
-          />
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: "label" }}
-            placeholder="全部班级"
-            aria-label="班级"
-            style={{ width: 220 }}
-            value={classId}
-            loading={classes.isPending}
-            options={classOptions}
-            notFoundContent="暂无班级"
-            onChange={reset(setClassId)}
-          />
-          <Select
-            allowClear
-            placeholder="全部审核状态"
-            aria-label="审核状态"
-            style={{ width: 150 }}
-            value={status}
-            options={Object.entries(REVIEW_STATUS).map(([value, spec]) => ({ value, label: spec.label }))}
-            onChange={reset(setStatus)}
-          />
-          <Input.Search
-            allowClear
-            placeholder="搜索学号或姓名"
-            aria-label="搜索学号或姓名"
-            style={{ width: 240 }}
-            onSearch={(v) => reset(setKeyword)(v.trim())}
-            maxLength={40}
-          />
-          <Tooltip title="刷新">
-            <Button
-              aria-label="刷新"
-              icon={<ReloadOutlined aria-hidden />}
-              loading={students.isFetching && !students.isPending}
-              onClick={() => void students.refetch()}
-            />
-          </Tooltip>
-        </Flex>
-        {students.isError ? (
-          <QueryErrorAlert title="学生名单加载失败" error={students.error} onRetry={() => void students.refetch()} />
-        ) : (
-          <Table<Student>
-            rowKey="id"
-            columns={columns}
-            dataSource={students.data?.items ?? []}
-            loading={students.isFetching}
-            size="middle"
-            pagination={{
-              current: page,
-              pageSize,
-              total: students.data?.total ?? 0,
-              showSizeChanger: true,
-              pageSizeOptions: [20, 50, 100, 200],
-              showTotal: (total) => `共 ${total} 名学生`,
-              onChange: (p, size) => {
-                setPage(size !== pageSize ? 1 : p);
-                setPageSize(size);
-              },
-            }}
-            locale={{
-              emptyText: (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={
-                    collegeId || classId || status || keyword ? "没有符合条件的学生" : "还没有学生，请先导入名单"
-                  }
-                />
-              ),
-            }}
-            scroll={{ x: 1100 }}
-          />
-        )}
-      </Card>
+            },
+          },
+          {
+            key: "class",
+            label: "班级",
+            placeholder: "全部班级",
+            width: 220,
+            value: classId,
+            loading: classes.isPending,
+            options: classOptions,
+            notFoundContent: "暂无班级",
+            onChange: reset(setClassId),
+          },
+          {
+            key: "status",
+            label: "审核状态",
+            placeholder: "全部审核状态",
+            width: 150,
+            searchable: false,
+            value: status,
+            options: Object.entries(REVIEW_STATUS).map(([value, spec]) => ({ value, label: spec.label })),
+            onChange: reset(setStatus),
+          },
+        ]}
+        search={{ placeholder: "搜索学号或姓名", maxLength: 40, onSearch: reset(setKeyword) }}
+        filtered={Boolean(keyword)}
+        pagination={{
+          pageSizeOptions: [20, 50, 100, 200],
+          total: (n) => `共 ${n} 名学生`,
+          server: {
+            page,
+            pageSize,
+            total: students.data?.total ?? 0,
+            onChange: (p, size) => {
+              setPage(p);
+              setPageSize(size);
+            },
+          },
+        }}
+        exportName="学生名单"
+        emptyText="还没有学生，请先导入名单"
+        filteredEmptyText="没有符合条件的学生"
+        table={{ size: "middle", scroll: { x: 1100 } }}
+      />
       {isAdmin && (
         <StudentDrawer studentId={openId} college={collegeName} klass={className} onClose={() => open(null)} />
       )}

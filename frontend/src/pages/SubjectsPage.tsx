@@ -1,12 +1,10 @@
-import { ReloadOutlined } from "@ant-design/icons";
 import { keepPreviousData } from "@tanstack/react-query";
-import { Button, Card, Empty, Flex, Select, Table, Tag, Tooltip, Typography } from "antd";
-import type { TableColumnsType } from "antd";
+import { Tag, Tooltip, Typography } from "antd";
 import { useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { capture, roster } from "../api/client";
 import type { CaptureSubject } from "../api/types";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
 import { sortSubjects } from "./subjectOrder";
 
@@ -39,10 +37,10 @@ export default function SubjectsPage() {
     setParams(next, { replace: true });
   };
 
-  const columns: TableColumnsType<CaptureSubject> = [
+  const columns: DataColumn<CaptureSubject>[] = [
     ...(school
       ? []
-      : [{ title: "学校", dataIndex: "school_code", width: 150, render: (c: string) => schoolNames.get(c) ?? c }]),
+      : [{ title: "学校", dataIndex: "school_code", width: 150, render: (c: string) => schoolNames.get(c) ?? c, exportValue: (r: CaptureSubject) => schoolNames.get(r.school_code) ?? r.school_code }]),
     { title: "院系", dataIndex: "college_name", width: 170, ellipsis: true, render: (v: string | null) => v ?? "—" },
     { title: "班号", dataIndex: "class_no", width: 110, render: (v: string | null) => v ?? "—" },
     {
@@ -52,6 +50,7 @@ export default function SubjectsPage() {
         </Tooltip>
       ),
       dataIndex: "roster_order",
+      exportTitle: "排队序号",
       width: 100,
       align: "right",
     },
@@ -68,6 +67,7 @@ export default function SubjectsPage() {
       title: "学信网采集码",
       dataIndex: "has_capture_code",
       width: 120,
+      exportValue: (r) => (r.has_capture_code ? "已登记" : "未登记"),
       render: (v: boolean) => (v ? <Tag color="success">已登记</Tag> : <Tag>未登记</Tag>),
     },
   ];
@@ -77,63 +77,49 @@ export default function SubjectsPage() {
       title="待拍名单"
       subTitle="资格审查通过、可以采集的学生。姓名与证件号已脱敏；现场以采集凭证或采集码签到绑定拍摄序号，不按名单位置对应。"
     >
-      <Card>
-        <Flex wrap gap={12} style={{ marginBottom: 16 }} align="center">
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: "label" }}
-            placeholder="全部学校"
-            aria-label="学校"
-            style={{ width: 220 }}
-            value={school}
-            loading={schools.isPending}
-            options={(schools.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.name}（${s.code}）` }))}
-            onChange={(v?: string) => set({ school: v, class: undefined })}
-          />
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: "label" }}
-            placeholder={school ? "全部班级" : "先选择学校再按班级筛选"}
-            aria-label="班级"
-            style={{ width: 240 }}
-            value={classId}
-            disabled={!school}
-            loading={classes.isFetching}
-            notFoundContent="暂无班级"
-            options={(classes.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.code} ${c.name}` }))}
-            onChange={(v?: string) => set({ class: v })}
-          />
-          <Tooltip title="刷新">
-            <Button
-              aria-label="刷新"
-              icon={<ReloadOutlined aria-hidden />}
-              loading={subjects.isFetching && !subjects.isPending}
-              onClick={() => void subjects.refetch()}
-            />
-          </Tooltip>
-          {subjects.data && (
+      <DataTable<CaptureSubject>
+        query={subjects}
+        errorTitle="待拍名单加载失败"
+        rows={rows}
+        rowKey="subject_key"
+        columns={columns}
+        loadingWhileFetching
+        filters={[
+          {
+            key: "school",
+            label: "学校",
+            placeholder: "全部学校",
+            width: 220,
+            value: school,
+            loading: schools.isPending,
+            options: (schools.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.name}（${s.code}）` })),
+            onChange: (v) => set({ school: v, class: undefined }),
+          },
+          {
+            key: "class",
+            label: "班级",
+            placeholder: school ? "全部班级" : "先选择学校再按班级筛选",
+            width: 240,
+            value: classId,
+            disabled: !school,
+            loading: classes.isFetching,
+            notFoundContent: "暂无班级",
+            options: (classes.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.code} ${c.name}` })),
+            onChange: (v) => set({ class: v }),
+          },
+        ]}
+        filterExtra={
+          subjects.data && (
             <Typography.Text type="secondary">
               共 {subjects.data.total} 人，其中 {rows.filter((r) => r.has_capture_code).length} 人已登记学信网采集码
             </Typography.Text>
-          )}
-        </Flex>
-        {subjects.isError ? (
-          <QueryErrorAlert title="待拍名单加载失败" error={subjects.error} onRetry={() => void subjects.refetch()} />
-        ) : (
-          <Table<CaptureSubject>
-            rowKey="subject_key"
-            size="middle"
-            columns={columns}
-            dataSource={rows}
-            loading={subjects.isFetching}
-            pagination={{ defaultPageSize: 50, showSizeChanger: true, pageSizeOptions: [50, 100, 200], showTotal: (n) => `共 ${n} 人` }}
-            locale={{
-              emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无审核通过的学生" />,
-            }}
-            scroll={{ x: 1000 }}
-          />
-        )}
-      </Card>
+          )
+        }
+        pagination={{ pageSizeOptions: [50, 100, 200], total: (n) => `共 ${n} 人` }}
+        exportName="待拍名单"
+        emptyText="暂无审核通过的学生"
+        table={{ size: "middle", scroll: { x: 1000 } }}
+      />
     </PageContainer>
   );
 }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { csvCell, exportColumns, exportFilename, filterByKeyword, nextPage, selectedRows, toCsv } from "./dataTable";
+
+interface Row {
+  code: string;
+  name: string;
+  province: { name: string } | null;
+  count: number;
+}
+
+const rows: Row[] = [
+  { code: "10403", name: "南昌大学", province: { name: "江西省" }, count: 12 },
+  { code: "10405", name: "东华理工大学", province: null, count: 0 },
+  { code: "10421", name: "Jiangxi Normal, \"JXNU\"", province: { name: "江西省" }, count: 3 },
+];
+
+describe("filterByKeyword", () => {
+  const text = (r: Row) => [r.code, r.name];
+
+  it("keeps rows whose code or name contains the keyword, ignoring case and spaces", () => {
+    expect(filterByKeyword(rows, " 南昌 ", text).map((r) => r.code)).toEqual(["10403"]);
+    expect(filterByKeyword(rows, "1040", text).map((r) => r.code)).toEqual(["10403", "10405"]);
+    expect(filterByKeyword(rows, "jxnu", text).map((r) => r.code)).toEqual(["10421"]);
+    expect(filterByKeyword(rows, "清华", text)).toEqual([]);
+  });
+
+  it("matches full-width digits and ignores spaces inside the keyword (as Chinese IMEs type them)", () => {
+    expect(filterByKeyword(rows, "１０４０３", text).map((r) => r.code)).toEqual(["10403"]);
+    expect(filterByKeyword(rows, "南 昌", text).map((r) => r.code)).toEqual(["10403"]);
+  });
+
+  it("keeps every row for an empty keyword, as a copy", () => {
+    const all = filterByKeyword(rows, "  ", text);
+    expect(all).toEqual(rows);
+    expect(all).not.toBe(rows);
+  });
+});
+
+describe("CSV export", () => {
+  it("quotes commas, quotes and line breaks, and defuses formulas", () => {
+    expect(csvCell("南昌大学")).toBe("南昌大学");
+    expect(csvCell('a, "b"')).toBe('"a, ""b"""');
+    expect(csvCell("两行\n文字")).toBe('"两行\n文字"');
+    expect(csvCell("=HYPERLINK(\"x\")")).toBe("\"'=HYPERLINK(\"\"x\"\")\"");
+    expect(csvCell("-12")).toBe("-12");
+    expect(csvCell(null)).toBe("");
+    expect(csvCell(0)).toBe("0");
+    expect(csvCell(false)).toBe("false");
+  });
+
+  it("writes a BOM, a header of titles and one CRLF line per row", () => {
+    const csv = toCsv(rows.slice(0, 2), [
+      { title: "院校代码", value: (r) => r.code },
+      { title: "院校名称", value: (r) => r.name },
+    ]);
+    expect(csv).toBe("\uFEFF院校代码,院校名称\r\n10403,南昌大学\r\n10405,东华理工大学\r\n");
+  });
+
+  it("exports text-titled columns by dataIndex or exportValue and leaves action columns out", () => {
+    const columns = exportColumns<Row>([
+      { title: "院校代码", dataIndex: "code" },
+      { title: "省份", dataIndex: ["province", "name"] },
+      { title: { jsx: true }, exportTitle: "人数", dataIndex: "count" },
+      { title: "状态", key: "state", exportValue: (r) => (r.count > 0 ? "有" : "无") },
+      { title: "操作", key: "action", exportValue: false },
+      { title: { jsx: true }, dataIndex: "name" },
+      { title: "渲染列", key: "rendered" },
+    ]);
+    expect(columns.map((c) => c.title)).toEqual(["院校代码", "省份", "人数", "状态"]);
+    expect(toCsv(rows, columns).split("\r\n")).toEqual([
+      "\uFEFF院校代码,省份,人数,状态",
+      "10403,江西省,12,有",
+      "10405,,0,无",
+      "10421,江西省,3,有",
+      "",
+    ]);
+  });
+
+  it("names the file after the list and the day", () => {
+    expect(exportFilename("学校列表", new Date(2026, 4, 9))).toBe("学校列表-20260509.csv");
+  });
+});
+
+describe("selection and paging", () => {
+  it("hands a batch action only the selected rows still on screen, in screen order", () => {
+    const key = (r: Row) => r.code;
+    expect(selectedRows(rows, ["10421", "10403"], key).map(key)).toEqual(["10403", "10421"]);
+    expect(selectedRows(rows.slice(1), ["10403", "10405"], key).map(key)).toEqual(["10405"]);
+    expect(selectedRows(rows, [], key)).toEqual([]);
+  });
+
+  it("goes back to page 1 when the page size changes, and keeps the page otherwise", () => {
+    expect(nextPage(3, 20, 20)).toEqual({ page: 3, pageSize: 20 });
+    expect(nextPage(3, 50, 20)).toEqual({ page: 1, pageSize: 50 });
+  });
+});
