@@ -6,9 +6,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.capture import api
 from services.capture.models import inbox, metadata, outbox
-from services.capture.subjects import subjects_consumer
+from services.capture.subjects import routes as subjects_routes
+from services.capture.subjects.consumers import subjects_consumer
 from services.kernel.blobstore.http import make_blob_router
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceSpec, build_app
@@ -19,7 +19,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def spec() -> ServiceSpec:
     return ServiceSpec(name="capture", title="Tucai capture", metadata=metadata, outbox=outbox, inbox=inbox,
-                       migrations_dir=MIGRATIONS, routers=[api.router],
+                       migrations_dir=MIGRATIONS, routers=[subjects_routes.router],
                        consumers=[subjects_consumer])
 
 

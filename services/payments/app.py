@@ -9,16 +9,16 @@ from fastapi import FastAPI
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceSpec, build_app
 from services.kernel.settings import Settings
-from services.payments import api
 from services.payments.models import inbox, metadata, outbox
-from services.payments.payers import payers_consumer
+from services.payments.payers import routes as payers_routes
+from services.payments.payers.consumers import payers_consumer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def spec() -> ServiceSpec:
     return ServiceSpec(name="payments", title="Tucai payments", metadata=metadata, outbox=outbox, inbox=inbox,
-                       migrations_dir=MIGRATIONS, routers=[api.router],
+                       migrations_dir=MIGRATIONS, routers=[payers_routes.router],
                        consumers=[payers_consumer])
 
 

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceSpec, build_app
 from services.kernel.settings import Settings
-from services.scheduling import api
-from services.scheduling.directory import directory_consumer
+from services.scheduling.directory import routes as directory_routes
+from services.scheduling.directory.consumers import directory_consumer
 from services.scheduling.models import inbox, metadata, outbox
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -18,7 +18,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def spec() -> ServiceSpec:
     return ServiceSpec(name="scheduling", title="Tucai scheduling", metadata=metadata, outbox=outbox,
-                       inbox=inbox, migrations_dir=MIGRATIONS, routers=[api.router],
+                       inbox=inbox, migrations_dir=MIGRATIONS, routers=[directory_routes.router],
                        consumers=[directory_consumer])
 
 

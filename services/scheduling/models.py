@@ -1,4 +1,5 @@
-"""Scheduling's tables. The directory views are read models kept from roster's events."""
+"""Scheduling's tables (one metadata; the kernel adds outbox and inbox). The directory views and the approved
+students are read models kept from roster's events."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from services.kernel.db import UTCDateTime, new_registry
 from services.kernel.events.outbox import add_event_tables
 from services.kernel.tenancy import TenantScoped
+from services.roster.projection import ApprovedStudent
 
 
 class SchedulingTable(SQLModel, registry=new_registry()):
@@ -45,14 +47,5 @@ class ClassView(SchedulingTable, TenantScoped, table=True):
     name: str = Field(max_length=80)
 
 
-class StudentView(SchedulingTable, TenantScoped, table=True):
-    """An approved student, by pseudonym: what allocation needs (class, level, queue order)."""
-
-    subject_key: str = Field(primary_key=True, max_length=40)
-    school_code: str = Field(index=True, max_length=5)
-    province_code: str = Field(index=True, max_length=2)
-    term: str = Field(max_length=7)
-    college_id: str | None = Field(default=None, index=True, max_length=32)
-    class_id: str | None = Field(default=None, index=True, max_length=32)
-    level: str = Field(max_length=20)
-    roster_order: int = 0
+class StudentView(SchedulingTable, ApprovedStudent, table=True):
+    """An approved student, by pseudonym (roster's projection): allocation needs class, level, queue order."""

@@ -1,4 +1,5 @@
-"""Services never import each other's internals: only `events` and `schemas` of another service."""
+"""Services never import each other's internals: only `events` and `schemas` of another service, and the
+read-model projection roster ships for its consumers (`services.roster.projection`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from services.kernel.settings import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2] / "services"
 PUBLIC = {"events", "schemas"}
+# Modules a service publishes beyond events and schemas, for its consumers to build on.
+SHIPPED = {"roster": {"projection"}}
 
 
 def _imports(path: Path) -> list[str]:
@@ -33,7 +36,7 @@ def violations(root: Path = ROOT) -> list[str]:
                     continue
                 if owner == "kernel" or parts[1] not in SERVICES:
                     found.append(f"{path.relative_to(root)} imports {name}")
-                elif len(parts) >= 3 and parts[2] not in PUBLIC:
+                elif len(parts) >= 3 and parts[2] not in PUBLIC | SHIPPED.get(parts[1], set()):
                     found.append(f"{path.relative_to(root)} imports {name}")
     return found
 
@@ -47,8 +50,11 @@ def test_the_check_catches_an_internal_import(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
     (tmp_path / "scheduling" / "sneaky.py").write_text("from services.roster.models import College\n")
     (tmp_path / "capture" / "fine.py").write_text("from services.roster.events import CollegeCreated\n")
+    (tmp_path / "payments" / "shipped.py").write_text("from services.roster.projection import ApprovedStudent\n")
+    (tmp_path / "roster" / "not_shipped.py").write_text("from services.payments.projection import Payer\n")
     (tmp_path / "kernel" / "leak.py").write_text("import services.payments.schemas\n")
     assert sorted(violations(tmp_path)) == [
         "kernel/leak.py imports services.payments.schemas",
+        "roster/not_shipped.py imports services.payments.projection",
         "scheduling/sneaky.py imports services.roster.models",
     ]

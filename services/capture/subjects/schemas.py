@@ -1,4 +1,4 @@
-"""Request and response bodies of capture's API."""
+"""Request and response bodies of capture's subjects API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request and response bodies of scheduling's API."""
+"""Request and response bodies of scheduling's directory API."""
 
 from __future__ import annotations
 

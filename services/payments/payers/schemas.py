@@ -1,4 +1,4 @@
-"""Request and response bodies of payments' API."""
+"""Request and response bodies of payments' payers API."""
 
 from __future__ import annotations
 
