@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     relay_poll_seconds: float = Field(default=1.0, gt=0)
+    # Jobs: the runner wakes on an in-process enqueue and polls this often for the rest (other replicas).
+    job_poll_seconds: float = Field(default=1.0, gt=0)
+    # A running job is taken over by another runner when its lease runs out (renewed while its handler runs).
+    job_lease_seconds: float = Field(default=60.0, gt=0)
+    job_retry_seconds: float = Field(default=5.0, ge=0)  # first back-off after a failed attempt, then doubled
 
     def database_url_for(self, service: str) -> str:
         specific = getattr(self, f"{service}_database_url", None)
