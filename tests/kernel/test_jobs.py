@@ -231,6 +231,34 @@ async def test_a_dead_runners_job_is_resumed_by_another(sessions: sessionmaker[S
     assert notes(sessions, job_id) == ["step 1 by the first runner", "step 2", "step 3"]
 
 
+async def test_shutdown_keeps_the_work_so_far_and_the_job_resumes_without_losing_an_attempt(
+        sessions: sessionmaker[Session]) -> None:
+    started = threading.Event()
+
+    def long(job: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
+        for step in range(job.done + 1, 6):
+            write(job, f"step {step}")
+            job.progress(step, 5)
+            started.set()
+            time.sleep(0.05 if job.attempt == 1 else 0)
+        return {"attempt": job.attempt}
+
+    first = runner(sessions, JobKind("test.long", long))
+    await first.start()
+    job_id = submit(sessions, "test.long")
+    await until(started.is_set)
+    await first.stop()
+    paused = job_row(sessions, job_id)
+    assert (paused["state"], paused["attempts"], paused["lease_owner"]) == ("queued", 0, None)
+    assert 1 <= paused["progress_done"] < 5 and len(notes(sessions, job_id)) == paused["progress_done"]
+
+    second = runner(sessions, JobKind("test.long", long))
+    assert await second.run_one()
+    row = job_row(sessions, job_id)
+    assert (row["state"], row["attempts"]) == ("succeeded", 1)
+    assert notes(sessions, job_id) == [f"step {n}" for n in range(1, 6)]  # no step done twice, none lost
+
+
 async def test_a_job_that_keeps_dying_fails_with_a_clear_error(sessions: sessionmaker[Session]) -> None:
     job_id = submit(sessions, "test.count", {"steps": 1}, max_attempts=2)
     for owner in ("crashed-1", "crashed-2"):  # two runners claimed it and died

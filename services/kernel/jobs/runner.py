@@ -142,9 +142,14 @@ class JobRunner:
         return claimed
 
     def _renew(self, job_id: str) -> None:
-        with self._env.sessions() as session:
-            store.renew(session, self.table, job_id, self.owner, self._env.lease_seconds)
-            session.commit()
+        # A failed renewal (e.g. SQLite busy while the handler holds the write lock) must not end the wait for
+        # the running attempt: the next renewal or progress report tries again.
+        try:
+            with self._env.sessions() as session:
+                store.renew(session, self.table, job_id, self.owner, self._env.lease_seconds)
+                session.commit()
+        except Exception:
+            log.warning("job_lease_renewal_failed", service=self.service, job_id=job_id, exc_info=True)
 
     def _settle(self, job_id: str, state: JobState, **values: Any) -> None:
         with self._env.sessions() as session:
