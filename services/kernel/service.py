@@ -1,5 +1,5 @@
 """Builds a service's FastAPI app from its spec: every service gets the same wiring (problem+json, request
-ids, logs, metrics, health, migrations on start, outbox relay, consumers, token verification)."""
+ids, logs, metrics, health, migrations on start, outbox relay, consumers, job runner, token verification)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from services.kernel import db
-from services.kernel.auth import TokenVerifier
+from services.kernel.auth import CurrentPrincipal, TokenVerifier
 from services.kernel.errors import Forbidden, Problem, TucaiError, install_problem_handlers
 from services.kernel.events.bus import Subscription
 from services.kernel.events.consumer import Consumer, start_consumer
 from services.kernel.events.outbox import count_pending
 from services.kernel.events.relay import OutboxRelay
+from services.kernel.jobs import JobKind, JobRunner, access
+from services.kernel.jobs.schemas import JobOut
+from services.kernel.jobs.table import JOB_TABLE
 from services.kernel.observability import RequestContextMiddleware, ServiceMetrics
 from services.kernel.runtime import Runtime
 from services.kernel.security import SecurityHeadersMiddleware
@@ -44,6 +47,7 @@ class ServiceSpec:
     migrations_dir: Path
     routers: list[APIRouter]
     consumers: list[Consumer] = field(default_factory=list)
+    jobs: list[JobKind] = field(default_factory=list)
     # Runs after migrations, before the relay starts (e.g. roster's keys and demo data).
     on_startup: Callable[[ServiceContext], Awaitable[None]] | None = None
 
@@ -62,6 +66,10 @@ class ServiceContext:
         self.metrics = ServiceMetrics(spec.name)
         self.subscriptions: list[Subscription] = []
         runtime.relays.append(self.relay)
+        self.jobs = JobRunner(spec.name, self.sessions, spec.metadata.tables[JOB_TABLE], spec.outbox, spec.jobs,
+                              on_commit=self.relay.wake, settings=settings, runtime=runtime,
+                              poll_seconds=settings.job_poll_seconds, lease_seconds=settings.job_lease_seconds,
+                              retry_seconds=settings.job_retry_seconds)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.spec.outbox, on_commit=self.relay.wake)
@@ -126,8 +134,10 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
                     await start_consumer(runtime.bus, spec.name, consumer, ctx.uow, spec.inbox))
             runtime.joined()
             await ctx.relay.start(gate=runtime.all_subscribed)
+            await ctx.jobs.start()
             yield
         finally:
+            await ctx.jobs.stop()  # first: a job's last commit may still emit events for the relay
             await ctx.relay.stop()
             for sub in ctx.subscriptions:
                 await sub.stop()
@@ -204,5 +214,14 @@ def _ops_router(ctx: ServiceContext) -> APIRouter:
         ctx.metrics.outbox_pending.labels(ctx.spec.name).set(await anyio.to_thread.run_sync(pending))
         ctx.metrics.events_published.labels(ctx.spec.name).set(ctx.relay.published)
         return Response(generate_latest(ctx.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @router.get("/v1/jobs/{job_id}", response_model=JobOut, tags=["jobs"], summary="A job: state, progress, error")
+    def read_job(job_id: str, principal: CurrentPrincipal, uow: UoW) -> JobOut:
+        return access.read_job(uow, principal, job_id)
+
+    @router.post("/v1/jobs/{job_id}/cancel", response_model=JobOut, tags=["jobs"],
+                 summary="Cancel a job: at once if queued, at its next progress report if running")
+    def cancel_job(job_id: str, principal: CurrentPrincipal, uow: UoW) -> JobOut:
+        return access.cancel_job(uow, principal, job_id)
 
     return router

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     # Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated IPs or CIDRs).
     # Empty (the default, and right for the embedded mode): the peer address is the client.
     trusted_proxies: str = ""
+    # Jobs: the runner wakes on an in-process enqueue and polls this often for the rest (other replicas).
+    job_poll_seconds: float = Field(default=1.0, gt=0)
+    # A running job is taken over by another runner when its lease runs out (renewed while its handler runs).
+    job_lease_seconds: float = Field(default=60.0, gt=0)
+    job_retry_seconds: float = Field(default=5.0, ge=0)  # first back-off after a failed attempt, then doubled
 
     def database_url_for(self, service: str) -> str:
         specific = getattr(self, f"{service}_database_url", None)

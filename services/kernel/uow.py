@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Table
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -23,6 +23,18 @@ class UnitOfWork:
         self._outbox = outbox
         self._on_commit = on_commit
         self._emitted = 0
+        self._after_commit: list[Callable[[], None]] = []
+
+    @property
+    def metadata(self) -> MetaData:
+        """The service's tables: kernel helpers find theirs here (the job table beside the outbox)."""
+        return self._outbox.metadata
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once after the next commit (never if this unit of work rolls back): e.g. wake the
+        job runner for a job enqueued here, so it starts at once rather than at the next poll."""
+        if callback not in self._after_commit:
+            self._after_commit.append(callback)
 
     def emit(self, event: Event) -> Envelope:
         """Record `event` in the outbox; it is published once this unit of work commits."""
@@ -36,10 +48,14 @@ class UnitOfWork:
         if self._emitted and self._on_commit:
             self._on_commit()
         self._emitted = 0
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     def rollback(self) -> None:
         self.session.rollback()
         self._emitted = 0
+        self._after_commit.clear()
 
     def close(self) -> None:
         self.session.close()

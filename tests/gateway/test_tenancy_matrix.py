@@ -105,6 +105,23 @@ def _coordinator(api: Api) -> str:
         "college_id": college, "kind": "college_teacher", "name": "李老师", "phone": "13800138000"}).json()["id"]
 
 
+def _job(api: Api, service: str) -> str:
+    """A queued job of 南昌大学, of a kind no runner claims (so it stays there to be read and cancelled)."""
+    from services.kernel.jobs import enqueue
+
+    with api.client.app.apps[service].state.ctx.transaction() as uow:  # type: ignore[attr-defined]
+        return enqueue(uow, "matrix.probe", {}, province="36", school="10403")
+
+
+def _job_probes() -> dict[tuple[str, str, str], Probe]:
+    probes: dict[tuple[str, str, str], Probe] = {}
+    for service in SERVICES:
+        probes[("GET", service, "/v1/jobs/{job_id}")] = lambda api, s=service: (f"/v1/jobs/{_job(api, s)}", None)
+        probes[("POST", service, "/v1/jobs/{job_id}/cancel")] = lambda api, s=service: (
+            f"/v1/jobs/{_job(api, s)}/cancel", None)
+    return probes
+
+
 OBJECTS: dict[tuple[str, str, str], Probe] = {
     ("PATCH", "roster", "/v1/schools/{school_code}"): lambda api: ("/v1/schools/10403", {"contact_recipient": "x"}),
     ("PATCH", "roster", "/v1/colleges/{college_id}"): lambda api: (f"/v1/colleges/{_college(api)}", {"name": "x"}),
@@ -144,6 +161,7 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
     ("GET", "roster", "/v1/reviewed-list.xlsx"): lambda api: (
         "/v1/reviewed-list.xlsx?term=2026-06&school_code=10403", None),
     ("GET", "scheduling", "/v1/schools/{school_code}/summary"): lambda api: ("/v1/schools/10403/summary", None),
+    **_job_probes(),
 }
 
 # Endpoints only some roles reach at all (checked in their own tests): listed so the matrix stays complete.
@@ -180,7 +198,17 @@ def test_lists_show_only_the_callers_tenant(embedded: Api, service: str, path: s
         _check_rows(response.json(), user)
 
 
+_student_tokens: dict[int, dict[str, str]] = {}
+
+
 def _student_headers(api: Api) -> dict[str, str]:
+    # Signed in once per system: every probe signing in anew would run into the sign-in rate limit.
+    if id(api) not in _student_tokens:
+        _student_tokens[id(api)] = _sign_in_student(api)
+    return _student_tokens[id(api)]
+
+
+def _sign_in_student(api: Api) -> dict[str, str]:
     [row] = api.get("/api/roster/v1/students", "school10403", params={"q": "2023090110"}).json()["items"]
     record = api.get(f"/api/roster/v1/students/{row['id']}", "school10403").json()
     token = api.client.post("/api/roster/v1/auth/student-token", json={

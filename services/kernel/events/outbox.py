@@ -49,6 +49,9 @@ def add_event_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("type", String(120), nullable=False),
         Column("applied_at", UTCDateTime(), nullable=False),
     )
+    from services.kernel.jobs.table import add_job_table  # here, not at the top: the jobs package imports this one
+
+    add_job_table(metadata)
     return outbox, inbox
 
 
