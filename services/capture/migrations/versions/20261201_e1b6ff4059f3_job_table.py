@@ -1,7 +1,7 @@
 """job table: the kernel's queue of long jobs (services/kernel/jobs)
 
 Revision ID: e1b6ff4059f3
-Revises: 72ed3a106861
+Revises: cecb9027762b
 Create Date: 2026-12-01 16:52:26.266975
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.kernel.db
 
 revision: str = 'e1b6ff4059f3'
-down_revision: str | None = '72ed3a106861'
+down_revision: str | None = 'cecb9027762b'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

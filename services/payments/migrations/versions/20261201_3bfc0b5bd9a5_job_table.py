@@ -1,7 +1,7 @@
 """job table: the kernel's queue of long jobs (services/kernel/jobs)
 
 Revision ID: 3bfc0b5bd9a5
-Revises: 6c16a614b3bf
+Revises: 3b481cd9d239
 Create Date: 2026-12-01 16:52:26.351117
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.kernel.db
 
 revision: str = '3bfc0b5bd9a5'
-down_revision: str | None = '6c16a614b3bf'
+down_revision: str | None = '3b481cd9d239'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """job table: the kernel's queue of long jobs (services/kernel/jobs)
 
 Revision ID: 7d786f0c17d0
-Revises: d3eca1297d4a
+Revises: f097636aef87
 Create Date: 2026-12-01 16:52:26.157708
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.kernel.db
 
 revision: str = '7d786f0c17d0'
-down_revision: str | None = 'd3eca1297d4a'
+down_revision: str | None = 'f097636aef87'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
