@@ -65,7 +65,8 @@ def _parse(lines: BoundedLines) -> ParsedBill:
     header: list[str] | None = None
     at: dict[str, int] = {}
     rows: list[BillRow] = []
-    sums = {"交易": [0, Decimal(0)], "退款": [0, Decimal(0)]}
+    counts = {"交易": 0, "退款": 0}
+    totals = {"交易": Decimal(0), "退款": Decimal(0)}
     stated: dict[str, tuple[int, Decimal]] = {}
     for raw in lines:
         text = _text(raw, lines.number)
@@ -87,15 +88,15 @@ def _parse(lines: BoundedLines) -> ParsedBill:
         if len(cells) < len(header):
             raise BillError("bad_value", f"{len(cells)} columns, header has {len(header)}", lines.number)
         kind = cells[at["type"]]
-        if kind not in sums:
+        if kind not in counts:
             raise BillError("bad_value", f"业务类型 {kind[:10]!r}", lines.number)
         try:
             amount = yuan_to_fen(cells[at["amount"]])
             received = Decimal(cells[at["received"]])
         except (ValueError, InvalidOperation):
             raise BillError("bad_value", "amount", lines.number) from None
-        sums[kind][0] += 1
-        sums[kind][1] += received
+        counts[kind] += 1
+        totals[kind] += received
         refund = kind == "退款"
         rows.append(BillRow(kind="refund" if refund else "payment", provider_txn=cells[at["txn"]],
                             out_trade_no=cells[at["out_trade_no"]],
@@ -105,7 +106,8 @@ def _parse(lines: BoundedLines) -> ParsedBill:
     if header is None:
         raise BillError("missing_columns", "no header row", lines.number)
     problems = []
-    for kind, (count, total) in sums.items():
+    for kind, count in counts.items():
+        total = totals[kind]
         if kind not in stated:
             problems.append(f"no #{kind}合计 footer")
         elif stated[kind] != (count, total):

@@ -75,7 +75,7 @@ class _Hashing:
 def parse_wechat_bill(source: BinaryIO, expected_sha1: str | None = None) -> ParsedBill:
     head = source.read(2)
     source.seek(0)
-    stream: BinaryIO = gzip.GzipFile(fileobj=source) if head == b"\x1f\x8b" else source
+    stream: BinaryIO = gzip.GzipFile(fileobj=source) if head == b"\x1f\x8b" else source  # type: ignore[assignment]
     hashing = _Hashing(stream)
     lines = BoundedLines(hashing)  # type: ignore[arg-type]
     try:

@@ -23,6 +23,7 @@ def private_key(pem: str) -> rsa.RSAPrivateKey:
 @lru_cache(maxsize=64)
 def public_key(pem: str) -> rsa.RSAPublicKey:
     """A PEM public key, a bare Base64 one (as Alipay's console shows it) or an X.509 certificate."""
+    key: object
     if "BEGIN CERTIFICATE" in pem:
         key = x509.load_pem_x509_certificate(pem.encode()).public_key()
     else:

@@ -174,13 +174,14 @@ class SandboxGateway:
     def _wechat(self, url: str, event: str, summary: str, kind: str, resource: Mapping[str, object]) -> Notification:
         nonce = secrets.token_urlsafe(9)[:12]  # 12 bytes, as real callbacks carry
         plaintext = json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode()
-        envelope = {"id": f"EV-{secrets.token_hex(8)}", "create_time": _iso(self.now()),
+        notification_id = f"EV-{secrets.token_hex(8)}"
+        envelope = {"id": notification_id, "create_time": _iso(self.now()),
                     "resource_type": "encrypt-resource", "event_type": event, "summary": summary,
                     "resource": {"original_type": kind, "algorithm": "AEAD_AES_256_GCM",
                                  "ciphertext": encrypt_resource(self.keys.apiv3_key, plaintext, nonce, kind),
                                  "associated_data": kind, "nonce": nonce}}
         body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
-        return Notification(Provider.WECHAT, url, self.wechat_headers(body), body, {"id": envelope["id"]})
+        return Notification(Provider.WECHAT, url, self.wechat_headers(body), body, {"id": notification_id})
 
     def wechat_headers(self, body: bytes, timestamp: int | None = None, signer: str | None = None) -> dict[str, str]:
         """Headers WeChat would put on this body (notification or API answer)."""
@@ -196,7 +197,8 @@ class SandboxGateway:
     def _alipay(self, order: SandboxOrder, refund: SandboxRefund | None) -> Notification:
         when = self.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
         paid = (order.paid_at or self.now()).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
-        params = {"notify_time": when, "notify_type": "trade_status_sync", "notify_id": secrets.token_hex(17),
+        params: dict[str, str] = {
+                  "notify_time": when, "notify_type": "trade_status_sync", "notify_id": secrets.token_hex(17),
                   "app_id": ALIPAY_APP_ID, "charset": "utf-8", "version": "1.0", "sign_type": "RSA2",
                   "trade_no": order.provider_txn or "", "out_trade_no": order.out_trade_no,
                   "buyer_id": "2088102116773037", "seller_id": ALIPAY_SELLER_ID, "trade_status": "TRADE_SUCCESS",
