@@ -157,7 +157,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return text or "instance"
 
 
-def _problems(error: ValidationError) -> list[str]:
+def problems_of(error: ValidationError) -> list[str]:
     problems = []
     for item in error.errors(include_url=False)[:20]:
         message = item["msg"].removeprefix("Value error, ")
@@ -175,4 +175,4 @@ def parse_instance(text: str | bytes) -> Instance:
     try:
         return Instance.model_validate_json(text)
     except ValidationError as error:
-        raise InstanceError(_problems(error)) from None
+        raise InstanceError(problems_of(error)) from None

@@ -25,7 +25,7 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-from services.scheduling.allocation.instance import ClassGroup, Instance, InstanceError, Span
+from services.scheduling.allocation.instance import ClassGroup, Instance, InstanceError
 
 MAX_PAIRS = 400_000  # class × slot choices: ~15 s of model building on 2 cores; beyond it, refuse
 MAX_SECONDS = 300.0
@@ -406,21 +406,23 @@ def _secondary(instance: Instance, slots: list[Slot], dates: list[date], duratio
     ends += [slots[s].clock - origin + minutes for s, minutes in load.items()]
     model.add(makespan <= max(ends))
     model.minimize(secondary)
-    _complete_hint(model, {x[c, s]: 1 for c, s in chosen.items()}, list(x.values()))
+    _complete_hint(model, {x[c, s]: 1 for c, s in chosen.items()}, list(x.values()),
+                   0.3 * (deadline - time.perf_counter()))
     solver, status = _run(model, deadline - time.perf_counter(), workers)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {c: s for (c, s), var in x.items() if solver.boolean_value(var)}, status == cp_model.OPTIMAL
 
 
-def _complete_hint(model: cp_model.CpModel, ones: dict[cp_model.IntVar, int], bools: list[cp_model.IntVar]) -> None:
+def _complete_hint(model: cp_model.CpModel, ones: dict[cp_model.IntVar, int], bools: list[cp_model.IntVar],
+                   seconds: float) -> None:
     """Hint every variable, not only x: CP-SAT completes partial hints poorly on big models (seen: the greedy
     hint ignored on the university). The values come from the model itself with x fixed (presolve does it)."""
     probe = model.clone()
     for var in bools:
         probe.add(probe.get_bool_var_from_proto_index(var.index) == ones.get(var, 0))
     probe.clear_objective()
-    solver, status = _run(probe, 5.0, 1)
+    solver, status = _run(probe, seconds, 1)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
     for index in range(len(model.proto.variables)):
@@ -495,7 +497,6 @@ def _preferences(model: cp_model.CpModel, instance: Instance, x: dict[tuple[int,
     return sum(terms)
 
 
-def blackout_free(instance: Instance, room: int, span: Span) -> bool:
-    """True when `span` lies inside one working segment of the room (inside a window, clear of blackouts)."""
-    return any(start <= span.start and span.end <= end
-               for start, end in working_segments(instance)[room].get(span.date, []))
+def blackout_free(instance: Instance, room: int, day: date, start: int, end: int) -> bool:
+    """True when [start, end) on `day` lies inside one working segment of the room (a window minus blackouts)."""
+    return any(a <= start and end <= b for a, b in working_segments(instance)[room].get(day, []))
