@@ -131,5 +131,18 @@ def makemigrations(service: str, message: Annotated[str, typer.Option("-m")]) ->
     command.revision(cfg, message=message, autogenerate=True)
 
 
+@app.command()
+def plan(
+    instance: Annotated[Path, typer.Argument(help="Instance JSON (format in the README)")],
+    published: Annotated[Path | None, typer.Option(help="A published plan: re-plan keeping what is unaffected")] = None,
+    time_limit: Annotated[float, typer.Option(help="Solver seconds (the best plan found is returned)")] = 10.0,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="CP-SAT workers (one per core)")] = 2,
+) -> None:
+    """Plan a capture day (classes into rooms and times) and print the plan as JSON; no server or database."""
+    from services.scheduling.allocation.cli import run_plan
+
+    raise typer.Exit(run_plan(instance, published, time_limit, workers))
+
+
 def main() -> None:
     app()
