@@ -27,7 +27,8 @@ def _imports(path: Path, *, every_name: bool = False) -> list[str]:
             names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.append(node.module)
-            names.extend(f"{node.module}.{alias.name}" for alias in node.names if every_name or node.module.count(".") == 1)
+            if every_name or node.module.count(".") == 1:
+                names.extend(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 

@@ -30,7 +30,7 @@ def issue(uow: UnitOfWork, principal: Principal, student_id: str) -> Certificate
         raise TucaiError("school_contact_missing", "请先在学校信息中填写补拍照片收件人、邮寄地址和联系电话",
                          "Fill in the school's contact (recipient, address, phone) first", status=422)
     year = datetime.now(UTC).year
-    sequence = repo.certificate_count(uow.session, student.school_code, str(year)) + 1
+    sequence = repo.next_sequence(uow.session, student.school_code, student.province_code, year)
     number = documents.new_certificate_number(student.school_code, year, sequence)
     certificate = Certificate(number=number, student_id=student.id, school_code=student.school_code,
                               province_code=student.province_code, sequence=sequence, issued_by=principal.username)
