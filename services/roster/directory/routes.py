@@ -18,6 +18,7 @@ from services.roster.directory.schemas import (
     ClassIn,
     ClassList,
     ClassOut,
+    ClassUpdate,
     CollegeIn,
     CollegeList,
     CollegeOut,
@@ -143,6 +144,12 @@ def list_classes(principal: CurrentPrincipal, uow: UoW, college_id: str | None =
 def create_class(body: ClassIn, principal: SchoolAdmin, uow: UoW) -> ClassOut:
     klass = directory.add_class(uow, principal, body.college_id, body.code, body.name)
     return _class_out(klass)
+
+
+@router.patch("/classes/{class_id}", response_model=ClassOut, summary="Rename or recode a class")
+def update_class(class_id: str, body: ClassUpdate, principal: SchoolAdmin, uow: UoW) -> ClassOut:
+    updated = directory.update_class(uow, principal, class_id, body.code, body.name)
+    return _class_out(updated.klass, updated.students)
 
 
 def _coordinator_out(c: Coordinator) -> CoordinatorOut:

@@ -117,6 +117,13 @@ class ClassIn(BaseModel):
     name: str | None = Field(default=None, max_length=80, description="班级名称")
 
 
+class ClassUpdate(BaseModel):
+    """Rename or recode a class; fields left out stay as they are."""
+
+    code: str | None = Field(default=None, min_length=1, max_length=40, description="班号")
+    name: str | None = Field(default=None, max_length=80, description="班级名称")
+
+
 class ClassOut(BaseModel):
     id: str
     school_code: str

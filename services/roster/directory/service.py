@@ -206,7 +206,7 @@ def class_in_scope(session: Session, principal: Principal, class_id: str) -> Sch
 
 
 def update_class(uow: UnitOfWork, principal: Principal, class_id: str, code: str | None = None,
-                 name: str | None = None) -> SchoolClass:
+                 name: str | None = None) -> ClassWithCount:
     """Rename or recode a class; downstream read models follow the ClassUpdated event (class_no is the code)."""
     klass = class_in_scope(uow.session, principal, class_id)
     require_school_access(principal, klass.school_code, klass.province_code)
@@ -214,14 +214,14 @@ def update_class(uow: UnitOfWork, principal: Principal, class_id: str, code: str
     new_name = name.strip() if name is not None else klass.name
     if new_code != klass.code and repo.class_code_taken(uow.session, klass.school_code, new_code):
         raise Conflict("class_code_taken", f"班号 {new_code} 已存在", f"Class {new_code} already exists")
-    if (new_code, new_name) == (klass.code, klass.name):
-        return klass
-    klass.code, klass.name = new_code, new_name
-    uow.session.add(klass)
-    uow.session.flush()  # a racing recode to the same code fails here, as a 409
-    uow.emit(ClassUpdated(class_id=klass.id, college_id=klass.college_id, school_code=klass.school_code,
-                          province_code=klass.province_code, code=klass.code, name=klass.name))
-    return klass
+    if (new_code, new_name) != (klass.code, klass.name):
+        klass.code, klass.name = new_code, new_name
+        uow.session.add(klass)
+        uow.session.flush()  # a racing recode to the same code fails here, as a 409
+        uow.emit(ClassUpdated(class_id=klass.id, college_id=klass.college_id, school_code=klass.school_code,
+                              province_code=klass.province_code, code=klass.code, name=klass.name))
+    counts = repo.class_student_counts(uow.session, principal, klass.college_id, klass.school_code)
+    return ClassWithCount(klass, counts.get(klass.id, 0))
 
 
 def coordinators(session: Session, principal: Principal, school_code: str | None) -> list[Coordinator]:
