@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, tuple_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from services.kernel.errors import register_conflict
@@ -40,27 +41,58 @@ def review_items(session: Session, batch_id: str) -> list[tuple[ReviewItem, Stud
     return list(session.exec(stmt))  # type: ignore[arg-type]
 
 
-def same_id_elsewhere(session: Session, province_code: str, school_code: str, id_numbers: Sequence[str]
-                      ) -> dict[str, list[str]]:
-    """Schools of the province (other than this one) that list each ID number."""
-    if not id_numbers:
-        return {}
-    stmt = unscoped_for_system(select(Student.id_number, Student.school_code).where(
-        Student.province_code == province_code, Student.school_code != school_code,
-        Student.id_number.in_(list(id_numbers))))  # type: ignore[attr-defined]
-    found: dict[str, list[str]] = {}
-    for number, code in session.exec(stmt):
-        found.setdefault(number, []).append(code)
+def items_of_batches(session: Session, batch_ids: Sequence[str]) -> dict[str, list[tuple[ReviewItem, Student]]]:
+    """The items of several batches with their students (学号 order), in one query."""
+    found: dict[str, list[tuple[ReviewItem, Student]]] = {batch_id: [] for batch_id in batch_ids}
+    if not batch_ids:
+        return found
+    stmt = unscoped_for_system(select(ReviewItem, Student).join(Student, Student.id == ReviewItem.student_id)
+                               .where(ReviewItem.batch_id.in_(list(batch_ids)))  # type: ignore[attr-defined]
+                               .order_by(Student.student_no))
+    for item, student in session.exec(stmt):  # type: ignore[misc]
+        found[item.batch_id].append((item, student))
     return found
 
 
-def earlier_approvals(session: Session, student_ids: Sequence[str], term: str) -> set[str]:
-    if not student_ids:
+def campaigns_for(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Campaign]:
+    """Campaigns by (province, term), in one query."""
+    if not keys:
+        return {}
+    stmt = unscoped_for_system(select(Campaign).where(
+        tuple_(Campaign.province_code, Campaign.term).in_(sorted(keys))))
+    return {(c.province_code, c.term): c for c in session.exec(stmt)}
+
+
+def listed_elsewhere(session: Session, batch_ids: Sequence[str]) -> dict[tuple[str, str], list[str]]:
+    """(batch, student) -> the other schools of the province that list the student's ID number. A self-join,
+    so a batch of thousands costs one query and no list of thousands of parameters."""
+    if not batch_ids:
+        return {}
+    own, other = aliased(Student), aliased(Student)
+    stmt = unscoped_for_system(
+        select(ReviewItem.batch_id, own.id, other.school_code)
+        .join(own, own.id == ReviewItem.student_id)
+        .join(other, (other.id_number == own.id_number) & (other.province_code == own.province_code)
+              & (other.school_code != own.school_code))
+        .where(ReviewItem.batch_id.in_(list(batch_ids)))  # type: ignore[attr-defined]
+        .order_by(other.school_code))
+    found: dict[tuple[str, str], list[str]] = {}
+    for batch_id, student_id, school_code in session.exec(stmt):
+        found.setdefault((batch_id, student_id), []).append(school_code)
+    return found
+
+
+def approved_earlier(session: Session, batch_ids: Sequence[str]) -> set[tuple[str, str]]:
+    """(batch, student) pairs whose student was approved for an earlier term, in one query."""
+    if not batch_ids:
         return set()
-    stmt = unscoped_for_system(select(ReviewItem.student_id).where(
-        ReviewItem.student_id.in_(list(student_ids)), ReviewItem.decision == "approved",  # type: ignore[attr-defined]
-        ReviewItem.term < term))
-    return set(session.exec(stmt))
+    earlier = aliased(ReviewItem)
+    stmt = unscoped_for_system(
+        select(ReviewItem.batch_id, ReviewItem.student_id).distinct()
+        .join(earlier, (earlier.student_id == ReviewItem.student_id) & (earlier.decision == "approved")
+              & (earlier.term < ReviewItem.term))
+        .where(ReviewItem.batch_id.in_(list(batch_ids))))  # type: ignore[attr-defined]
+    return {(batch_id, student_id) for batch_id, student_id in session.exec(stmt)}
 
 
 def latest_items(session: Session, student_ids: Sequence[str]) -> dict[str, ReviewItem]:

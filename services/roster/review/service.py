@@ -124,12 +124,24 @@ def batch_in_scope(session: Session, principal: Principal, batch_id: str) -> Rev
     return batch
 
 
-def flags_for(session: Session, batch: ReviewBatch, students: Sequence[Student]) -> dict[str, list[Flag]]:
+@dataclass(frozen=True)
+class _FlagFacts:
+    """What the rule flags of some batches need, loaded in three queries whatever their size."""
+
+    campaigns: dict[tuple[str, str], Campaign]
+    elsewhere: dict[tuple[str, str], list[str]]  # (batch, student) -> other schools listing the ID number
+    earlier: set[tuple[str, str]]  # (batch, student) approved in an earlier term
+
+
+def _flag_facts(session: Session, batches: Sequence[ReviewBatch]) -> _FlagFacts:
+    ids = [b.id for b in batches]
+    return _FlagFacts(repo.campaigns_for(session, {(b.province_code, b.term) for b in batches}),
+                      repo.listed_elsewhere(session, ids), repo.approved_earlier(session, ids))
+
+
+def _flags(batch: ReviewBatch, students: Sequence[Student], facts: _FlagFacts) -> dict[str, list[Flag]]:
     """Rule flags the reviewer sees beside each student; they inform the decision, they do not make it."""
-    campaign = repo.campaign(session, batch.province_code, batch.term)
-    elsewhere = repo.same_id_elsewhere(session, batch.province_code, batch.school_code,
-                                       [s.id_number for s in students])
-    earlier = repo.earlier_approvals(session, [s.id for s in students], batch.term)
+    campaign = facts.campaigns.get((batch.province_code, batch.term))
     result: dict[str, list[Flag]] = {}
     for s in students:
         flags: list[Flag] = []
@@ -142,32 +154,47 @@ def flags_for(session: Session, batch: ReviewBatch, students: Sequence[Student])
                               message=f"预计毕业日期 {s.expected_graduation.isoformat()} 不在本届 {window} 内"))
         if campaign and campaign.exclude_part_time and (s.study_mode or "") in PART_TIME:
             flags.append(Flag(code="part_time_excluded", message=f"学习形式「{s.study_mode}」本届不统一采集"))
-        if s.id in earlier:
+        if (batch.id, s.id) in facts.earlier:
             flags.append(Flag(code="approved_in_earlier_term", message="往届已通过审核（可能已采集过）"))
-        if s.id_number in elsewhere:
+        elsewhere = facts.elsewhere.get((batch.id, s.id))
+        if elsewhere:
             flags.append(Flag(code="duplicate_in_province",
-                              message=f"同一证件号码也在本省其他学校名单中（{'、'.join(elsewhere[s.id_number])}）"))
+                              message=f"同一证件号码也在本省其他学校名单中（{'、'.join(elsewhere)}）"))
         result[s.id] = flags
     return result
 
 
 def summary(session: Session, batch: ReviewBatch) -> BatchSummary:
-    school = directory_repo.school_for_system(session, batch.school_code)
-    items = repo.review_items(session, batch.id)
-    flags = flags_for(session, batch, [student for _, student in items])
-    pending = sum(1 for item, _ in items if item.decision == "pending")
-    return BatchSummary(batch, school.name if school else "", pending, sum(1 for f in flags.values() if f))
+    (one,) = _summaries(session, [batch])
+    return one
+
+
+def _summaries(session: Session, batches: Sequence[ReviewBatch]) -> list[BatchSummary]:
+    """Batches with their counts and flags in a fixed number of queries, whatever the number of batches and
+    students (the province's queue lists them all)."""
+    schools = directory_repo.schools_for_system(session, {b.school_code for b in batches})
+    items = repo.items_of_batches(session, [b.id for b in batches])
+    facts = _flag_facts(session, batches)
+    result = []
+    for batch in batches:
+        rows = items[batch.id]
+        flags = _flags(batch, [student for _, student in rows], facts)
+        school = schools.get(batch.school_code)
+        result.append(BatchSummary(batch, school.name if school else "",
+                                   pending=sum(1 for item, _ in rows if item.decision == "pending"),
+                                   flagged=sum(1 for f in flags.values() if f)))
+    return result
 
 
 def summaries(session: Session, principal: Principal, status: str | None) -> list[BatchSummary]:
-    return [summary(session, b) for b in repo.review_batches(session, principal, status)]
+    return _summaries(session, repo.review_batches(session, principal, status))
 
 
 def lines(session: Session, principal: Principal, batch_id: str) -> list[ReviewLine]:
     """The students of a batch in 学号 order with their decisions and rule flags."""
     batch = batch_in_scope(session, principal, batch_id)
     rows = repo.review_items(session, batch.id)
-    flags = flags_for(session, batch, [s for _, s in rows])
+    flags = _flags(batch, [s for _, s in rows], _flag_facts(session, [batch]))
     return [ReviewLine(item, student, flags.get(student.id, [])) for item, student in rows]
 
 
@@ -185,7 +212,8 @@ def decide(uow: UnitOfWork, principal: Principal, batch_id: str, decision: str, 
     reason = reason.strip()
     if decision == "rejected" and not reason:
         raise TucaiError("reason_required", "不通过时必须填写原因", "A rejection needs a reason", status=422)
-    items = repo.review_items(uow.session, batch.id)
+    all_items = repo.review_items(uow.session, batch.id)
+    items = all_items
     if student_ids is not None:
         wanted = set(student_ids)
         items = [(i, s) for i, s in items if s.id in wanted]
@@ -201,7 +229,6 @@ def decide(uow: UnitOfWork, principal: Principal, batch_id: str, decision: str, 
     for item, student in items:
         _decide_one(uow, item, student, decision, reason, principal, now)
     publish_approved(uow, approved, batch.term)
-    all_items = repo.review_items(uow.session, batch.id)
     batch.approved = sum(1 for i, _ in all_items if i.decision == "approved")
     batch.rejected = sum(1 for i, _ in all_items if i.decision == "rejected")
     batch.status = "decided" if all(i.decision != "pending" for i, _ in all_items) else "pending"
