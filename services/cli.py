@@ -14,7 +14,7 @@ import uvicorn
 from services.kernel.observability import configure_logging
 from services.kernel.settings import SERVICES, Settings
 from services.payments.bills.cli import payments_app
-from services.roster.check_cli import roster_app
+from services.roster.imports.check_cli import roster_app
 
 app = typer.Typer(help="图采 Tucai: graduate photo capture campaigns.", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")

@@ -12,16 +12,29 @@ from services.kernel.ratelimit import SlidingWindowLimiter
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceContext, ServiceSpec, build_app
 from services.kernel.settings import Settings
-from services.roster import api, demo, importing
+from services.roster import demo
+from services.roster.accounts import routes as accounts
+from services.roster.certificates import routes as certificates
+from services.roster.directory import routes as directory
+from services.roster.documents import routes as documents
+from services.roster.errata import routes as errata
+from services.roster.imports import jobs as import_jobs
+from services.roster.imports import routes as imports
+from services.roster.imports.service import load_code_tables
 from services.roster.models import inbox, metadata, outbox
+from services.roster.review import routes as review
+from services.roster.students import routes as students
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The order fixes the order of the paths in the OpenAPI document (and so of the generated client).
+ROUTERS = [accounts.router, accounts.me_router, directory.router, students.router, errata.router,
+           certificates.router, imports.router, review.router, documents.router]
 
 
 async def _startup(ctx: ServiceContext) -> None:
     def recover() -> None:
         with ctx.transaction() as uow:
-            importing.fail_interrupted(uow)
+            import_jobs.fail_interrupted(uow)
 
     await anyio.to_thread.run_sync(recover)
     if ctx.settings.demo:
@@ -34,7 +47,7 @@ async def _startup(ctx: ServiceContext) -> None:
 
 def spec() -> ServiceSpec:
     return ServiceSpec(name="roster", title="Tucai roster", metadata=metadata, outbox=outbox, inbox=inbox,
-                       migrations_dir=MIGRATIONS, routers=api.routers, on_startup=_startup)
+                       migrations_dir=MIGRATIONS, routers=ROUTERS, on_startup=_startup)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -48,6 +61,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = build_app(spec(), settings, runtime, verifier=TokenVerifier(own_keys, settings.jwt_issuer))
     app.state.issuer = issuer
-    app.state.code_tables = importing.load_code_tables(settings.roster_code_tables_file)
+    app.state.code_tables = load_code_tables(settings.roster_code_tables_file)
     app.state.signin_limiter = SlidingWindowLimiter(settings.signin_attempts_per_window, window_seconds=300)
     return app

@@ -4,6 +4,7 @@ account per role. Demo accounts sign in only while the system runs in demo mode.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -11,11 +12,13 @@ from sqlmodel import Session
 from services.kernel.auth import hash_password
 from services.kernel.tenancy import ROLE_LABELS, Principal, Role
 from services.kernel.uow import UnitOfWork
-from services.roster import directory, review
-from services.roster import repository as repo
-from services.roster.idcard import check_digit
+from services.roster.accounts import repository as accounts_repo
+from services.roster.directory import repository as directory_repo
+from services.roster.directory import service as directory
 from services.roster.models import Agency, Campaign, Province, Student, UserAccount
-from services.roster.schemas import BatchIn, CollegeIn, DecisionIn, DemoAccount, DemoStudent, SignInOptions
+from services.roster.review import service as review
+from services.roster.rules.idcard import check_digit
+from services.roster.students import repository as students_repo
 
 DEMO_PASSWORD = "tucai-demo"
 
@@ -70,7 +73,7 @@ _AREAS = ["360102", "360103", "360121", "360202", "360302", "360403", "360502", 
 def load(uow: UnitOfWork) -> bool:
     """Load the demo data into an empty roster; returns False (and changes nothing) if schools exist."""
     session = uow.session
-    if repo.has_any_school(session):
+    if directory_repo.has_any_school(session):
         return False
     for code, name in PROVINCES.items():
         session.add(Province(code=code, name=name))
@@ -87,12 +90,11 @@ def load(uow: UnitOfWork) -> bool:
                                 is_demo=True))
     for school_code, names in COLLEGES.items():
         for index, name in enumerate(names, start=1):
-            directory.create_college(uow, directory.SYSTEM, CollegeIn(code=f"{index:03d}", name=name,
-                                                                      school_code=school_code))
+            directory.create_college(uow, directory.SYSTEM, f"{index:03d}", name, school_code)
     session.add(Campaign(province_code="36", term=TERM, name="江西省2026届高校毕业生图像信息采集",
                          levels=["博士研究生", "硕士研究生", "本科", "专科"], exclude_part_time=True,
                          graduation_from=date(2026, 1, 1), graduation_to=date(2026, 12, 31)))
-    school = repo.school_for_system(session, "10403")
+    school = directory_repo.school_for_system(session, "10403")
     assert school is not None
     school.contact_recipient, school.contact_phone = "薛老师", "0791-83969343"
     school.contact_address, school.contact_postcode = "江西省南昌市红谷滩区学府大道999号 研究生院学位办", "330031"
@@ -103,10 +105,10 @@ def load(uow: UnitOfWork) -> bool:
 
 def _link_coordinators(uow: UnitOfWork) -> None:
     """The demo coordinator looks after 信息工程学院, the demo monitor after its class XG2301."""
-    college = repo.colleges_by_name(uow.session, "10403")["信息工程学院"]
-    klass = repo.classes_by_code(uow.session, "10403")["XG2301"]
-    for user in (repo.user_by_username(uow.session, "coordinator10403"),
-                 repo.user_by_username(uow.session, "monitor10403")):
+    college = directory_repo.colleges_by_name(uow.session, "10403")["信息工程学院"]
+    klass = directory_repo.classes_by_code(uow.session, "10403")["XG2301"]
+    for user in (accounts_repo.user_by_username(uow.session, "coordinator10403"),
+                 accounts_repo.user_by_username(uow.session, "monitor10403")):
         assert user is not None
         user.college_id = college.id
         user.class_id = klass.id if user.role == Role.CLASS_MONITOR else None
@@ -118,7 +120,7 @@ def _students(uow: UnitOfWork) -> None:
     rng = random.Random(10403)
     session = uow.session
     for school_code, college_name, class_no, class_name, level, count in DEMO_CLASSES:
-        college = repo.colleges_by_name(session, school_code)[college_name]
+        college = directory_repo.colleges_by_name(session, school_code)[college_name]
         klass = directory.create_class(uow, school_code, "36", college.id, class_no, class_name)
         year = 2022 if level == "本科" else 2023
         prefix = DEMO_STUDENT_NO[:8] if class_no == "XG2301" else f"{year}{rng.randint(1000, 9999)}"
@@ -136,24 +138,45 @@ def _students(uow: UnitOfWork) -> None:
                 study_mode="全日制", entry_date=date(year, 9, 1),
                 expected_graduation=date(2026, 6, 30), exam_no=None))
     session.flush()
-    xg = [c for c in repo.classes_by_code(session, "10403").values() if c.code.startswith("XG")]
-    ids = [s.id for s in repo.school_students(session, "10403") if s.class_id in {c.id for c in xg}]
+    xg = [c for c in directory_repo.classes_by_code(session, "10403").values() if c.code.startswith("XG")]
+    ids = [s.id for s in students_repo.school_students(session, "10403") if s.class_id in {c.id for c in xg}]
     school_admin = Principal(subject="demo", role=Role.SCHOOL_ADMIN, username="school10403", province="36",
                              school="10403")
-    batch = review.submit(uow, school_admin, BatchIn(term=TERM, student_ids=ids))
+    batch = review.submit(uow, school_admin, TERM, ids)
     session.flush()
     reviewer = Principal(subject="demo", role=Role.PROVINCE_REVIEWER, username="province", province="36")
-    review.decide(uow, reviewer, batch.id, DecisionIn(decision="approved", reason="材料齐全"))
-    law = [s.id for s in repo.school_students(session, "10403") if s.review_status == "imported"]
-    review.submit(uow, school_admin, BatchIn(term=TERM, student_ids=law))
+    review.decide(uow, reviewer, batch.id, "approved", "材料齐全")
+    law = [s.id for s in students_repo.school_students(session, "10403") if s.review_status == "imported"]
+    review.submit(uow, school_admin, TERM, law)
 
 
-def sign_in_options(session: Session) -> SignInOptions:
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    role_label: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class DemoStudent:
+    school_code: str
+    student_no: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    password: str
+    accounts: list[DemoAccount]
+    student: DemoStudent | None
+
+
+def sign_in_options(session: Session) -> DemoOptions:
     """Demo accounts for the login page; the demo student's secret is synthetic (its ID number is made up)."""
     accounts = [DemoAccount(username=u, role=r.value, role_label=ROLE_LABELS[r], display_name=d)
                 for u, r, d, _, _ in ACCOUNTS]
-    student = repo.student_for_signin(session, "10403", DEMO_STUDENT_NO)
-    return SignInOptions(
-        demo=True, demo_password=DEMO_PASSWORD, demo_accounts=accounts,
-        demo_student=DemoStudent(school_code="10403", student_no=DEMO_STUDENT_NO, secret=student.id_number[-6:])
-        if student else None)
+    student = accounts_repo.student_for_signin(session, "10403", DEMO_STUDENT_NO)
+    return DemoOptions(password=DEMO_PASSWORD, accounts=accounts,
+                       student=DemoStudent(school_code="10403", student_no=DEMO_STUDENT_NO,
+                                           secret=student.id_number[-6:]) if student else None)

@@ -1,5 +1,5 @@
-"""Events roster publishes: its public contract. Other services may import this module (and schemas.py)
-and nothing else of roster. Payloads never carry full ID numbers or unmasked names."""
+"""Events roster publishes: its public contract. Other services may import this module (and the feature
+modules' schemas) and nothing else of roster. Payloads never carry full ID numbers or unmasked names."""
 
 from __future__ import annotations
 

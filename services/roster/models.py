@@ -324,3 +324,15 @@ class AuditEntry(RosterTable, TenantScoped, table=True):
     reason: str = Field(default="", max_length=200)
     details: dict[str, Any] = _json()
     at: datetime = _created()
+
+
+class CertificateCounter(RosterTable, TenantScoped, table=True):
+    """The last make-up certificate sequence a school used in a year. A number comes from one atomic increment
+    of this row (never from counting certificates), so two certificates issued at once never share one."""
+
+    __tablename__ = "certificate_counter"
+
+    school_code: str = Field(foreign_key="school.school_code", primary_key=True, max_length=5)
+    year: int = Field(primary_key=True)
+    province_code: str = Field(max_length=2)
+    value: int = 0

@@ -131,9 +131,9 @@ def _measure(mode: str, path: Path) -> dict[str, Any]:
     elif mode == "annotate":
         from datetime import date
 
-        from services.roster.annotate import annotated_workbook
-        from services.roster.rosterfile import read_roster
-        from services.roster.validation import validate_roster
+        from services.roster.imports.annotate import annotated_workbook
+        from services.roster.imports.rosterfile import read_roster
+        from services.roster.imports.validation import validate_roster
 
         sheet = read_roster(data, path.name)
         report = validate_roster(sheet, school_code=SCHOOL, today=date(2026, 5, 1))
@@ -143,8 +143,8 @@ def _measure(mode: str, path: Path) -> dict[str, Any]:
     else:
         from datetime import date
 
-        from services.roster.rosterfile import read_roster
-        from services.roster.validation import validate_roster
+        from services.roster.imports.rosterfile import read_roster
+        from services.roster.imports.validation import validate_roster
 
         started = time.perf_counter()
         sheet = read_roster(data, path.name)

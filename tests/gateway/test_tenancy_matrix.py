@@ -72,6 +72,10 @@ def _college(api: Api) -> str:
     return _first(api, "/api/roster/v1/colleges")["id"]
 
 
+def _class(api: Api) -> str:
+    return _first(api, "/api/roster/v1/classes")["id"]
+
+
 def _batch(api: Api) -> str:
     return _first(api, "/api/roster/v1/review/batches")["id"]
 
@@ -129,6 +133,7 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
                                                                        "school_code": "10403"}),
     ("POST", "roster", "/v1/campuses"): lambda api: ("/v1/campuses", {"name": "前湖校区", "school_code": "10403"}),
     ("POST", "roster", "/v1/classes"): lambda api: ("/v1/classes", {"college_id": _college(api), "code": "ZZ9"}),
+    ("PATCH", "roster", "/v1/classes/{class_id}"): lambda api: (f"/v1/classes/{_class(api)}", {"name": "x"}),
     ("POST", "roster", "/v1/coordinators"): lambda api: ("/v1/coordinators", {
         "college_id": _college(api), "kind": "college_teacher", "name": "x", "phone": "13800138000"}),
     ("DELETE", "roster", "/v1/coordinators/{coordinator_id}"): lambda api: (

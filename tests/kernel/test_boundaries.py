@@ -1,5 +1,8 @@
 """Services never import each other's internals: only `events` and `schemas` of another service, and the
-read-model projection roster ships for its consumers (`services.roster.projection`)."""
+read-model projection roster ships for its consumers (`services.roster.projection`). Inside a
+service, API schemas stay at the edge: only routes (and the app and its shared route dependencies) import
+them, so the rules never depend on the wire format; and roster's rules never commit (the request's, the
+consumer's or the job's unit of work does)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,13 @@ ROOT = Path(__file__).resolve().parents[2] / "services"
 PUBLIC = {"events", "schemas"}
 # Modules a service publishes beyond events and schemas, for its consumers to build on.
 SHIPPED = {"roster": {"projection"}}
+# Modules that may import a service's own API schemas: the HTTP edge, and schemas building on each other.
+SCHEMA_IMPORTERS = {"routes.py", "schemas.py", "app.py", "deps.py"}
 
 
-def _imports(path: Path) -> list[str]:
+def _imports(path: Path, *, every_name: bool = False) -> list[str]:
+    """Imported module names; `from a.b import c` also yields a.b.c (always with every_name, since c may be a
+    module; otherwise only for a top-level package's direct children)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: list[str] = []
     for node in ast.walk(tree):
@@ -22,7 +29,8 @@ def _imports(path: Path) -> list[str]:
             names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.append(node.module)
-            names.extend(f"{node.module}.{alias.name}" for alias in node.names if node.module.count(".") == 1)
+            if every_name or node.module.count(".") == 1:
+                names.extend(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
@@ -58,3 +66,54 @@ def test_the_check_catches_an_internal_import(tmp_path: Path) -> None:
         "roster/not_shipped.py imports services.payments.projection",
         "scheduling/sneaky.py imports services.roster.models",
     ]
+
+
+def schema_imports(root: Path = ROOT) -> list[str]:
+    """Modules outside the HTTP edge that import any `schemas` module of their own service."""
+    found = []
+    for owner in SERVICES:
+        for path in (root / owner).rglob("*.py"):
+            if path.name in SCHEMA_IMPORTERS:
+                continue
+            for name in _imports(path, every_name=True):
+                parts = name.split(".")
+                if parts[:2] == ["services", owner] and "schemas" in parts[2:]:
+                    module = ".".join(parts[:parts.index("schemas") + 1])
+                    found.append(f"{path.relative_to(root)} imports {module}")
+    return sorted(set(found))
+
+
+def test_only_routes_import_api_schemas() -> None:
+    assert schema_imports() == []
+
+
+def test_the_schema_check_catches_a_service_importing_schemas(tmp_path: Path) -> None:
+    for name in SERVICES:
+        (tmp_path / name).mkdir()
+    (tmp_path / "roster" / "review").mkdir()
+    (tmp_path / "roster" / "review" / "service.py").write_text(
+        "from services.roster.review.schemas import BatchOut\n")
+    (tmp_path / "roster" / "review" / "routes.py").write_text("from services.roster.review.schemas import BatchOut\n")
+    (tmp_path / "roster" / "demo.py").write_text("from services.roster.accounts import schemas\n")
+    assert sorted(schema_imports(tmp_path)) == [
+        "roster/demo.py imports services.roster.accounts.schemas",
+        "roster/review/service.py imports services.roster.review.schemas",
+    ]
+
+
+def commits(root: Path = ROOT / "roster") -> list[str]:
+    """`.commit()` calls in roster outside the import's background job (the only code that owns its units of
+    work; it moves to the kernel's job runner)."""
+    found = []
+    for path in root.rglob("*.py"):
+        if path.relative_to(root).as_posix() == "imports/jobs.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if ".commit()" in line:
+                found.append(f"{path.relative_to(root)}:{number}")
+    return found
+
+
+def test_roster_never_commits_outside_the_import_job() -> None:
+    assert commits() == []
+    assert not [p for p in (ROOT / "roster").rglob("service.py") if ".commit()" in p.read_text(encoding="utf-8")]

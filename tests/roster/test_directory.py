@@ -96,3 +96,43 @@ def test_coordinators_see_their_college_and_monitors_their_class(embedded: Api) 
         assert embedded.get("/api/roster/v1/me", user).json()["school_code"] == "10403"
     subjects = embedded.get("/api/capture/v1/subjects", "monitor10403").json()["items"]
     assert subjects and {s["class_no"] for s in subjects} == {"XG2301"}
+
+
+def _roster_events(api: Api, event_type: str) -> list[dict]:  # type: ignore[type-arg]
+    """Payloads roster wrote to its outbox (published or not), oldest first."""
+    from sqlalchemy import select
+
+    from services.roster.models import outbox
+
+    ctx = api.client.app.apps["roster"].state.ctx  # type: ignore[union-attr]
+    with ctx.uow() as uow:
+        rows = uow.session.execute(select(outbox.c.payload).where(outbox.c.type == event_type)
+                                   .order_by(outbox.c.seq))
+        return [row.payload for row in rows]
+
+
+def test_a_school_admin_renames_and_recodes_a_class_and_it_is_announced(embedded: Api) -> None:
+    college = embedded.post("/api/roster/v1/colleges", "school10405", json={"code": "K01", "name": "改班学院"}).json()
+    klass = embedded.post("/api/roster/v1/classes", "school10405",
+                          json={"college_id": college["id"], "code": "K0101", "name": "旧名"}).json()
+    embedded.post("/api/roster/v1/classes", "school10405", json={"college_id": college["id"], "code": "K0102"})
+    path = f"/api/roster/v1/classes/{klass['id']}"
+
+    renamed = embedded.client.patch(path, headers=embedded.as_user("school10405"), json={"name": " 新名 "})
+    assert renamed.status_code == 200, renamed.text
+    assert (renamed.json()["code"], renamed.json()["name"], renamed.json()["students"]) == ("K0101", "新名", 0)
+    recoded = embedded.client.patch(path, headers=embedded.as_user("school10405"), json={"code": "K0199"})
+    assert (recoded.json()["code"], recoded.json()["name"]) == ("K0199", "新名")
+    [first, second] = [e for e in _roster_events(embedded, "roster.class.updated") if e["class_id"] == klass["id"]]
+    assert (first["code"], first["name"], second["code"], second["name"]) == ("K0101", "新名", "K0199", "新名")
+    assert (second["school_code"], second["province_code"], second["college_id"]) == ("10405", "36", college["id"])
+
+    unchanged = embedded.client.patch(path, headers=embedded.as_user("school10405"), json={"name": "新名"})
+    assert unchanged.status_code == 200
+    assert len([e for e in _roster_events(embedded, "roster.class.updated") if e["class_id"] == klass["id"]]) == 2
+
+    taken = embedded.client.patch(path, headers=embedded.as_user("school10405"), json={"code": "K0102"})
+    assert (taken.status_code, taken.json()["code"]) == (409, "class_code_taken")
+    other = embedded.client.patch(path, headers=embedded.as_user("school10403"), json={"name": "x"})
+    assert (other.status_code, other.json()["code"]) == (404, "class_not_found")
+    assert embedded.client.patch(path, headers=embedded.as_user("province"), json={"name": "x"}).status_code == 403

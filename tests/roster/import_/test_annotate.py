@@ -9,9 +9,9 @@ from datetime import date
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from services.roster.annotate import annotated_workbook
-from services.roster.rosterfile import read_roster
-from services.roster.validation import validate_roster
+from services.roster.imports.annotate import annotated_workbook
+from services.roster.imports.rosterfile import read_roster
+from services.roster.imports.validation import validate_roster
 from tests.roster.import_.people import HEADERS, csv_bytes, people, xls_bytes, xlsx_bytes
 
 TODAY = date(2026, 5, 1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.roster.rosterfile import read_roster
+from services.roster.imports.rosterfile import read_roster
 from tests.bench.__main__ import discover, main
 from tests.bench.bench_import import roster_xlsx
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from services.cli import app
-from services.roster.check_cli import roster_app
+from services.roster.imports.check_cli import roster_app
 from tests.roster.import_.cfb import encrypted_xlsx
 from tests.roster.import_.people import csv_bytes, people, xlsx_bytes
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from services.roster.codes import DEFAULT, CodeTables
+from services.roster.rules.codes import DEFAULT, CodeTables
 
 
 def test_ethnicity_by_code_or_name() -> None:

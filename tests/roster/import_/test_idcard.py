@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from services.roster import idcard
-from services.roster.idcard import check_digit, check_id, is_valid, mask, upgrade_15
+from services.roster.rules import idcard
+from services.roster.rules.idcard import check_digit, check_id, is_valid, mask, upgrade_15
 
 TODAY = date(2026, 5, 1)
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from services.roster.normalise import (
+from services.roster.rules.normalise import (
     ID_DAMAGED,
     NormaliseError,
     clean,

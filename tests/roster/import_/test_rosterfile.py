@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-from services.roster.rosterfile import RosterFileError, header_field, read_roster
+from services.roster.imports.rosterfile import RosterFileError, header_field, read_roster
 from tests.roster.import_.cfb import encrypted_xls, encrypted_xlsx, word_document
 from tests.roster.import_.people import CHSI_HEADERS, HEADERS, csv_bytes, people, xls_bytes, xlsx_bytes
 from tests.support.dbf_writer import DELETED, dbf_bytes

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from services.roster.codes import CodeTables
-from services.roster.rosterfile import read_roster
-from services.roster.validation import ExistingStudents, Issue, ValidationReport, validate_roster
+from services.roster.imports.rosterfile import read_roster
+from services.roster.imports.validation import ExistingStudents, Issue, ValidationReport, validate_roster
+from services.roster.rules.codes import CodeTables
 from tests.roster.import_.people import (
     COL,
     HEADERS,

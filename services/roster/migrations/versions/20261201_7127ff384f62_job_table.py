@@ -1,7 +1,7 @@
 """job table: the kernel's queue of long jobs (services/kernel/jobs)
 
 Revision ID: 7127ff384f62
-Revises: b58e29dd98ee
+Revises: c41d7a9e2b10
 Create Date: 2026-12-01 16:52:26.064903
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import services.kernel.db
 
 revision: str = '7127ff384f62'
-down_revision: str | None = 'b58e29dd98ee'
+down_revision: str | None = 'c41d7a9e2b10'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,60 @@
+"""Sign-in for staff and students, the public key set, and who the caller is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from services.kernel.auth import CurrentPrincipal
+from services.kernel.ratelimit import SlidingWindowLimiter
+from services.kernel.service import Context, UoW
+from services.roster import demo
+from services.roster.accounts import service as accounts
+from services.roster.accounts.schemas import DemoAccount, DemoStudent, JwkSet, Me, SignInOptions, StudentTokenIn, Token
+from services.roster.deps import PROBLEMS, Issuer
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEMS)
+me_router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEMS)
+
+def _limit(request: Request, kind: str) -> None:
+    """Per client address: bounds password guessing across accounts (lockout bounds it per student)."""
+    limiter: SlidingWindowLimiter = request.app.state.signin_limiter
+    limiter.hit(f"{kind}:{request.client.host if request.client else 'unknown'}")
+
+
+@router.post("/token", response_model=Token, summary="Sign in (OAuth2 password flow)")
+def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: UoW, ctx: Context, issuer: Issuer,
+            request: Request) -> Token:
+    _limit(request, "staff")
+    issued = accounts.sign_in(uow.session, issuer, form.username, form.password, ctx.settings.demo)
+    return Token(access_token=issued.access_token, expires_in=issued.expires_in)
+
+
+@router.post("/student-token", response_model=Token, summary="Student sign-in: school, 学号 and a second factor")
+def student_sign_in(body: StudentTokenIn, uow: UoW, issuer: Issuer, request: Request) -> Token:
+    _limit(request, "student")
+    issued = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret)
+    return Token(access_token=issued.access_token, expires_in=issued.expires_in)
+
+
+@router.get("/options", response_model=SignInOptions, summary="What the sign-in page offers (demo accounts)")
+def sign_in_options(ctx: Context, uow: UoW) -> SignInOptions:
+    if not ctx.settings.demo:
+        return SignInOptions(demo=False)
+    options = demo.sign_in_options(uow.session)
+    return SignInOptions(
+        demo=True, demo_password=options.password,
+        demo_accounts=[DemoAccount.model_validate(a, from_attributes=True) for a in options.accounts],
+        demo_student=DemoStudent.model_validate(options.student, from_attributes=True) if options.student else None)
+
+
+@router.get("/jwks", response_model=JwkSet, summary="Public keys that verify Tucai tokens")
+def jwks(issuer: Issuer) -> JwkSet:
+    return JwkSet(keys=[issuer.jwk])
+
+
+@me_router.get("/me", response_model=Me, summary="The signed-in account")
+def read_me(principal: CurrentPrincipal, uow: UoW) -> Me:
+    return Me.model_validate(accounts.me(uow.session, principal), from_attributes=True)

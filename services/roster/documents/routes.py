@@ -1,0 +1,56 @@
+"""Documents over HTTP: class lists for the capture day, the reviewed list, and counts per school."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from services.kernel.auth import CurrentPrincipal, require_roles
+from services.kernel.service import UoW
+from services.kernel.tenancy import Principal, Role
+from services.roster.deps import PROBLEMS
+from services.roster.documents import service as printouts
+from services.roster.documents.schemas import SchoolStats, SchoolStatsList
+
+router = APIRouter(prefix="/v1", tags=["documents"], responses=PROBLEMS)
+
+# Class lists go to the photographer and the class monitor; the reviewed list to the school and the province.
+ListReaders = Annotated[Principal, Depends(require_roles(
+    Role.SCHOOL_ADMIN, Role.COLLEGE_COORDINATOR, Role.CLASS_MONITOR, Role.AGENCY_ADMIN, Role.PHOTOGRAPHER,
+    Role.PROVINCE_REVIEWER))]
+ReviewReaders = Annotated[Principal, Depends(require_roles(Role.SCHOOL_ADMIN, Role.PROVINCE_REVIEWER))]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, filename: str) -> Response:
+    return Response(data, media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/class-lists.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}},
+            summary="Class lists in roster order with blank 拍摄序号 and fee columns (one sheet per class)")
+def class_lists(principal: ListReaders, uow: UoW, school_code: str | None = None,
+                college_id: str | None = None, class_id: str | None = None, fee_yuan: int | None = None) -> Response:
+    data, name = printouts.class_lists(uow.session, principal, school_code, college_id, class_id, fee_yuan)
+    return _xlsx(data, name)
+
+
+@router.get("/reviewed-list.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}},
+            summary="The province-reviewed list of one school for one term")
+def reviewed_list(principal: ReviewReaders, uow: UoW, term: str, school_code: str | None = None) -> Response:
+    data, name = printouts.reviewed_list(uow.session, principal, term, school_code)
+    return _xlsx(data, name)
+
+
+@router.get("/stats/schools", response_model=SchoolStatsList,
+            summary="Students per school by review status (the agency's and province's overview)")
+def school_stats(principal: CurrentPrincipal, uow: UoW) -> SchoolStatsList:
+    items = [SchoolStats(school_code=row.school.school_code, school_name=row.school.name,
+                         imported=row.counts.get("imported", 0), submitted=row.counts.get("submitted", 0),
+                         approved=row.counts.get("approved", 0), rejected=row.counts.get("rejected", 0))
+             for row in printouts.school_counts(uow.session, principal)]
+    return SchoolStatsList(items=items, total=len(items))

@@ -1,0 +1,19 @@
+"""Request and response bodies of roster's counts per school (the documents themselves are files)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class SchoolStats(BaseModel):
+    school_code: str
+    school_name: str
+    imported: int
+    submitted: int
+    approved: int
+    rejected: int
+
+
+class SchoolStatsList(BaseModel):
+    items: list[SchoolStats]
+    total: int

@@ -1,0 +1,83 @@
+"""Printouts from roster's data: the class lists the photographer and monitor carry on the day, and the
+province-reviewed list. Gathers the rows (through the scoping helper) and hands them to `documents`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from services.kernel.errors import NotFound
+from services.kernel.tenancy import Principal
+from services.roster import documents
+from services.roster.directory import repository as directory_repo
+from services.roster.documents import repository as repo
+from services.roster.models import School, Student
+from services.roster.rules.privacy import mask_id_number
+
+_DECISION_ZH = {"approved": "通过", "rejected": "不通过", "pending": "待审"}
+
+
+def class_lists(session: Session, principal: Principal, school_code: str | None, college_id: str | None,
+                class_id: str | None, fee_yuan: int | None) -> tuple[bytes, str]:
+    """One sheet per class, students in 学号 order (rejected ones left out); returns the xlsx and a file name."""
+    classes = repo.classes(session, principal, school_code, college_id, class_id)
+    if not classes:
+        raise NotFound("classes_not_found", "没有可导出的班级", "No classes in scope to export")
+    colleges = {c.id: c for c in repo.colleges(session, principal)}
+    students = repo.students(session, principal, school_code, college_id, class_id)
+    schools = directory_repo.schools_for_system(session, {k.school_code for k in classes})
+    by_class: dict[str, list[Student]] = {}
+    for s in students:
+        if s.class_id and s.review_status != "rejected":
+            by_class.setdefault(s.class_id, []).append(s)
+    lists = []
+    for klass in classes:
+        college = colleges.get(klass.college_id)
+        school = schools.get(klass.school_code)
+        rows = [documents.ClassListRow(order=i, student_no=s.student_no, name=s.name, sex=s.sex,
+                                       college=college.name if college else "", major=s.major_name or "",
+                                       class_no=klass.code, level=s.level)
+                for i, s in enumerate(by_class.get(klass.id, []), start=1)]
+        lists.append(documents.ClassList(school_code=klass.school_code, school_name=school.name if school else "",
+                                         college=college.name if college else "", class_no=klass.code,
+                                         class_name=klass.name, rows=rows))
+    name = "班级采集名单.xlsx" if len(lists) > 1 else f"{lists[0].class_no}-采集名单.xlsx"
+    return documents.class_list_xlsx(lists, fee_yuan=fee_yuan), name
+
+
+def reviewed_list(session: Session, principal: Principal, term: str, school_code: str | None) -> tuple[bytes, str]:
+    """The province's decisions on one school's students for one term; returns the xlsx and a file name."""
+    code = school_code or principal.school or ""
+    school = directory_repo.school(session, principal, code)
+    if school is None:
+        raise NotFound("school_not_found", "学校不存在或无权访问", "No such school in your scope")
+    items = repo.review_items(session, principal, code, term)
+    students = {s.id: s for s in repo.students(session, principal, code)}
+    colleges = {c.id: c.name for c in repo.colleges(session, principal, code)}
+    classes = {c.id: c.code for c in repo.classes(session, principal, code, None, None)}
+    rows = []
+    for item in items:
+        s = students.get(item.student_id)
+        if s is None:
+            continue
+        rows.append(documents.ReviewedRow(
+            student_no=s.student_no, name=s.name, sex=s.sex, id_number_masked=mask_id_number(s.id_number),
+            college=colleges.get(s.college_id or "", ""), major=s.major_name or "", level=s.level,
+            class_no=classes.get(s.class_id or "", ""), status=_DECISION_ZH.get(item.decision, item.decision),
+            reason=item.reason, decided_by=item.decided_by or "", decided_at=item.decided_at))
+    rows.sort(key=lambda r: r.student_no)
+    return (documents.reviewed_list_xlsx(school.school_code, school.name, term, rows),
+            f"{school.school_code}-{term}-资格审查结果.xlsx")
+
+
+@dataclass(frozen=True)
+class SchoolCounts:
+    school: School
+    counts: dict[str, int]  # review status -> students
+
+
+def school_counts(session: Session, principal: Principal) -> list[SchoolCounts]:
+    """Students per school in scope by review status (the agency's and the province's overview)."""
+    counts = repo.status_counts(session, principal)
+    return [SchoolCounts(s, counts.get(s.school_code, {})) for s in directory_repo.schools(session, principal)]

@@ -1,0 +1,81 @@
+"""Students' SQL: the school's list, one record, a class in roster order, the history of changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from services.kernel.errors import register_conflict
+from services.kernel.queries import get_scoped, get_system, list_scoped
+from services.kernel.tenancy import Principal, scoped, unscoped_for_system
+from services.roster.models import College, SchoolClass, Student, StudentChange
+
+# One table, three unique keys (学号, ID number per school; the pseudonym): one stable code for all of them.
+register_conflict("student", "student_exists", "该学生（学号或证件号码）已存在", "The student already exists")
+
+
+def student(session: Session, principal: Principal, student_id: str) -> Student | None:
+    return get_scoped(session, principal, Student, id=student_id)
+
+
+def student_for_system(session: Session, student_id: str) -> Student | None:
+    return get_system(session, Student, id=student_id)
+
+
+def students_for_system(session: Session, student_ids: Sequence[str]) -> dict[str, Student]:
+    if not student_ids:
+        return {}
+    stmt = unscoped_for_system(select(Student).where(Student.id.in_(sorted(set(student_ids)))))  # type: ignore[attr-defined]
+    return {s.id: s for s in session.exec(stmt)}
+
+
+def students_page(
+    session: Session, principal: Principal, *, school_code: str | None, college_id: str | None,
+    class_id: str | None, status: str | None, query: str | None, offset: int, limit: int,
+) -> tuple[list[Student], int]:
+    stmt = scoped(select(Student), Student, principal)
+    for column, value in (("school_code", school_code), ("college_id", college_id), ("class_id", class_id),
+                          ("review_status", status)):
+        if value:
+            stmt = stmt.where(getattr(Student, column) == value)
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(Student.student_no.like(like) | Student.name.like(like))  # type: ignore[attr-defined]
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(Student.school_code, Student.student_no).offset(offset).limit(limit))
+    return list(rows), int(total)
+
+
+def school_students(session: Session, school_code: str) -> list[Student]:
+    return list(session.exec(unscoped_for_system(select(Student).where(Student.school_code == school_code))))
+
+
+def roster_orders(session: Session, class_ids: Sequence[str]) -> dict[str, int]:
+    """Each student's position in their class in 学号 order (1-based), for all students of these classes in
+    one query: what the capture day's queue follows."""
+    if not class_ids:
+        return {}
+    position = func.row_number().over(partition_by=Student.class_id, order_by=Student.student_no)
+    stmt = unscoped_for_system(select(Student.id, position).where(
+        Student.class_id.in_(sorted(set(class_ids)))))  # type: ignore[union-attr]
+    return {student_id: int(order) for student_id, order in session.exec(stmt)}
+
+
+def colleges_for_system(session: Session, college_ids: Sequence[str]) -> dict[str, College]:
+    if not college_ids:
+        return {}
+    stmt = unscoped_for_system(select(College).where(College.id.in_(sorted(set(college_ids)))))  # type: ignore[attr-defined]
+    return {c.id: c for c in session.exec(stmt)}
+
+
+def classes_for_system(session: Session, class_ids: Sequence[str]) -> dict[str, SchoolClass]:
+    if not class_ids:
+        return {}
+    stmt = unscoped_for_system(select(SchoolClass).where(SchoolClass.id.in_(sorted(set(class_ids)))))  # type: ignore[attr-defined]
+    return {c.id: c for c in session.exec(stmt)}
+
+
+def history(session: Session, principal: Principal, student_id: str) -> list[StudentChange]:
+    return list_scoped(session, principal, StudentChange, StudentChange.id, student_id=student_id)

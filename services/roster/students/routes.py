@@ -1,0 +1,98 @@
+"""Students over HTTP: the school's list, one record, the student's own record, capture pass and code,
+and the history of changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.kernel.auth import CurrentPrincipal
+from services.kernel.service import UoW
+from services.roster.deps import PROBLEMS, Issuer, SchoolAdmin, Student
+from services.roster.models import Student as StudentRow
+from services.roster.rules.privacy import mask_id_number
+from services.roster.students import service as students
+from services.roster.students.schemas import (
+    CaptureCodeIn,
+    CapturePass,
+    ChangeList,
+    ChangeOut,
+    StudentDetail,
+    StudentList,
+    StudentOut,
+)
+
+router = APIRouter(prefix="/v1", tags=["students"], responses=PROBLEMS)
+
+
+def _out(s: StudentRow, reason: str | None = None) -> StudentOut:
+    return StudentOut(id=s.id, school_code=s.school_code, student_no=s.student_no, name=s.name, sex=s.sex,
+                      id_number_masked=mask_id_number(s.id_number), college_id=s.college_id, class_id=s.class_id,
+                      major_name=s.major_name, level=s.level, review_status=s.review_status, review_reason=reason)
+
+
+def _detail(uow: UoW, s: StudentRow) -> StudentDetail:
+    record = students.record(uow.session, s)
+    return StudentDetail(
+        id=s.id, school_code=s.school_code, school_name=record.school_name, student_no=s.student_no,
+        exam_no=s.exam_no, name=s.name, sex=s.sex, birth_date=s.birth_date, id_type=s.id_type,
+        id_number=s.id_number, ethnicity=s.ethnicity, political=s.political, major_code=s.major_code,
+        major_name=s.major_name, level=s.level, duration=s.duration, study_mode=s.study_mode,
+        entry_date=s.entry_date, expected_graduation=s.expected_graduation, college_id=s.college_id,
+        class_id=s.class_id, campus=s.campus, review_status=s.review_status,
+        review_reason=record.review_reason, has_capture_pass=record.has_capture_pass, capture_code=s.capture_code)
+
+
+def _pass(issuer: Issuer, student: StudentRow) -> CapturePass:
+    return CapturePass.model_validate(students.capture_pass(issuer, student), from_attributes=True)
+
+
+@router.get("/students", response_model=StudentList, summary="Students in scope (ID numbers masked)")
+def list_students(
+    principal: CurrentPrincipal, uow: UoW, school_code: str | None = None, college_id: str | None = None,
+    class_id: str | None = None, review_status: str | None = None,
+    q: Annotated[str | None, Query(max_length=40)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> StudentList:
+    rows, total = students.page(uow.session, principal, school_code=school_code, college_id=college_id,
+                                class_id=class_id, status=review_status, query=q, offset=offset, limit=limit)
+    return StudentList(items=[_out(r.student, r.review_reason) for r in rows], total=total, offset=offset,
+                       limit=limit)
+
+
+@router.get("/students/me", response_model=StudentDetail, summary="The signed-in student's own record")
+def read_my_record(principal: Student, uow: UoW) -> StudentDetail:
+    return _detail(uow, students.student_in_scope(uow.session, principal, principal.subject))
+
+
+@router.get("/students/me/pass", response_model=CapturePass, summary="The student's capture pass (QR)")
+def read_my_pass(principal: Student, uow: UoW, issuer: Issuer) -> CapturePass:
+    return _pass(issuer, students.student_in_scope(uow.session, principal, principal.subject))
+
+
+@router.put("/students/me/capture-code", response_model=StudentDetail,
+            summary="Register the CHSI capture code (学信网图像采集码)")
+def register_capture_code(body: CaptureCodeIn, principal: Student, uow: UoW) -> StudentDetail:
+    student = students.student_in_scope(uow.session, principal, principal.subject)
+    students.register_capture_code(uow, student, body.capture_code)
+    return _detail(uow, student)
+
+
+@router.get("/students/{student_id}", response_model=StudentDetail, summary="One student's full record")
+def read_student(student_id: str, principal: SchoolAdmin, uow: UoW) -> StudentDetail:
+    return _detail(uow, students.student_in_scope(uow.session, principal, student_id))
+
+
+@router.get("/students/{student_id}/pass", response_model=CapturePass, summary="A student's capture pass, to print")
+def read_student_pass(student_id: str, principal: SchoolAdmin, uow: UoW, issuer: Issuer) -> CapturePass:
+    return _pass(issuer, students.student_in_scope(uow.session, principal, student_id))
+
+
+@router.get("/students/{student_id}/history", response_model=ChangeList, summary="Every change to a student's data")
+def read_history(student_id: str, principal: CurrentPrincipal, uow: UoW) -> ChangeList:
+    items = [ChangeOut(field=c.field, field_label=students.EDITABLE_FIELDS.get(c.field, c.field),
+                       old_value=c.old_value, new_value=c.new_value, source=c.source, reference=c.reference,
+                       actor=c.actor, at=c.at)
+             for c in students.history(uow.session, principal, student_id)]
+    return ChangeList(items=items, total=len(items))

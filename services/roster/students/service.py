@@ -1,0 +1,181 @@
+"""Students: one record in scope, the facts other services may know, changes to a student's data with their
+history, the capture code and the capture pass. Plain functions on a unit of work; they never commit."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import segno
+from sqlmodel import Session
+
+from services.kernel.auth import TokenIssuer
+from services.kernel.errors import Conflict, NotFound
+from services.kernel.tenancy import Principal, Role
+from services.kernel.uow import UnitOfWork
+from services.roster.directory import repository as directory_repo
+from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated
+from services.roster.models import Student, StudentChange
+from services.roster.review import repository as review_repo
+from services.roster.rules.privacy import mask_id_number, mask_name
+from services.roster.students import repository as repo
+
+# Fields a person may see and correct while proofreading (校对); values are stored as text in the history.
+EDITABLE_FIELDS = {
+    "name": "姓名", "sex": "性别", "ethnicity": "民族", "birth_date": "出生日期", "id_number": "身份证号",
+    "major_name": "专业", "level": "层次", "duration": "学制", "entry_date": "入学日期", "exam_no": "考生号",
+    "political": "政治面貌", "study_mode": "学习形式", "expected_graduation": "预计毕业日期", "phone": "手机号",
+}
+PUBLISHED_FIELDS = {"name", "sex", "id_number", "level", "class_id", "college_id", "campus"}
+PASS_DAYS = 366
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def student_in_scope(session: Session, principal: Principal, student_id: str) -> Student:
+    student = repo.student(session, principal, student_id)
+    if student is None:
+        raise NotFound("student_not_found", "学生不存在或无权访问", "No such student in your scope")
+    return student
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    student: Student
+    review_reason: str | None  # why the province rejected them, if it did
+
+
+def page(session: Session, principal: Principal, *, school_code: str | None, college_id: str | None,
+         class_id: str | None, status: str | None, query: str | None, offset: int, limit: int,
+         ) -> tuple[list[StudentRow], int]:
+    rows, total = repo.students_page(session, principal, school_code=school_code, college_id=college_id,
+                                     class_id=class_id, status=status, query=query, offset=offset, limit=limit)
+    rejected = [s.id for s in rows if s.review_status == "rejected"]
+    reasons = {sid: item.reason for sid, item in review_repo.latest_items(session, rejected).items()}
+    return [StudentRow(s, reasons.get(s.id)) for s in rows], total
+
+
+@dataclass(frozen=True)
+class StudentRecord:
+    student: Student
+    school_name: str
+    review_reason: str | None
+    has_capture_pass: bool
+
+
+def record(session: Session, student: Student) -> StudentRecord:
+    school = directory_repo.school_for_system(session, student.school_code)
+    latest = review_repo.latest_items(session, [student.id]).get(student.id)
+    return StudentRecord(
+        student=student, school_name=school.name if school else "",
+        review_reason=latest.reason if latest and latest.decision == "rejected" else None,
+        has_capture_pass=bool(student.subject_key and student.review_status == "approved"))
+
+
+def history(session: Session, principal: Principal, student_id: str) -> list[StudentChange]:
+    student_in_scope(session, principal, student_id)
+    return repo.history(session, principal, student_id)
+
+
+def all_facts(session: Session, students: Sequence[Student], term: str) -> list[dict[str, Any]]:
+    """The published facts of approved students, with their colleges, classes and roster orders loaded in
+    three queries whatever the number of students (a batch of thousands is approved at once)."""
+    class_ids = [s.class_id for s in students if s.class_id]
+    colleges = repo.colleges_for_system(session, [s.college_id for s in students if s.college_id])
+    classes = repo.classes_for_system(session, class_ids)
+    orders = repo.roster_orders(session, class_ids)
+    result = []
+    for student in students:
+        assert student.subject_key, "only approved students have facts to publish"
+        college = colleges.get(student.college_id or "")
+        klass = classes.get(student.class_id or "")
+        result.append({
+            "subject_key": student.subject_key, "school_code": student.school_code,
+            "province_code": student.province_code, "term": term,
+            "college_id": student.college_id, "college_name": college.name if college else None,
+            "class_id": student.class_id, "class_no": klass.code if klass else None,
+            "class_name": klass.name if klass else None, "campus": student.campus, "level": student.level,
+            "sex": student.sex, "masked_name": mask_name(student.name),
+            "masked_id_number": mask_id_number(student.id_number),
+            "roster_order": orders.get(student.id, 0) if student.class_id else 0,
+        })
+    return result
+
+
+def publish_approved(uow: UnitOfWork, students: Sequence[Student], term: str) -> None:
+    """Announce newly approved students (flushed first: their roster order counts them)."""
+    uow.session.flush()
+    for facts in all_facts(uow.session, students, term):
+        uow.emit(StudentApproved.model_validate(facts))
+
+
+def apply_change(
+    uow: UnitOfWork, student: Student, changes: dict[str, Any], *, source: str, actor: str,
+    reference: str | None = None, term: str | None = None,
+) -> list[str]:
+    """Set fields on a student, record each change in the history and, for an approved student whose
+    published facts changed, announce it. Returns the fields that really changed."""
+    changed = []
+    for field, value in changes.items():
+        old = getattr(student, field)
+        if as_text(old) == as_text(value):
+            continue
+        setattr(student, field, value)
+        uow.session.add(StudentChange(
+            student_id=student.id, school_code=student.school_code, province_code=student.province_code,
+            field=field, old_value=as_text(old)[:100], new_value=as_text(value)[:100], source=source,
+            reference=reference, actor=actor))
+        changed.append(field)
+    if changed:
+        student.updated_at = datetime.now(UTC)
+        uow.session.add(student)
+    if student.review_status == "approved" and student.subject_key and PUBLISHED_FIELDS & set(changed):
+        uow.session.flush()
+        latest = review_repo.latest_items(uow.session, [student.id]).get(student.id)
+        (facts,) = all_facts(uow.session, [student], term or (latest.term if latest else ""))
+        uow.emit(StudentUpdated.model_validate(facts))
+    return changed
+
+
+def register_capture_code(uow: UnitOfWork, student: Student, capture_code: str) -> None:
+    """The CHSI capture code is opaque; capture learns it (by pseudonym) once the student is approved."""
+    student.capture_code = capture_code.upper()
+    uow.session.add(student)
+    if student.subject_key and student.review_status == "approved":
+        uow.emit(CaptureCodeRegistered(
+            subject_key=student.subject_key, school_code=student.school_code, province_code=student.province_code,
+            capture_code=student.capture_code))
+
+
+@dataclass(frozen=True)
+class CapturePassIssued:
+    subject_key: str
+    token: str
+    qr_svg: str
+    expires_at: datetime
+
+
+def capture_pass(issuer: TokenIssuer, student: Student) -> CapturePassIssued:
+    """A signed QR code the student shows at check-in. It carries only the pseudonymous subject key, signed by
+    roster, so capture can verify it with the published key; its own audience keeps it from ever working as an
+    API token."""
+    if student.review_status != "approved" or not student.subject_key:
+        raise Conflict("not_approved", "资格审查通过后才能获取采集凭证", "A capture pass is issued after approval")
+    expires = datetime.now(UTC) + timedelta(days=PASS_DAYS)
+    principal = Principal(subject=student.subject_key, role=Role.STUDENT, username="",
+                          province=student.province_code, school=student.school_code)
+    claims = {"typ": "capture_pass", "aud": "tucai-capture-pass", "exp": int(expires.timestamp())}
+    token = issuer.issue(principal, extra=claims)
+    buffer = io.BytesIO()
+    segno.make(token, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
+    return CapturePassIssued(subject_key=student.subject_key, token=token, qr_svg=buffer.getvalue().decode(),
+                             expires_at=expires)
