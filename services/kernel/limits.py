@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.requests import Request
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.kernel.auth import authenticate
@@ -50,29 +52,34 @@ class _TooLarge(Exception):
     pass
 
 
-class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, fastapi_app: FastAPI, default_limit: int,
-                 overrides: dict[str, int] | None = None) -> None:
-        self.app = app
-        self._fastapi = fastapi_app
-        self._default = default_limit
-        self._overrides = overrides or {}
-        self._rules: list[_Rule] | None = None
-
-    def _compile(self) -> list[_Rule]:
-        rules = []
-        for route in self._fastapi.routes:
+def body_rules(routers: Sequence[APIRouter], prefix: str, default_limit: int,
+               overrides: dict[str, int] | None = None) -> list[_Rule]:
+    """One rule per route of `routers` as mounted under `prefix`: its cap and whether it needs a token."""
+    overrides = overrides or {}
+    rules = []
+    for router in routers:
+        for route in router.routes:
             if not isinstance(route, APIRoute):
                 continue
-            limit = (route.openapi_extra or {}).get(MAX_BODY_KEY, self._default)
-            limit = self._overrides.get(route.unique_id, self._overrides.get(route.operation_id or "", limit))
-            needs_token = _depends_on(route.dependant, authenticate)
-            rules.append(_Rule(route.path_regex, frozenset(route.methods or ()), int(limit), needs_token))
-        return rules
+            limit = (route.openapi_extra or {}).get(MAX_BODY_KEY, default_limit)
+            limit = overrides.get(route.unique_id, overrides.get(route.operation_id or "", limit))
+            pattern, _, _ = compile_path(prefix + route.path)
+            rules.append(_Rule(pattern, frozenset(route.methods or ()), int(limit),
+                               _depends_on(route.dependant, authenticate)))
+    return rules
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, rules: Callable[[], list[_Rule]], default_limit: int) -> None:
+        self.app = app
+        self._make_rules = rules  # built on first use: every router is included by then
+        self._default = default_limit
+        self._rules: list[_Rule] | None = None
+        self._verifier: Any = None
 
     def _rule_for(self, path: str, method: str) -> _Rule | None:
         if self._rules is None:
-            self._rules = self._compile()
+            self._rules = self._make_rules()
         for rule in self._rules:
             if method in rule.methods and rule.pattern.match(path):
                 return rule
@@ -96,28 +103,34 @@ class BodyLimitMiddleware:
             return
 
         received = 0
-        started = False
+        started = exceeded = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    exceeded = True
                     raise _TooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if exceeded and not started:
+                return  # whatever the app makes of a body we cut off is replaced by the 413 below
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, guarded_send)
         except _TooLarge:
             if started:
                 raise
+        if exceeded and not started:
             await self._too_large(request, limit)(scope, receive, send)
 
     async def _check_token(self, request: Request) -> Any:
@@ -127,7 +140,7 @@ class BodyLimitMiddleware:
             if scheme.lower() != "bearer" or not token:
                 code, zh, en = _STATUS_CODES[401]
                 raise TucaiError(code, zh, en, status=401, headers={"WWW-Authenticate": "Bearer"})
-            await self._fastapi.state.verifier.verify(token.strip())
+            await scope_app(request).state.verifier.verify(token.strip())
         except TucaiError as exc:
             return problem_response(request, exc.status, exc.code, exc.zh, exc.en, headers=exc.headers)
         return None
@@ -137,6 +150,11 @@ class BodyLimitMiddleware:
         mib = f"{limit / 2**20:.1f}".rstrip("0").rstrip(".")
         return problem_response(request, 413, "payload_too_large", f"上传内容超过 {mib} MB 上限",
                                 f"The request body is larger than {mib} MB", headers={"Connection": "close"})
+
+
+def scope_app(request: Request) -> Any:
+    """The service app this request reached (its state holds the token verifier)."""
+    return request.scope["app"]
 
 
 def parse_overrides(text: str) -> dict[str, int]:

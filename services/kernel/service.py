@@ -30,6 +30,7 @@ from services.kernel.events.relay import OutboxRelay
 from services.kernel.jobs import JobKind, JobRunner, access
 from services.kernel.jobs.schemas import JobOut
 from services.kernel.jobs.table import JOB_TABLE
+from services.kernel.limits import BodyLimitMiddleware, body_rules, parse_overrides
 from services.kernel.observability import RequestContextMiddleware, ServiceMetrics
 from services.kernel.runtime import Runtime
 from services.kernel.security import SecurityHeadersMiddleware
@@ -157,9 +158,14 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
     app.state.ctx = ctx
     app.state.verifier = verifier or TokenVerifier(_remote_jwks(runtime), settings.jwt_issuer)
     install_problem_handlers(app)
+    ops = _ops_router(ctx)
+    overrides = parse_overrides(settings.body_limits)
+    # Innermost first: the body check's refusals still get a request id, a log line and the security headers.
+    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes, rules=lambda: body_rules(
+        [ops, *spec.routers], prefix, settings.max_body_bytes, overrides))
     app.add_middleware(RequestContextMiddleware, service=spec.name, metrics=ctx.metrics)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.include_router(_ops_router(ctx), prefix=prefix)
+    app.include_router(ops, prefix=prefix)
     for router in spec.routers:
         app.include_router(router, prefix=prefix)
     runtime.local_apps[spec.name] = app
@@ -222,6 +228,6 @@ def _ops_router(ctx: ServiceContext) -> APIRouter:
     @router.post("/v1/jobs/{job_id}/cancel", response_model=JobOut, tags=["jobs"],
                  summary="Cancel a job: at once if queued, at its next progress report if running")
     def cancel_job(job_id: str, principal: CurrentPrincipal, uow: UoW) -> JobOut:
-        return access.cancel_job(uow, principal, job_id)
+        return access.cancel_job(uow, principal, job_id, ctx.spec.jobs)
 
     return router

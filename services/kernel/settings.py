@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated IPs or CIDRs).
     # Empty (the default, and right for the embedded mode): the peer address is the client.
     trusted_proxies: str = ""
+    # Request bodies: the cap of every route that declares none (uploads declare theirs), and per-endpoint
+    # overrides as JSON {"<operationId>": bytes}, e.g. {"imports-upload_roster": 104857600}.
+    max_body_bytes: int = Field(default=1 * 2**20, gt=0)
+    body_limits: str = ""
     # Jobs: the runner wakes on an in-process enqueue and polls this often for the rest (other replicas).
     job_poll_seconds: float = Field(default=1.0, gt=0)
     # A running job is taken over by another runner when its lease runs out (renewed while its handler runs).

@@ -32,11 +32,6 @@ ROUTERS = [accounts.router, accounts.me_router, directory.router, students.route
 
 
 async def _startup(ctx: ServiceContext) -> None:
-    def recover() -> None:
-        with ctx.transaction() as uow:
-            import_jobs.fail_interrupted(uow)
-
-    await anyio.to_thread.run_sync(recover)
     if ctx.settings.demo:
         def load() -> None:
             with ctx.transaction() as uow:
@@ -47,7 +42,8 @@ async def _startup(ctx: ServiceContext) -> None:
 
 def spec() -> ServiceSpec:
     return ServiceSpec(name="roster", title="Tucai roster", metadata=metadata, outbox=outbox, inbox=inbox,
-                       migrations_dir=MIGRATIONS, routers=ROUTERS, on_startup=_startup)
+                       migrations_dir=MIGRATIONS, routers=ROUTERS, on_startup=_startup,
+                       jobs=import_jobs.KINDS)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

@@ -1,7 +1,7 @@
 """Services never import each other's internals: only `events` and `schemas` of another service, and the
 read-model projection roster ships for its consumers (`services.roster.projection`). Inside a
 service, API schemas stay at the edge: only routes (and the app and its shared route dependencies) import
-them, so the rules never depend on the wire format; and roster's rules never commit (the request's, the
+them, so the rules never depend on the wire format; and no service commits (the request's, the
 consumer's or the job's unit of work does)."""
 
 from __future__ import annotations
@@ -101,19 +101,24 @@ def test_the_schema_check_catches_a_service_importing_schemas(tmp_path: Path) ->
     ]
 
 
-def commits(root: Path = ROOT / "roster") -> list[str]:
-    """`.commit()` calls in roster outside the import's background job (the only code that owns its units of
-    work; it moves to the kernel's job runner)."""
+def commits(root: Path = ROOT) -> list[str]:
+    """`.commit()` calls in the four services: commits happen only in the kernel (a request's, a consumer's or
+    a job's unit of work)."""
     found = []
-    for path in root.rglob("*.py"):
-        if path.relative_to(root).as_posix() == "imports/jobs.py":
-            continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if ".commit()" in line:
-                found.append(f"{path.relative_to(root)}:{number}")
+    for owner in SERVICES:
+        for path in (root / owner).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if ".commit()" in line:
+                    found.append(f"{path.relative_to(root)}:{number}")
     return found
 
 
-def test_roster_never_commits_outside_the_import_job() -> None:
+def test_no_service_commits() -> None:
     assert commits() == []
-    assert not [p for p in (ROOT / "roster").rglob("service.py") if ".commit()" in p.read_text(encoding="utf-8")]
+
+
+def test_the_commit_check_catches_a_commit(tmp_path: Path) -> None:
+    for name in SERVICES:
+        (tmp_path / name / "orders").mkdir(parents=True)
+    (tmp_path / "payments" / "orders" / "service.py").write_text("def pay(uow):\n    uow.commit()\n")
+    assert commits(tmp_path) == ["payments/orders/service.py:2"]

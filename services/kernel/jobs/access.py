@@ -3,6 +3,7 @@ school's jobs, a province its schools', the platform all; students and coordinat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import Table, select
 
 from services.kernel.errors import Conflict, NotFound
 from services.kernel.jobs import store
+from services.kernel.jobs.context import JobKind, JobOutcome
 from services.kernel.jobs.enqueue import job_table
 from services.kernel.jobs.schemas import JobError, JobOut, JobProgress
 from services.kernel.jobs.table import FINISHED, JobState
@@ -51,8 +53,12 @@ def read_job(uow: UnitOfWork, principal: Principal, job_id: str) -> JobOut:
     return _out(_row(uow, principal, job_id))
 
 
-def cancel_job(uow: UnitOfWork, principal: Principal, job_id: str) -> JobOut:
+def cancel_job(uow: UnitOfWork, principal: Principal, job_id: str, kinds: Sequence[JobKind] = ()) -> JobOut:
     if JobState(_row(uow, principal, job_id)["state"]) in FINISHED:
         raise Conflict("job_finished", "任务已结束，无法取消", "The job has already finished")
     store.request_cancel(uow.session, job_table(uow), job_id)
-    return _out(_row(uow, principal, job_id))
+    row = _row(uow, principal, job_id)
+    hook = next((k.on_give_up for k in kinds if k.name == row["kind"]), None)
+    if hook is not None and JobState(row["state"]) == JobState.CANCELLED:  # a queued job ends here and now
+        hook(uow, dict(row["payload"]), JobOutcome(state=JobState.CANCELLED, code=None, zh=None, en=None))
+    return _out(row)

@@ -128,8 +128,24 @@ JobHandler = Callable[[JobContext, dict[str, Any]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
+class JobOutcome:
+    """How a job ended when it did not succeed: cancelled, or failed with a code and wording."""
+
+    state: str
+    code: str | None
+    zh: str | None
+    en: str | None
+
+
+# Called in the same transaction as the job's final failed or cancelled state, so the feature's own record of
+# the work (an import shown as "validating") can never be left behind when the job gives up.
+GiveUpHandler = Callable[[UnitOfWork, dict[str, Any], JobOutcome], None]
+
+
+@dataclass(frozen=True)
 class JobKind:
     """A kind of job a service runs: `ServiceSpec(jobs=[JobKind("roster.validate_import", handler)])`."""
 
     name: str
     handler: JobHandler
+    on_give_up: GiveUpHandler | None = None

@@ -23,8 +23,9 @@ from sqlmodel import Session
 
 from services.kernel.errors import TucaiError
 from services.kernel.jobs import store
-from services.kernel.jobs.context import JobCancelled, JobContext, JobEnv, JobInterrupted, JobKind
+from services.kernel.jobs.context import JobCancelled, JobContext, JobEnv, JobInterrupted, JobKind, JobOutcome
 from services.kernel.jobs.table import JobState
+from services.kernel.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from services.kernel.runtime import Runtime
@@ -60,6 +61,7 @@ class JobRunner:
         self.service = service
         self.table = table
         self._handlers = {kind.name: kind.handler for kind in kinds}
+        self._give_up = {kind.name: kind.on_give_up for kind in kinds if kind.on_give_up}
         self._poll = poll_seconds
         self._retry = retry_seconds
         owner = f"{socket.gethostname()}:{os.getpid()}:{service}:{uuid.uuid4().hex[:8]}"
@@ -151,20 +153,25 @@ class JobRunner:
         except Exception:
             log.warning("job_lease_renewal_failed", service=self.service, job_id=job_id, exc_info=True)
 
-    def _settle(self, job_id: str, state: JobState, **values: Any) -> None:
-        with self._env.sessions() as session:
-            if store.settle(session, self.table, job_id, self.owner, state, **values):
-                session.commit()
+    def _settle(self, job_id: str, state: JobState, claimed: store.Claimed | None = None, **values: Any) -> None:
+        hook = self._give_up.get(claimed.kind) if claimed and state in (JobState.FAILED, JobState.CANCELLED) else None
+        with UnitOfWork(self._env.sessions, self._env.outbox, on_commit=self._env.on_commit) as uow:
+            if not store.settle(uow.session, self.table, job_id, self.owner, state, **values):
+                return
+            if hook is not None and claimed is not None:
+                hook(uow, claimed.payload, JobOutcome(state=state, code=values.get("error_code"),
+                                                      zh=values.get("error_zh"), en=values.get("error_en")))
+            uow.commit()
 
     def _attempt(self, claimed: store.Claimed) -> None:
         """One run of a handler, in the runner's thread; every outcome ends in one settled state."""
         log_ = log.bind(service=self.service, job_id=claimed.id, kind=claimed.kind, attempt=claimed.attempt)
         if claimed.cancel_requested:
-            self._settle(claimed.id, JobState.CANCELLED)
+            self._settle(claimed.id, JobState.CANCELLED, claimed)
             return
         if claimed.attempt > claimed.max_attempts:  # earlier attempts crashed or stalled without an outcome
             log_.warning("job_abandoned")
-            self._settle(claimed.id, JobState.FAILED, **_error(
+            self._settle(claimed.id, JobState.FAILED, claimed, **_error(
                 "job_interrupted", f"任务已中断 {claimed.max_attempts} 次仍未完成",
                 f"The job stopped {claimed.max_attempts} times without finishing"))
             return
@@ -180,7 +187,7 @@ class JobRunner:
                 log_.warning("job_lease_lost")
         except JobCancelled:
             job.close()
-            self._settle(claimed.id, JobState.CANCELLED, message="已取消 / cancelled")
+            self._settle(claimed.id, JobState.CANCELLED, claimed, message="已取消 / cancelled")
             log_.info("job_cancelled")
         except JobInterrupted as exc:
             job.close()
@@ -190,7 +197,7 @@ class JobRunner:
             log_.info("job_interrupted", reason=str(exc))
         except TucaiError as exc:  # a refusal the handler chose: final, with its own code and wording
             job.close()
-            self._settle(claimed.id, JobState.FAILED, **_error(exc.code, exc.zh, exc.en))
+            self._settle(claimed.id, JobState.FAILED, claimed, **_error(exc.code, exc.zh, exc.en))
             log_.info("job_refused", code=exc.code)
         except Exception as exc:
             job.close()
@@ -202,7 +209,7 @@ class JobRunner:
                 self._settle(claimed.id, JobState.QUEUED, lease_until=store.now() + timedelta(seconds=delay),
                              **error)
             else:
-                self._settle(claimed.id, JobState.FAILED, **error)
+                self._settle(claimed.id, JobState.FAILED, claimed, **error)
         finally:
             job.close()
 

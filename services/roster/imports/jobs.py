@@ -1,49 +1,45 @@
-"""The import's background work: validating an uploaded roster, and failing validations a restart interrupted.
-
-This is the one place in roster that commits by itself: the validation runs after the upload's response, in
-its own units of work, and commits its progress as it goes so the registrar sees it move. (It becomes a kernel
-job with a lease, progress and cancel once the kernel's job runner lands.)"""
+"""The import's long work, run by the kernel's job runner: validating an uploaded roster. Any replica may claim
+it; a crash resumes it from the start (validation writes nothing until it has a verdict); progress shows on the
+import page; when the job gives up (failed after its retries, or cancelled) the import says so."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 from sqlmodel import Session
 
-from services.kernel.blobstore import BlobStore
+from services.kernel.jobs import JobContext, JobKind, JobOutcome
 from services.kernel.uow import UnitOfWork
 from services.roster.imports import repository as repo
 from services.roster.imports.rosterfile import RosterFileError
-from services.roster.imports.service import PROGRESS_EVERY, validate
+from services.roster.imports.service import PROGRESS_EVERY, VALIDATE_IMPORT, load_code_tables, validate
 from services.roster.imports.validation import ValidationReport
 from services.roster.models import ImportJob
-from services.roster.rules.codes import CodeTables
 
 
-def run_validation(make_uow: Callable[[], UnitOfWork], blobs: BlobStore, job_id: str, codes: CodeTables) -> None:
-    """Background: validate every row, store the issues and counts. Progress is committed as it goes."""
-    with make_uow() as uow:
-        job = repo.job_for_system(uow.session, job_id)
-        if job is None or job.status != "validating":
-            return
+def validate_import(job: JobContext, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """Validate every row and store the issues and counts; progress is a checkpoint every PROGRESS_EVERY rows."""
+    uow = job.uow()
+    record = repo.job_for_system(uow.session, payload["import_id"])
+    if record is None or record.status != "validating":
+        return None  # discarded meanwhile, or already done by an earlier attempt
+    codes = load_code_tables(job.settings.roster_code_tables_file)
 
-        def progress(done: int, total: int) -> None:
-            if done % PROGRESS_EVERY == 0 or done == total:
-                with make_uow() as tick:
-                    row = repo.job_for_system(tick.session, job_id)
-                    if row is not None:
-                        row.progress = done
-                        tick.commit()
+    def progress(done: int, total: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == total:
+            record.progress = done
+            uow.session.add(record)
+            job.progress(done, total)
 
-        try:
-            report = validate(uow.session, blobs, job, codes, progress)
-        except RosterFileError as exc:
-            job.status, job.error_code, job.error_message = "failed", exc.code, exc.zh[:400]
-            uow.session.add(job)
-            uow.commit()
-            return
-        _store_report(uow.session, job, report)
-        uow.commit()
+    try:
+        report = validate(uow.session, job.runtime.blobs, record, codes, progress)
+    except RosterFileError as exc:
+        # The file itself is the problem: a verdict, not a failure of the job.
+        record.status, record.error_code, record.error_message = "failed", exc.code, exc.zh[:400]
+        uow.session.add(record)
+        return {"status": "failed", "code": exc.code}
+    _store_report(uow.session, record, report)
+    return {"status": "validated", "rows": record.rows, "errors": record.errors}
 
 
 def _store_report(session: Session, job: ImportJob, report: ValidationReport) -> None:
@@ -56,12 +52,18 @@ def _store_report(session: Session, job: ImportJob, report: ValidationReport) ->
     repo.add_import_issues(session, job, report.issues)
 
 
-def fail_interrupted(uow: UnitOfWork) -> int:
-    """At start-up: validations that were running when the process stopped will never finish; say so.
-    (Roster runs one replica; with several, this would need a lease per job.)"""
-    stale = repo.stale_validations(uow.session)
-    for job in stale:
-        job.status, job.error_code = "failed", "validation_interrupted"
-        job.error_message = "校验因服务重启而中断，请重新上传"
-        uow.session.add(job)
-    return len(stale)
+def give_up(uow: UnitOfWork, payload: dict[str, Any], outcome: JobOutcome) -> None:
+    """The validation will not finish: the import shows why instead of validating for ever."""
+    record = repo.job_for_system(uow.session, payload["import_id"])
+    if record is None or record.status != "validating":
+        return
+    record.status = "failed"
+    if outcome.state == "cancelled":
+        record.error_code, record.error_message = "validation_cancelled", "校验已取消，请重新上传"
+    else:
+        record.error_code = outcome.code or "validation_failed"
+        record.error_message = (outcome.zh or "校验失败，请重新上传")[:400]
+    uow.session.add(record)
+
+
+KINDS = [JobKind(VALIDATE_IMPORT, validate_import, on_give_up=give_up)]

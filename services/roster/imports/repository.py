@@ -34,10 +34,6 @@ def add_import_issues(session: Session, job: ImportJob, issues: list[Issue]) -> 
         ])
 
 
-def stale_validations(session: Session) -> list[ImportJob]:
-    return list(session.exec(unscoped_for_system(select(ImportJob).where(ImportJob.status == "validating"))))
-
-
 def import_issues(session: Session, principal: Principal, job_id: str, severity: str | None, offset: int,
                   limit: int) -> tuple[list[ImportIssue], int]:
     stmt = scoped(select(ImportIssue), ImportIssue, principal).where(ImportIssue.job_id == job_id)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-import anyio
-from fastapi import APIRouter, BackgroundTasks, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import TucaiError
-from services.kernel.service import Context, UoW
+from services.kernel.limits import max_body
+from services.kernel.service import UoW
 from services.roster.deps import PROBLEMS, Blobs, Codes, SchoolAdmin
-from services.roster.imports import jobs
 from services.roster.imports import service as importing
 from services.roster.imports.schemas import CommitIn, ImportIssueList, ImportIssueOut, ImportJobList, ImportJobOut
 from services.roster.models import ImportJob
@@ -21,14 +20,16 @@ from services.roster.models import ImportJob
 router = APIRouter(prefix="/v1/imports", tags=["imports"], responses=PROBLEMS)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Multipart framing and the form fields around the file.
+UPLOAD_OVERHEAD = 64 * 1024
 
 
 def _out(job: ImportJob) -> ImportJobOut:
     return ImportJobOut.model_validate(job, from_attributes=True)
 
 
-async def _read_limited(upload: UploadFile) -> bytes:
-    data = await upload.read(importing.MAX_BYTES + 1)
+def _read_limited(upload: UploadFile) -> bytes:
+    data = upload.file.read(importing.MAX_BYTES + 1)
     if len(data) > importing.MAX_BYTES:
         raise TucaiError("file_too_large", f"文件超过 {importing.MAX_BYTES // 2**20} MB 上限",
                          f"The file is larger than {importing.MAX_BYTES // 2**20} MB", status=413)
@@ -36,21 +37,14 @@ async def _read_limited(upload: UploadFile) -> bytes:
 
 
 @router.post("", response_model=ImportJobOut, status_code=status.HTTP_202_ACCEPTED,
-             summary="Upload a roster (.xls, .xlsx, .csv, .dbf); validation runs in the background")
-async def upload_roster(
-    principal: SchoolAdmin, ctx: Context, blobs: Blobs, codes: Codes, background: BackgroundTasks,
-    file: Annotated[UploadFile, File(description="花名册文件")],
+             summary="Upload a roster (.xls, .xlsx, .csv, .dbf); validation runs as a job",
+             openapi_extra=max_body(importing.MAX_BYTES + UPLOAD_OVERHEAD))
+def upload_roster(
+    principal: SchoolAdmin, uow: UoW, blobs: Blobs, file: Annotated[UploadFile, File(description="花名册文件")],
     school_code: Annotated[str | None, Form(pattern=r"^\d{5}$")] = None,
 ) -> ImportJobOut:
-    data = await _read_limited(file)
-
-    def start() -> ImportJob:
-        with ctx.transaction() as uow:
-            return importing.start(uow, blobs, principal, school_code, file.filename or "roster", data)
-
-    job = await anyio.to_thread.run_sync(start)
-    background.add_task(anyio.to_thread.run_sync, jobs.run_validation, ctx.uow, blobs, job.id, codes)
-    return _out(job)
+    data = _read_limited(file)
+    return _out(importing.start(uow, blobs, principal, school_code, file.filename or "roster", data))
 
 
 @router.get("", response_model=ImportJobList, summary="Import jobs in scope, newest first")

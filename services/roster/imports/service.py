@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from services.kernel.blobstore import BlobStore
 from services.kernel.errors import Conflict, NotFound, TucaiError
+from services.kernel.jobs import enqueue
 from services.kernel.tenancy import Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
 from services.roster.directory import repository as directory_repo
@@ -32,6 +33,8 @@ from services.roster.students.service import apply_change
 MAX_BYTES = 50 * 2**20
 MAX_ROWS = 200_000
 PROGRESS_EVERY = 2_000
+# The job kind that validates an upload (services/roster/imports/jobs.py).
+VALIDATE_IMPORT = "roster.validate_import"
 
 # StudentRecord field -> Student column, for the fields an import sets.
 RECORD_FIELDS = (
@@ -61,6 +64,8 @@ def start(uow: UnitOfWork, blobs: BlobStore, principal: Principal, school_code: 
     job.blob_key = f"imports/{school.school_code}/{job.id}/original{suffix}"
     blobs.put(job.blob_key, data, content_type="application/octet-stream", metadata={"sha256": sha})
     uow.session.add(job)
+    # The validation job exists if and only if this upload commits.
+    enqueue(uow, VALIDATE_IMPORT, {"import_id": job.id}, province=job.province_code, school=job.school_code)
     return job
 
 

@@ -394,7 +394,7 @@ export interface paths {
         /** Import jobs in scope, newest first */
         get: operations["imports-list_imports"];
         put?: never;
-        /** Upload a roster (.xls, .xlsx, .csv, .dbf); validation runs in the background */
+        /** Upload a roster (.xls, .xlsx, .csv, .dbf); validation runs as a job */
         post: operations["imports-upload_roster"];
         delete?: never;
         options?: never;
