@@ -11,12 +11,14 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from services.capture.photoqa.cli import photo_app
 from services.kernel.observability import configure_logging
 from services.kernel.settings import SERVICES, Settings
 from services.roster.check_cli import roster_app
 
 app = typer.Typer(help="图采 Tucai: graduate photo capture campaigns.", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
+app.add_typer(photo_app, name="photo")
 
 
 def _settings(demo: bool | None = None) -> Settings:

@@ -231,3 +231,11 @@ def hostile() -> dict[str, bytes]:
         "empty": b"",
         "jpeg_magic_only": b"\xff\xd8\xff",
     }
+
+
+@cache
+def camera_original(name: str, size: tuple[int, int] = (2400, 3600), roll: float = 5.0) -> bytes:
+    """A studio shot as the camera gives it: large, the subject off-centre and a little tilted, no dpi, quality 92."""
+    w, h = size
+    layout = Layout(eye_x=0.56 * w, eye_y=0.36 * h, ipd=0.11 * w, roll=roll, size=size)
+    return encode_jpeg(compose(name, layout, rgb=(96, 192, 250)), 92, dpi=72)

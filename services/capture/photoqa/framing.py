@@ -88,7 +88,7 @@ def _render(bgr: np.ndarray, face: Face, scale: float, p: Profile) -> np.ndarray
         small_face = _scaled(face, scale)
         matrix = cv2.getRotationMatrix2D(small_face.eye_mid, face.roll, 1.0)
         matrix[:, 2] += np.array([p.width / 2, p.frame_eye_y]) - np.array(small_face.eye_mid)
-        return cv2.warpAffine(small, matrix, (p.width, p.height), flags=cv2.INTER_LINEAR,
+        return cv2.warpAffine(small, matrix, (p.width, p.height), flags=cv2.INTER_CUBIC,
                               borderMode=cv2.BORDER_REPLICATE)
     return cv2.warpAffine(bgr, _matrix(face, scale, p), (p.width, p.height), flags=cv2.INTER_CUBIC,
                           borderMode=cv2.BORDER_REPLICATE)
