@@ -113,11 +113,16 @@ DEFECTS: dict[str, set[str]] = {
     "blue_clothing": {"clothing_contrast"},
     "dark_lenses": {"eyes_visible"},
     "progressive": {"jpeg_baseline"},
+    "big_file": {"file_size"},
+    "dpi_72": {"dpi"},
+    "head_too_high": {"head_top"},
+    "eye_line_off": {"eye_line"},
+    "side_shadow": {"lighting_balance"},
 }
 
 # (source, defect) pairs that cannot carry the defect alone: obama's cut-out has little hair above the eyes, so a
 # face that small cannot keep both the eye line and the head top inside their bands (it fails both, rightly).
-UNSUITABLE = {("obama", "small_head")}
+UNSUITABLE = {("obama", "small_head"), ("obama", "head_too_high")}
 
 
 @cache
@@ -137,7 +142,16 @@ def variant(name: str, defect: str) -> bytes:
         return encode_in_window(compose(name, replace(layout, roll=13)))
     if defect == "blurred":
         return encode_in_window(cv2.GaussianBlur(compose(name), (0, 0), 3.0))
-    if defect in ("dark", "over_exposed", "grey", "blue_clothing", "dark_lenses"):
+    if defect == "big_file":
+        return encode_jpeg(compose(name), 98, CHSI.dpi)
+    if defect == "dpi_72":
+        return set_jfif_dpi(compliant(name), 72)
+    if defect == "head_too_high":  # the head top at 38 px, the eyes still inside their band
+        ipd = max(IPD, 170 / head_offset(name))
+        return encode_in_window(compose(name, Layout(ipd=ipd, eye_y=38 + head_offset(name) * ipd)))
+    if defect == "eye_line_off":
+        return encode_in_window(compose(name, _eyes_out_of_band(name)))
+    if defect in ("dark", "over_exposed", "grey", "blue_clothing", "dark_lenses", "side_shadow"):
         person, alpha = place(name, layout)
         person = _alter_person(name, defect, person, layout)
         return encode_in_window(blend(person, alpha, backdrop(layout.size, rgb)))
@@ -166,6 +180,16 @@ def variant(name: str, defect: str) -> bytes:
     raise ValueError(f"unknown defect {defect!r}")
 
 
+def _eyes_out_of_band(name: str) -> Layout:
+    """Eyes at 310 px with the head top still ≤ 110 needs ≥ 1.6 IPD of head above the eyes; flatter heads get the
+    eyes at 188 px instead (head top still ≥ 50)."""
+    offset = head_offset(name)
+    if offset >= 1.6:
+        ipd = max(IPD, 205 / offset)
+        return Layout(ipd=ipd, eye_y=310)
+    return Layout(ipd=135 / offset, eye_y=188)
+
+
 def _on_gradient(name: str, layout: Layout) -> np.ndarray:
     """Left edge lighter, right edge darker, the mean still the profile blue: only uniformity is wrong."""
     back = backdrop(layout.size, CHSI.background_rgb)
@@ -192,6 +216,10 @@ def _alter_person(name: str, defect: str, person: np.ndarray, layout: Layout) ->
         tint = np.array(CHSI.background_rgb[::-1], np.float32) * (0.80 + 0.25 * shade[..., None])
         out[below:] = np.clip(tint, 0, 255)
         return out
+    if defect == "side_shadow":  # one side lamp off: the left half of the face falls into shadow
+        x = np.arange(layout.size[0], dtype=np.float32)
+        ramp = 0.5 + 0.5 / (1 + np.exp(-(x - layout.eye_x) / 6))  # 0.5 left of the nose, 1.0 right of it
+        return person * ramp[None, :, None]
     if defect == "dark_lenses":
         out = person.copy()
         half = layout.ipd / 2

@@ -132,14 +132,17 @@ def _eye_ratio(grey: np.ndarray, face: Face) -> float:
     than the cheek, an open eye (white sclera beside the iris) is not."""
     half_w = max(2, round(0.35 * (face.eye_width or 0.45 * face.ipd)))
     half_h = max(1, round(0.3 * half_w))
-    eyes = [grey[round(ey) - half_h:round(ey) + half_h + 1, round(ex) - half_w:round(ex) + half_w + 1]
-            for ex, ey in (face.left_eye, face.right_eye)]
-    cheek_y = round(face.eye_mid[1] + 0.45 * face.ipd)
-    cheeks = [grey[cheek_y - half_h:cheek_y + half_h + 1, round(ex) - half_w:round(ex) + half_w + 1]
-              for ex, _ in (face.left_eye, face.right_eye)]
+    cheek_y = face.eye_mid[1] + 0.45 * face.ipd
+    eyes = [_window(grey, ex, ey, half_w, half_h) for ex, ey in (face.left_eye, face.right_eye)]
+    cheeks = [_window(grey, ex, cheek_y, half_w, half_h) for ex, _ in (face.left_eye, face.right_eye)]
     if any(not r.size for r in (*eyes, *cheeks)):
         return 0.0
-    # The darker eye counts: one covered eye is enough to fail.
-    eye = min(float(r.mean()) for r in eyes)
-    cheek = max(1.0, float(np.mean([r.mean() for r in cheeks])))
-    return eye / cheek
+    # Each eye against the cheek below it (a side light darkens both alike); the darker ratio counts, so one
+    # covered eye is enough to fail.
+    return min(float(eye.mean()) / max(1.0, float(cheek.mean())) for eye, cheek in zip(eyes, cheeks, strict=True))
+
+
+def _window(image: np.ndarray, cx: float, cy: float, half_w: int, half_h: int) -> np.ndarray:
+    """A window clipped to the image (a negative start would wrap around in numpy)."""
+    x, y = round(cx), round(cy)
+    return image[max(0, y - half_h):max(0, y + half_h + 1), max(0, x - half_w):max(0, x + half_w + 1)]

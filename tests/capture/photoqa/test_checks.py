@@ -7,6 +7,8 @@ import json
 import tracemalloc
 from collections import Counter
 
+import cv2
+import numpy as np
 import pytest
 
 from services.capture.photoqa.checks import CODES, check_photo
@@ -97,3 +99,22 @@ def test_truncated_jpeg_says_so() -> None:
     report = check_photo(photos.hostile()["truncated"])
     assert report.get("file_type").passed is True
     assert "incomplete" in report.get("decode").message_en and "不完整" in report.get("decode").message
+
+
+def test_greyscale_jpeg_fails_colour_depth() -> None:
+    grey = cv2.cvtColor(photos.compose("biden"), cv2.COLOR_BGR2GRAY)
+    report = check_photo(cv2.imencode(".jpg", grey, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes())
+    depth = report.get("colour_depth")
+    assert depth.passed is False and depth.measured == 8 and "24 位" in depth.message
+    assert {"colour", "background_colour"} <= set(report.failed)  # a grey picture breaks those rules too
+
+
+def test_corrupted_bytes_never_raise() -> None:
+    good = photos.compliant("astronaut")
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        data = bytearray(good)
+        for i in rng.integers(2, len(data), 12):
+            data[int(i)] = int(rng.integers(0, 256))
+        report = check_photo(bytes(data))
+        assert [c.code for c in report.checks] == list(CODES)
