@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from services.capture.photoqa.checks import check_photo
-from services.capture.photoqa.framing import FramingError, frame_photo
 from services.capture.photoqa.profiles import PROFILES
+
+# OpenCV and dlib are imported inside the commands: every other `tucai` command starts without them.
 
 photo_app = typer.Typer(help="照片检测、裁切与比对 (photo checks, framing and comparison).", no_args_is_help=True)
 
@@ -35,6 +35,8 @@ def _profile(name: str) -> str:
 def check(file: Path, profile: ProfileOption = "chsi",
           as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False) -> None:
     """Check a photo against a profile; exit 1 when any rule fails."""
+    from services.capture.photoqa.checks import check_photo
+
     report = check_photo(_read(file), _profile(profile))
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -49,6 +51,9 @@ def check(file: Path, profile: ProfileOption = "chsi",
 @photo_app.command("frame")
 def frame(source: Path, out: Path, profile: ProfileOption = "chsi") -> None:
     """Crop and scale a camera original to the standard photo (the original is left as it is)."""
+    from services.capture.photoqa.checks import check_photo
+    from services.capture.photoqa.framing import FramingError, frame_photo
+
     if out.resolve() == source.resolve():
         raise typer.BadParameter("OUT must differ from IN: the original is kept")
     try:
