@@ -7,8 +7,9 @@ BLAS, so one embedding costs ~100–250 ms: compute it in a job or event consume
 inside the 50 ms check.
 
 How a consumer uses it (the capture service's job, per accepted photo version):
-    vector = embed(photo_bytes)                                  # 128 float32, store with the photo version
-    earlier = Earlier.of(rows)                                   # this school + campaign, in capture order
+    vector = embed(photo_bytes)                                  # 128 float32; to_bytes() → 512 B column
+    earlier = Earlier.of(rows)                                   # this school + campaign, in capture order:
+                                                                 # (student_key, kind, from_bytes(col), version id)
     flags = find_mixups(NewFace(student_key, kind, vector), earlier)
     for flag in flags: anomaly queue ← flag.as_dict(), delivery of both students blocked until resolved
     earlier = earlier.append(student_key, kind, vector)          # or reload next time
@@ -50,6 +51,20 @@ def embed(data: bytes, model: FaceModel | None = None) -> np.ndarray:
     if not faces:
         raise NoFace("no face in the photo")
     return model.embed(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), faces[0])
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    """512 bytes (128 little-endian float32): how a consumer stores an embedding beside the photo version."""
+    v = np.asarray(vector, dtype="<f4")
+    if v.shape != (DIMENSIONS,):
+        raise ValueError(f"expected {DIMENSIONS} values, got shape {v.shape}")
+    return v.tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    if len(data) != DIMENSIONS * 4:
+        raise ValueError(f"expected {DIMENSIONS * 4} bytes, got {len(data)}")
+    return np.frombuffer(data, dtype="<f4").astype(np.float32)
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:

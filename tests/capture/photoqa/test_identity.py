@@ -84,3 +84,11 @@ def test_one_against_ten_thousand_is_vectorised() -> None:
     for _ in range(20):
         find_mixups(NewFace("NEW", "capture", probe), earlier)
     assert (time.perf_counter() - started) / 20 < 0.02  # generous on a shared box; the bench measures it
+
+
+def test_vectors_round_trip_through_bytes(vectors: dict[str, np.ndarray]) -> None:
+    stored = identity.to_bytes(vectors["hopper"])
+    assert len(stored) == 512
+    np.testing.assert_array_equal(identity.from_bytes(stored), vectors["hopper"])
+    with pytest.raises(ValueError):
+        identity.from_bytes(stored[:-4])
