@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from services.capture.photoqa.cli import photo_app
 from services.kernel.observability import configure_logging
 from services.kernel.settings import SERVICES, Settings
 from services.payments.bills.cli import payments_app
@@ -19,6 +20,7 @@ from services.roster.imports.check_cli import roster_app
 app = typer.Typer(help="图采 Tucai: graduate photo capture campaigns.", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
 app.add_typer(payments_app, name="payments")
+app.add_typer(photo_app, name="photo")
 
 
 def _settings(demo: bool | None = None) -> Settings:
