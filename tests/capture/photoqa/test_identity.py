@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -79,11 +78,8 @@ def test_one_against_ten_thousand_is_vectorised() -> None:
     probe = matrix[1234] + rng.normal(0, 0.01, 128).astype(np.float32)
     flags = find_mixups(NewFace("NEW", "capture", probe), earlier)
     assert [f.other_subject_key for f in flags] == ["S1234"]
+    # One matrix product against all earlier faces (its speed is bench_photoqa's figure, not a timed test).
     np.testing.assert_allclose(earlier.distances(probe), np.linalg.norm(matrix - probe, axis=1), atol=1e-3)
-    started = time.perf_counter()
-    for _ in range(20):
-        find_mixups(NewFace("NEW", "capture", probe), earlier)
-    assert (time.perf_counter() - started) / 20 < 0.02  # generous on a shared box; the bench measures it
 
 
 def test_vectors_round_trip_through_bytes(vectors: dict[str, np.ndarray]) -> None:
