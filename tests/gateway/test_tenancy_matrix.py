@@ -35,6 +35,7 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("scheduling", "/v1/colleges"): ("school10405", "province"),
     ("scheduling", "/v1/classes"): ("school10405", "province"),
     ("scheduling", "/v1/capture-days"): ("school10405", "province", "agency"),
+    ("scheduling", "/v1/makeup/windows"): ("school10405", "agency"),
     ("capture", "/v1/subjects"): ("school10405", "agency", "photographer"),
     ("payments", "/v1/payers"): ("school10405", "agency"),
 }
@@ -123,7 +124,7 @@ def _plan(api: Api) -> dict[str, Any]:
 
 
 def _scheduling_probes() -> dict[tuple[str, str, str], Probe]:
-    from tests.scheduling.helpers import day_body
+    from tests.scheduling.helpers import day_body, publish_day
 
     def move(api: Api) -> tuple[str, dict[str, Any]]:
         plan = _plan(api)
@@ -145,7 +146,21 @@ def _scheduling_probes() -> dict[tuple[str, str, str], Probe]:
         ("POST", "scheduling", "/v1/plans/{plan_id}/publish"): lambda api: (
             f"/v1/plans/{_plan(api)['id']}/publish", None),
         ("PUT", "scheduling", "/v1/plans/{plan_id}/assignments/{class_id}"): move,
+        ("GET", "scheduling", "/v1/capture-days/{day_id}/timetable.xlsx"): lambda api: (
+            f"/v1/capture-days/{publish_day(api)[0]['id']}/timetable.xlsx", None),
+        ("GET", "scheduling", "/v1/makeup/windows/{window_id}/bookings"): lambda api: (
+            f"/v1/makeup/windows/{_makeup_window(api)}/bookings", None),
     }
+
+
+def _makeup_window(api: Api) -> str:
+    from datetime import date, timedelta
+
+    day = date.today() + timedelta(days=30 + len(api.get("/api/scheduling/v1/makeup/windows", "agency").json()[
+        "items"]))
+    response = api.post("/api/scheduling/v1/makeup/windows", "agency", json={"date": day.isoformat(),
+                                                                             "period": "am", "seats": 2})
+    return str(response.json()["id"])
 
 
 def _job(api: Api, service: str) -> str:
@@ -216,6 +231,9 @@ ROLE_ONLY = {
     ("POST", "roster", "/v1/review/batches/{batch_id}/decisions"), ("POST", "roster", "/v1/imports"),
     ("GET", "roster", "/v1/students/me"), ("GET", "roster", "/v1/students/me/pass"),
     ("PUT", "roster", "/v1/students/me/capture-code"), ("POST", "scheduling", "/v1/capture-days"),
+    ("GET", "scheduling", "/v1/slots/me"), ("POST", "scheduling", "/v1/makeup/windows"),
+    ("GET", "scheduling", "/v1/makeup/bookings/me"), ("PUT", "scheduling", "/v1/makeup/bookings/me"),
+    ("DELETE", "scheduling", "/v1/makeup/bookings/me"),
 }
 
 
