@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.scheduling.helpers import URL, approved_ready, create_day, day_body
-from tests.support.api import Api
+from tests.support.api import Api, wait_until
 
 
 def test_the_agency_creates_a_day_and_the_weekday_is_computed(embedded: Api) -> None:
@@ -134,3 +134,18 @@ def test_a_day_too_short_names_the_classes_that_do_not_fit(embedded: Api) -> Non
     plan = embedded.post(f"{URL}/capture-days/{day['id']}/plan", "agency").json()
     assert plan["assignments"] == [] and len(plan["unplaced"]) == 2
     assert all(u["short_minutes"] > 0 for u in plan["unplaced"])
+
+
+def test_a_large_day_is_solved_as_a_job(embedded: Api, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from services.scheduling.plans import service
+
+    monkeypatch.setattr(service, "INLINE_CLASSES", 0)  # the demo school stands in for a 1,000-class university
+    approved_ready(embedded)
+    day = create_day(embedded)
+    plan = embedded.post(f"{URL}/capture-days/{day['id']}/plan", "agency").json()
+    assert plan["status"] == "solving" and plan["job_id"] and plan["assignments"] == []
+    done = wait_until(lambda: (p := embedded.get(f"{URL}/plans/{plan['id']}", "school10403").json())["status"]
+                      == "draft" and p, timeout=30)
+    assert done["students_placed"] == 58
+    job = embedded.get(f"{URL}/jobs/{plan['job_id']}", "school10403").json()
+    assert job["state"] == "succeeded" and job["progress"] == {"done": 1, "total": 1}
