@@ -44,6 +44,8 @@ export const router = createBrowserRouter([
               { path: "campaigns", lazy: page(() => import("./pages/CampaignsPage")) },
               { path: "school-stats", lazy: page(() => import("./pages/SchoolStatsPage")) },
               { path: "subjects", lazy: page(() => import("./pages/SubjectsPage")) },
+              { path: "schedule", lazy: page(() => import("./pages/SchedulePage")) },
+              { path: "makeup", lazy: page(() => import("./pages/MakeupPage")) },
               ...comingSoon,
               { path: "*", lazy: page(() => import("./pages/NotFoundPage")) },
             ],

@@ -34,6 +34,8 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("roster", "/v1/audit"): ("school10405", "province"),
     ("scheduling", "/v1/colleges"): ("school10405", "province"),
     ("scheduling", "/v1/classes"): ("school10405", "province"),
+    ("scheduling", "/v1/capture-days"): ("school10405", "province", "agency"),
+    ("scheduling", "/v1/makeup/windows"): ("school10405", "agency"),
     ("capture", "/v1/subjects"): ("school10405", "agency", "photographer"),
     ("payments", "/v1/payers"): ("school10405", "agency"),
 }
@@ -109,6 +111,58 @@ def _coordinator(api: Api) -> str:
         "college_id": college, "kind": "college_teacher", "name": "李老师", "phone": "13800138000"}).json()["id"]
 
 
+def _day(api: Api) -> str:
+    from tests.scheduling.helpers import create_day
+
+    return str(create_day(api)["id"])
+
+
+def _plan(api: Api) -> dict[str, Any]:
+    from tests.scheduling.helpers import create_plan
+
+    return create_plan(api)
+
+
+def _scheduling_probes() -> dict[tuple[str, str, str], Probe]:
+    from tests.scheduling.helpers import day_body, publish_day
+
+    def move(api: Api) -> tuple[str, dict[str, Any]]:
+        plan = _plan(api)
+        first = plan["assignments"][0]
+        return (f"/v1/plans/{plan['id']}/assignments/{first['class_id']}",
+                {"room": first["room"], "date": first["date"], "start": "15:00"})
+
+    return {
+        ("GET", "scheduling", "/v1/capture-days/{day_id}"): lambda api: (f"/v1/capture-days/{_day(api)}", None),
+        ("PUT", "scheduling", "/v1/capture-days/{day_id}"): lambda api: (
+            f"/v1/capture-days/{_day(api)}", day_body()),
+        ("PUT", "scheduling", "/v1/capture-days/{day_id}/preferences"): lambda api: (
+            f"/v1/capture-days/{_day(api)}/preferences", {"items": []}),
+        ("POST", "scheduling", "/v1/capture-days/{day_id}/plan"): lambda api: (
+            f"/v1/capture-days/{_day(api)}/plan", None),
+        ("GET", "scheduling", "/v1/capture-days/{day_id}/plans"): lambda api: (
+            f"/v1/capture-days/{_day(api)}/plans", None),
+        ("GET", "scheduling", "/v1/plans/{plan_id}"): lambda api: (f"/v1/plans/{_plan(api)['id']}", None),
+        ("POST", "scheduling", "/v1/plans/{plan_id}/publish"): lambda api: (
+            f"/v1/plans/{_plan(api)['id']}/publish", None),
+        ("PUT", "scheduling", "/v1/plans/{plan_id}/assignments/{class_id}"): move,
+        ("GET", "scheduling", "/v1/capture-days/{day_id}/timetable.xlsx"): lambda api: (
+            f"/v1/capture-days/{publish_day(api)[0]['id']}/timetable.xlsx", None),
+        ("GET", "scheduling", "/v1/makeup/windows/{window_id}/bookings"): lambda api: (
+            f"/v1/makeup/windows/{_makeup_window(api)}/bookings", None),
+    }
+
+
+def _makeup_window(api: Api) -> str:
+    from datetime import date, timedelta
+
+    day = date.today() + timedelta(days=30 + len(api.get("/api/scheduling/v1/makeup/windows", "agency").json()[
+        "items"]))
+    response = api.post("/api/scheduling/v1/makeup/windows", "agency", json={"date": day.isoformat(),
+                                                                             "period": "am", "seats": 2})
+    return str(response.json()["id"])
+
+
 def _job(api: Api, service: str) -> str:
     """A queued job of 南昌大学, of a kind no runner claims (so it stays there to be read and cancelled)."""
     from services.kernel.jobs import enqueue
@@ -167,6 +221,7 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
         "/v1/reviewed-list.xlsx?term=2026-06&school_code=10403", None),
     ("GET", "scheduling", "/v1/schools/{school_code}/summary"): lambda api: ("/v1/schools/10403/summary", None),
     **_job_probes(),
+    **_scheduling_probes(),
 }
 
 # Endpoints only some roles reach at all (checked in their own tests): listed so the matrix stays complete.
@@ -175,7 +230,10 @@ ROLE_ONLY = {
     ("POST", "roster", "/v1/campaigns"), ("POST", "roster", "/v1/review/batches"),
     ("POST", "roster", "/v1/review/batches/{batch_id}/decisions"), ("POST", "roster", "/v1/imports"),
     ("GET", "roster", "/v1/students/me"), ("GET", "roster", "/v1/students/me/pass"),
-    ("PUT", "roster", "/v1/students/me/capture-code"),
+    ("PUT", "roster", "/v1/students/me/capture-code"), ("POST", "scheduling", "/v1/capture-days"),
+    ("GET", "scheduling", "/v1/slots/me"), ("POST", "scheduling", "/v1/makeup/windows"),
+    ("GET", "scheduling", "/v1/makeup/bookings/me"), ("PUT", "scheduling", "/v1/makeup/bookings/me"),
+    ("DELETE", "scheduling", "/v1/makeup/bookings/me"),
 }
 
 

@@ -166,8 +166,8 @@ export const PAGES: readonly PageDef[] = [
     path: "/schedule",
     title: "采集排期",
     icon: "calendar",
-    roles: ["agency_admin", "photographer", "school_admin", "college_coordinator", "class_monitor"],
-    ready: false,
+    roles: ["agency_admin", "photographer", "school_admin"],
+    ready: true,
     summary: "安排采集日、校区、机位与时段，按院系、班级连续分配拍摄时间",
   },
   {
@@ -199,7 +199,7 @@ export const PAGES: readonly PageDef[] = [
     title: "补拍管理",
     icon: "makeup",
     roles: ["agency_admin", "school_admin"],
-    ready: false,
+    ready: true,
     summary: "开具补拍证明，安排采集中心的补拍时段",
   },
   {

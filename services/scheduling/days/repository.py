@@ -1,0 +1,32 @@
+"""All SQL of capture days. User reads go through the tenant scope."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from services.kernel.queries import get_scoped
+from services.kernel.tenancy import Principal, scoped
+from services.scheduling.models import CaptureDay, CollegeView, SchoolView
+
+
+def day(session: Session, principal: Principal, day_id: str) -> CaptureDay | None:
+    return get_scoped(session, principal, CaptureDay, id=day_id)
+
+
+def days(session: Session, principal: Principal, school_code: str | None, term: str | None) -> list[CaptureDay]:
+    stmt = scoped(select(CaptureDay), CaptureDay, principal)
+    if school_code:
+        stmt = stmt.where(CaptureDay.school_code == school_code)
+    if term:
+        stmt = stmt.where(CaptureDay.term == term)
+    return list(session.exec(stmt.order_by(CaptureDay.school_code, CaptureDay.created_at)))
+
+
+def school(session: Session, principal: Principal, school_code: str) -> SchoolView | None:
+    return get_scoped(session, principal, SchoolView, school_code=school_code)
+
+
+def college_ids(session: Session, principal: Principal, school_code: str) -> set[str]:
+    stmt = scoped(select(CollegeView.college_id).where(CollegeView.school_code == school_code), CollegeView,
+                  principal)
+    return set(session.exec(stmt))

@@ -1,0 +1,45 @@
+"""All SQL of the make-up calendar. Seats move only in single conditional statements: `booked + 1 WHERE booked <
+seats` is atomic on SQLite (one writer) and on PostgreSQL (the row lock re-checks the condition), so concurrent
+bookings can never take more seats than there are."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from services.kernel.queries import get_scoped, list_scoped
+from services.kernel.tenancy import Principal
+from services.scheduling.models import MakeupBooking, MakeupWindow
+
+
+def window(session: Session, principal: Principal, window_id: str) -> MakeupWindow | None:
+    return get_scoped(session, principal, MakeupWindow, id=window_id)
+
+
+def windows(session: Session, principal: Principal) -> list[MakeupWindow]:
+    return list_scoped(session, principal, MakeupWindow, MakeupWindow.date, MakeupWindow.period)
+
+
+def bookings(session: Session, principal: Principal, window_id: str) -> list[MakeupBooking]:
+    return list_scoped(session, principal, MakeupBooking, MakeupBooking.created_at, window_id=window_id)
+
+
+def own_booking(session: Session, student: Principal) -> MakeupBooking | None:
+    return get_scoped(session, student, MakeupBooking, subject_key=student.subject)
+
+
+def take_seat(session: Session, window_id: str, not_before: date) -> bool:
+    result = session.execute(
+        update(MakeupWindow)
+        .where(MakeupWindow.id == window_id, MakeupWindow.booked < MakeupWindow.seats,  # type: ignore[arg-type]
+               MakeupWindow.date >= not_before)  # type: ignore[arg-type]
+        .values(booked=MakeupWindow.booked + 1))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release_seat(session: Session, window_id: str) -> None:
+    session.execute(update(MakeupWindow)
+                    .where(MakeupWindow.id == window_id, MakeupWindow.booked > 0)  # type: ignore[arg-type]
+                    .values(booked=MakeupWindow.booked - 1))

@@ -1,0 +1,41 @@
+"""Slot routes: the student's own slot; a day's timetable as a workbook."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from services.kernel.auth import CurrentPrincipal
+from services.kernel.errors import Problem
+from services.kernel.service import UoW
+from services.scheduling.allocation.instance import weekday
+from services.scheduling.models import LOCAL_TZ
+from services.scheduling.slots import service, xlsx
+from services.scheduling.slots.identity import StudentKey
+from services.scheduling.slots.schemas import MySlotOut
+
+router = APIRouter(prefix="/v1", tags=["slots"],
+                   responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/slots/me", response_model=MySlotOut, summary="The signed-in student's capture slot")
+def read_my_slot(student: StudentKey, uow: UoW) -> MySlotOut:
+    mine = service.my_slot(uow, student)
+    slot = mine.slot
+    return MySlotOut(timezone=LOCAL_TZ, date=slot.date, weekday=weekday(slot.date), room=slot.room,
+                     campus=slot.campus, start=slot.start, end=slot.end, arrive=slot.arrive,
+                     college=slot.college_name, class_name=slot.class_name, bring=mine.day.bring,
+                     dress=mine.day.dress)
+
+
+@router.get("/capture-days/{day_id}/timetable.xlsx", response_class=Response,
+            responses={200: {"content": {XLSX: {}}}}, summary="The published timetable: by room, college or school")
+def download_timetable(day_id: str, principal: CurrentPrincipal, uow: UoW,
+                       by: Literal["room", "college", "school"] = "room") -> Response:
+    table = service.timetable(uow, principal, day_id)
+    name = f"timetable-{table.day.school_code}-{by}.xlsx"
+    return Response(xlsx.workbook(table, by), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
