@@ -22,8 +22,10 @@ from sqlmodel import Session
 from services.kernel import db
 from services.kernel.auth import TokenVerifier
 from services.kernel.errors import Problem, TucaiError, install_problem_handlers
+from services.kernel.events.admin import dead_letter_router
 from services.kernel.events.bus import Subscription
 from services.kernel.events.consumer import Consumer, start_consumer
+from services.kernel.events.dead_letters import dead_letter_table
 from services.kernel.events.outbox import count_pending
 from services.kernel.events.relay import OutboxRelay
 from services.kernel.observability import RequestContextMiddleware, ServiceMetrics
@@ -121,7 +123,8 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
                 await spec.on_startup(ctx)
             for consumer in spec.consumers:
                 ctx.subscriptions.append(
-                    await start_consumer(runtime.bus, spec.name, consumer, ctx.uow, spec.inbox))
+                    await start_consumer(runtime.bus, spec.name, consumer, ctx.uow, spec.inbox,
+                                         dead_letter_table(spec.metadata)))
             runtime.joined()
             await ctx.relay.start(gate=runtime.all_subscribed)
             yield
@@ -144,6 +147,7 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=spec.name, metrics=ctx.metrics)
     app.include_router(_ops_router(ctx), prefix=prefix)
+    app.include_router(dead_letter_router(ctx), prefix=prefix)
     for router in spec.routers:
         app.include_router(router, prefix=prefix)
     runtime.local_apps[spec.name] = app

@@ -153,6 +153,9 @@ ROLE_ONLY = {
     ("POST", "roster", "/v1/review/batches/{batch_id}/decisions"), ("POST", "roster", "/v1/imports"),
     ("GET", "roster", "/v1/students/me"), ("GET", "roster", "/v1/students/me/pass"),
     ("PUT", "roster", "/v1/students/me/capture-code"),
+    # The kernel's dead letters, on every service: platform admin only (tests/kernel/test_dead_letters.py).
+    *((method, service, path) for service in SERVICES for method, path in (
+        ("GET", "/v1/admin/dead-letters"), ("POST", "/v1/admin/dead-letters/{letter_id}/replay"))),
 }
 
 
