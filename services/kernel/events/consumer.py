@@ -11,7 +11,7 @@ from typing import Any
 import anyio
 import structlog
 from pydantic import ValidationError
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 
 from services.kernel.events import dead_letters
 from services.kernel.events.bus import Bus, DeadLetter, PermanentFailure, Subscription
@@ -64,6 +64,7 @@ def apply_batch(make_uow: Callable[[], UnitOfWork], inbox: Table, consumer: Cons
     if not wanted:
         return []
     with make_uow() as uow:
+        serialize(uow, consumer)
         # One statement claims the whole batch; only the new ones run (a redelivered batch is a no-op).
         new = claim_many(uow.session, inbox, wanted, consumer.name)
         applied: list[str] = []
@@ -77,6 +78,16 @@ def apply_batch(make_uow: Callable[[], UnitOfWork], inbox: Table, consumer: Cons
         log.info("events_applied", consumer=consumer.name, count=len(applied), first_id=applied[0],
                  last_id=applied[-1])
     return applied
+
+
+def serialize(uow: UnitOfWork, consumer: Consumer) -> None:
+    """Hold this consumer's lock until the transaction ends. Handlers read-modify-write their read models (a
+    counter += 1 through the ORM); two of their transactions at once (a replay beside the live consumer, two
+    replicas, a process that is being replaced) would lose or double updates. On PostgreSQL a transaction-level
+    advisory lock per consumer makes them take turns; SQLite allows one writer per database anyway."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        uow.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                            {"key": f"tucai-consumer:{consumer.name}"})
 
 
 def store_dead_letter(make_uow: Callable[[], UnitOfWork], table: Table, consumer: Consumer,
@@ -125,6 +136,7 @@ def replay(make_uow: Callable[[], UnitOfWork], inbox: Table, table: Table, consu
         raise ReplayError("not_replayable", "the message never decoded, or no consumer of this service takes it")
     try:
         with make_uow() as uow:
+            serialize(uow, consumer)
             new = claim_many(uow.session, inbox, [envelope], consumer.name)
             if new:
                 event, handler = consumer.decode(envelope)
