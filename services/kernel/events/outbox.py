@@ -5,6 +5,7 @@ each event id it applied in the same transaction as its own change, so redeliver
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    event,
     insert,
     select,
     text,
@@ -57,12 +59,34 @@ def add_event_tables(metadata: MetaData) -> tuple[Table, Table]:
     return outbox, inbox
 
 
+_BUFFER, _LISTENING = "tucai_outbox_rows", "tucai_outbox_listening"
+
+
 def write_outbox(session: Session, outbox: Table, envelope: Envelope) -> None:
-    session.execute(insert(outbox).values(
-        event_id=envelope.id, type=envelope.type, version=envelope.version, occurred_at=envelope.occurred_at,
-        tenant_province=envelope.tenant.province, tenant_school=envelope.tenant.school,
-        payload=envelope.payload, attempts=0,
-    ))
+    """Add `envelope` to the transaction's outbox rows. They are inserted together, in emit order, in one
+    executemany just before the transaction commits (one round trip instead of one per event: emitting was
+    the slowest step of the event path), and dropped if it rolls back. Nothing reads the outbox before commit."""
+    row = {"event_id": envelope.id, "type": envelope.type, "version": envelope.version,
+           "occurred_at": envelope.occurred_at, "tenant_province": envelope.tenant.province,
+           "tenant_school": envelope.tenant.school, "payload": envelope.payload, "attempts": 0}
+    if not session.info.get(_LISTENING):
+        event.listen(session, "before_commit", _insert_buffered)
+        event.listen(session, "after_rollback", _discard_buffered)
+        session.info[_LISTENING] = True
+    session.info.setdefault(_BUFFER, []).append((outbox, row))
+
+
+def _insert_buffered(session: Session) -> None:
+    buffered: list[tuple[Table, dict[str, Any]]] = session.info.pop(_BUFFER, [])
+    by_table: dict[Table, list[dict[str, Any]]] = {}
+    for table, row in buffered:
+        by_table.setdefault(table, []).append(row)
+    for table, rows in by_table.items():
+        session.execute(insert(table), rows)
+
+
+def _discard_buffered(session: Session) -> None:
+    session.info.pop(_BUFFER, None)
 
 
 def pending(session: Session, outbox: Table, limit: int) -> list[tuple[int, Envelope]]:
