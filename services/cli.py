@@ -21,6 +21,9 @@ app = typer.Typer(help="图采 Tucai: graduate photo capture campaigns.", no_arg
 app.add_typer(roster_app, name="roster")
 app.add_typer(payments_app, name="payments")
 app.add_typer(photo_app, name="photo")
+events_app = typer.Typer(help="The event path: dead letters (events a consumer gave up on) and their replay.",
+                         no_args_is_help=True)
+app.add_typer(events_app, name="events")
 
 
 def _settings(demo: bool | None = None) -> Settings:
@@ -116,6 +119,49 @@ def openapi(out: Annotated[Path, typer.Option(help="Folder for <service>.json")]
         document = import_module(f"services.{name}.app").create_app(settings).openapi()
         (out / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         typer.echo(f"wrote {out / f'{name}.json'}")
+
+
+def _service_db(name: str):  # type: ignore[no-untyped-def]
+    """The service's spec, a unit-of-work factory on its database and its dead_letter table."""
+    from services.kernel.db import make_engine, make_session_factory
+    from services.kernel.events.dead_letters import dead_letter_table
+    from services.kernel.uow import UnitOfWork
+
+    spec = import_module(f"services.{_check_service(name)}.app").spec()
+    sessions = make_session_factory(make_engine(_settings().database_url_for(name)))
+    return spec, lambda: UnitOfWork(sessions, spec.outbox), dead_letter_table(spec.metadata)
+
+
+@events_app.command("dead-letters")
+def dead_letters_list(service: Annotated[str | None, typer.Option(help="Only this service")] = None,
+                      limit: int = 50) -> None:
+    """List the dead letters of every service (or one), newest failure first."""
+    from services.kernel.events.dead_letters import listing
+
+    for name in [service] if service else SERVICES:
+        _, make_uow, table = _service_db(name)
+        with make_uow() as uow:
+            rows, total = listing(uow.session, table, limit, 0)
+        typer.echo(f"{name}: {total} dead letter(s)")
+        for row in rows:
+            reason = (row["error"].strip().splitlines() or [""])[-1][:120]
+            typer.echo(f"  {row['id']}  {row['consumer']}  {row['type']} v{row['version']}  event {row['event_id']}  "
+                       f"attempts {row['attempts']}  last {row['last_failed_at']:%Y-%m-%d %H:%M:%S}  {reason}")
+
+
+@events_app.command("replay")
+def dead_letter_replay(letter_id: str, service: Annotated[str, typer.Option(help="The consuming service")]) -> None:
+    """Apply one dead letter through its consumer now; it is removed once that succeeds."""
+    from services.kernel.events.consumer import ReplayError, replay
+
+    spec, make_uow, table = _service_db(service)
+    try:
+        row = replay(make_uow, spec.inbox, table, spec.consumers, letter_id)
+    except ReplayError as exc:
+        typer.echo(f"replay failed ({exc.code}): {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"replayed {row['type']} {row['event_id']} through {row['consumer']}"
+               + ("" if row["applied"] else " (the inbox already had it)"))
 
 
 @app.command()

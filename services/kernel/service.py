@@ -23,8 +23,10 @@ from sqlmodel import Session
 from services.kernel import db
 from services.kernel.auth import CurrentPrincipal, TokenVerifier
 from services.kernel.errors import Forbidden, Problem, TucaiError, install_problem_handlers
+from services.kernel.events.admin import dead_letter_router
 from services.kernel.events.bus import Subscription
 from services.kernel.events.consumer import Consumer, start_consumer
+from services.kernel.events.dead_letters import dead_letter_table
 from services.kernel.events.outbox import count_pending
 from services.kernel.events.relay import OutboxRelay
 from services.kernel.jobs import JobKind, JobRunner, access
@@ -132,7 +134,8 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
                 await spec.on_startup(ctx)
             for consumer in spec.consumers:
                 ctx.subscriptions.append(
-                    await start_consumer(runtime.bus, spec.name, consumer, ctx.uow, spec.inbox))
+                    await start_consumer(runtime.bus, spec.name, consumer, ctx.uow, spec.inbox,
+                                         dead_letter_table(spec.metadata)))
             runtime.joined()
             await ctx.relay.start(gate=runtime.all_subscribed)
             await ctx.jobs.start()
@@ -158,14 +161,15 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
     app.state.ctx = ctx
     app.state.verifier = verifier or TokenVerifier(_remote_jwks(runtime), settings.jwt_issuer)
     install_problem_handlers(app)
-    ops = _ops_router(ctx)
+    ops, admin = _ops_router(ctx), dead_letter_router(ctx)
     overrides = parse_overrides(settings.body_limits)
     # Innermost first: the body check's refusals still get a request id, a log line and the security headers.
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes, rules=lambda: body_rules(
-        [ops, *spec.routers], prefix, settings.max_body_bytes, overrides))
+        [ops, admin, *spec.routers], prefix, settings.max_body_bytes, overrides))
     app.add_middleware(RequestContextMiddleware, service=spec.name, metrics=ctx.metrics)
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(ops, prefix=prefix)
+    app.include_router(admin, prefix=prefix)
     for router in spec.routers:
         app.include_router(router, prefix=prefix)
     runtime.local_apps[spec.name] = app

@@ -234,6 +234,9 @@ ROLE_ONLY = {
     ("GET", "scheduling", "/v1/slots/me"), ("POST", "scheduling", "/v1/makeup/windows"),
     ("GET", "scheduling", "/v1/makeup/bookings/me"), ("PUT", "scheduling", "/v1/makeup/bookings/me"),
     ("DELETE", "scheduling", "/v1/makeup/bookings/me"),
+    # The kernel's dead letters, on every service: platform admin only (tests/kernel/test_dead_letters.py).
+    *((method, service, path) for service in SERVICES for method, path in (
+        ("GET", "/v1/admin/dead-letters"), ("POST", "/v1/admin/dead-letters/{letter_id}/replay"))),
 }
 
 

@@ -2,7 +2,8 @@
 
 "Nothing else arrives" is checked with a barrier rather than a sleep: delivery is in publish order, so once
 the last published matching event has arrived, anything that should not have been delivered would already be
-in the consumer's list.
+in the consumer's list. Handlers take batches; the Recorder applies a batch all or nothing, as a consumer's
+transaction does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import anyio
 import nats
 import pytest
 
-from services.kernel.events.bus import Bus
+from services.kernel.events.bus import Bus, DeadLetter, PermanentFailure
 from services.kernel.events.envelope import Envelope, Tenant
 from services.kernel.events.factory import open_bus
 from services.kernel.events.inprocess import InProcessBus
@@ -32,6 +33,8 @@ WAIT = 10  # seconds: the bound on every wait for a delivery
 async def bus(request: pytest.FixtureRequest, anyio_backend: str) -> AsyncIterator[Bus]:
     if request.param == "memory":
         memory = open_bus("memory://")
+        assert isinstance(memory, InProcessBus)
+        memory.retry_delay = 0.01
         await memory.connect()
         yield memory
         await memory.close()
@@ -42,6 +45,8 @@ async def bus(request: pytest.FixtureRequest, anyio_backend: str) -> AsyncIterat
     suffix = uuid4().hex[:12]
     stream = f"TEST_{suffix}"
     real = open_bus(NATS_URL, stream=stream, subject_prefix=f"test{suffix}")
+    assert isinstance(real, NatsBus)
+    real.retry_delay = 0.01  # retries with backoff, but quick enough for max_deliver attempts within WAIT
     await real.connect()
     try:
         yield real
@@ -59,22 +64,40 @@ async def _delete_stream(stream: str) -> None:
 
 
 class Recorder:
-    """A handler that records what it was given and lets the test wait for a number of deliveries."""
+    """A batch handler that records what it was given (a batch all or nothing, like a transaction) and lets
+    the test wait for a number of deliveries. `fail_first` events fail once, `poison` ones always."""
 
-    def __init__(self, fail_first: set[str] | None = None) -> None:
+    def __init__(self, fail_first: set[str] | None = None, poison: set[str] | None = None,
+                 permanent: bool = False) -> None:
         self.events: list[Envelope] = []  # successfully handled, in order
+        self.batches: list[int] = []  # sizes of the batches handled
         self.attempts: Counter[str] = Counter()  # deliveries per event id, failed ones included
+        self.dead: list[DeadLetter] = []  # what the dead-letter sink received
         self._fail_first = set(fail_first or ())
+        self._poison = set(poison or ())
+        self._permanent = permanent
         self._changed = anyio.Event()
 
-    async def __call__(self, envelope: Envelope) -> None:
-        self.attempts[envelope.id] += 1
+    async def __call__(self, envelopes: list[Envelope]) -> None:
+        for envelope in envelopes:
+            self.attempts[envelope.id] += 1
         self._signal()
-        if envelope.id in self._fail_first:
-            self._fail_first.discard(envelope.id)
-            raise RuntimeError("handler failed (on purpose)")
-        self.events.append(envelope)
+        failing = [e.id for e in envelopes if e.id in self._fail_first | self._poison]
+        if failing:
+            self._fail_first -= set(failing)
+            raise (PermanentFailure if self._permanent else RuntimeError)("handler failed (on purpose)")
+        self.events.extend(envelopes)
+        self.batches.append(len(envelopes))
         self._signal()
+
+    async def sink(self, letter: DeadLetter) -> None:
+        self.dead.append(letter)
+        self._signal()
+
+    async def wait_for_dead(self, count: int) -> None:
+        with anyio.fail_after(WAIT):
+            while len(self.dead) < count:
+                await self._changed.wait()
 
     @property
     def ids(self) -> list[str]:
@@ -177,13 +200,14 @@ async def test_stop_lets_a_running_handler_finish_and_ack(bus: Bus) -> None:
     entered, release = anyio.Event(), anyio.Event()
     handled: list[str] = []
 
-    async def slow_on_second(envelope: Envelope) -> None:
-        if envelope.id == events[1].id:
-            entered.set()
-            await release.wait()
-        handled.append(envelope.id)
+    async def slow_on_second(envelopes: list[Envelope]) -> None:
+        for envelope in envelopes:
+            if envelope.id == events[1].id:
+                entered.set()
+                await release.wait()
+            handled.append(envelope.id)
 
-    subscription = await bus.subscribe("graceful", "roster.>", slow_on_second)
+    subscription = await bus.subscribe("graceful", "roster.>", slow_on_second, batch_size=1)
     with anyio.fail_after(WAIT):
         await entered.wait()
         async with anyio.create_task_group() as tg:
@@ -196,6 +220,67 @@ async def test_stop_lets_a_running_handler_finish_and_ack(bus: Bus) -> None:
     await bus.subscribe("graceful", "roster.>", rest)
     await rest.wait_for_id(events[-1].id)
     assert rest.ids == [e.id for e in events[2:]]
+
+
+async def test_stop_during_a_batch_lets_the_batch_finish_and_ack(bus: Bus) -> None:
+    events = [event(n=i) for i in range(4)]
+    await publish_all(bus, events)
+    entered, release = anyio.Event(), anyio.Event()
+    handled: list[str] = []
+
+    async def slow_batch(envelopes: list[Envelope]) -> None:
+        entered.set()
+        await release.wait()
+        handled.extend(e.id for e in envelopes)
+
+    subscription = await bus.subscribe("graceful-batch", "roster.>", slow_batch)
+    with anyio.fail_after(WAIT):
+        await entered.wait()
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(subscription.stop)
+            await anyio.sleep(0.05)
+            release.set()
+    later = event(n=9)
+    await bus.publish(later)
+    rest = Recorder()
+    await bus.subscribe("graceful-batch", "roster.>", rest)
+    await rest.wait_for_id(later.id)
+    assert handled[0] == events[0].id and rest.ids[-1] == later.id
+    assert handled + rest.ids == [e.id for e in events] + [later.id]  # every event once, in order
+
+
+async def test_a_backlog_arrives_in_batches_in_publish_order(bus: Bus) -> None:
+    events = [event(n=i) for i in range(60)]
+    await publish_all(bus, events)
+    inbox = Recorder()
+    await bus.subscribe("batched", "roster.>", inbox)
+    await inbox.wait_for(60)
+    assert inbox.ids == [e.id for e in events]
+    assert max(inbox.batches) > 1  # not one handler call (one transaction) per event
+
+
+async def test_a_poison_event_is_dead_lettered_and_its_neighbours_applied_once_in_order(bus: Bus) -> None:
+    a, b, poison, c, d = (event(n=i) for i in range(5))
+    await publish_all(bus, [a, b, poison, c, d])
+    inbox = Recorder(poison={poison.id})
+    await bus.subscribe("poisoned", "roster.>", inbox, dead_letters=inbox.sink)
+    await inbox.wait_for_id(d.id)
+    assert inbox.ids == [a.id, b.id, c.id, d.id]
+    [letter] = inbox.dead
+    max_deliver = bus.max_deliver  # type: ignore[attr-defined]
+    assert (letter.event_id, letter.envelope, letter.attempts) == (poison.id, poison, max_deliver)
+    assert "handler failed (on purpose)" in letter.error
+    assert letter.first_failed_at <= letter.last_failed_at
+    assert inbox.attempts[poison.id] >= max_deliver
+
+
+async def test_a_permanent_failure_is_dead_lettered_without_retries(bus: Bus) -> None:
+    poison, after = event(n=1), event(n=2)
+    inbox = Recorder(poison={poison.id}, permanent=True)
+    await bus.subscribe("permanent", "roster.>", inbox, dead_letters=inbox.sink)
+    await publish_all(bus, [poison, after])
+    await inbox.wait_for_id(after.id)
+    assert [(d.event_id, d.attempts) for d in inbox.dead] == [(poison.id, 1)]
 
 
 async def test_two_durables_each_get_every_event(bus: Bus) -> None:
@@ -266,6 +351,33 @@ async def test_invalid_names_are_rejected_the_same_way(bus: Bus) -> None:
         await bus.subscribe("ok", "roster.>.x", Recorder())
 
 
+# -- NATS only: what arrives on the wire need not be an envelope ---------------------------------------------
+
+
+@pytest.mark.nats
+async def test_nats_an_undecodable_message_is_dead_lettered_and_later_events_arrive(anyio_backend: str) -> None:
+    require_nats()
+    suffix = uuid4().hex[:12]
+    stream, prefix = f"TEST_{suffix}", f"test{suffix}"
+    bus = NatsBus(NATS_URL, stream=stream, subject_prefix=prefix)
+    await bus.connect()
+    try:
+        inbox = Recorder()
+        await bus.subscribe("garbled", "roster.>", inbox, dead_letters=inbox.sink)
+        nc = await nats.connect(NATS_URL)
+        await nc.jetstream().publish(f"{prefix}.roster.college.created", b"not json", headers={"Nats-Msg-Id": "x1"})
+        await nc.close()
+        after = event(n=1)
+        await bus.publish(after)
+        await inbox.wait_for_id(after.id)
+        [letter] = inbox.dead
+        assert (letter.event_id, letter.envelope, letter.raw) == ("x1", None, b"not json")
+        assert letter.subject == f"{prefix}.roster.college.created" and "validation error" in letter.error.lower()
+    finally:
+        await bus.close()
+        await _delete_stream(stream)
+
+
 # -- in-process only: publish waits for live consumers (embedded crash safety) -----------------------------
 
 
@@ -286,7 +398,7 @@ async def test_in_process_publish_times_out_when_a_consumer_hangs(anyio_backend:
     await bus.connect()
     release = anyio.Event()
 
-    async def hang(envelope: Envelope) -> None:
+    async def hang(envelopes: list[Envelope]) -> None:
         await release.wait()
 
     await bus.subscribe("stuck", "roster.>", hang)
@@ -306,9 +418,9 @@ async def test_in_process_a_handler_may_publish_without_deadlock(anyio_backend: 
     follow_up = event("roster.college.renamed")
     seen = Recorder()
 
-    async def chain(envelope: Envelope) -> None:
-        await seen(envelope)
-        if envelope.type == "roster.college.created":
+    async def chain(envelopes: list[Envelope]) -> None:
+        await seen(envelopes)
+        if any(e.type == "roster.college.created" for e in envelopes):
             await bus.publish(follow_up)
 
     await bus.subscribe("chain", "roster.>", chain)
@@ -323,15 +435,21 @@ async def test_in_process_gives_up_after_max_deliver(anyio_backend: str) -> None
     await bus.connect()
     attempts: list[str] = []
 
-    async def always_fails(envelope: Envelope) -> None:
-        attempts.append(envelope.id)
+    async def always_fails(envelopes: list[Envelope]) -> None:
+        attempts.extend(e.id for e in envelopes)
         raise RuntimeError("poison")
 
-    await bus.subscribe("poison", "roster.>", always_fails)
+    dead: list[DeadLetter] = []
+
+    async def sink(letter: DeadLetter) -> None:
+        dead.append(letter)
+
+    await bus.subscribe("poison", "roster.>", always_fails, dead_letters=sink)
     poison = event()
     with anyio.fail_after(WAIT):
-        await bus.publish(poison)  # returns once the consumer gave up
+        await bus.publish(poison)  # returns once the consumer gave up: the dead letter is stored by then
     assert attempts == [poison.id] * 3
+    assert [(d.event_id, d.attempts) for d in dead] == [(poison.id, 3)]
     await bus.close()
 
 

@@ -2,8 +2,10 @@
 
 Same semantics as the NATS adapter (see bus.py), plus one guarantee that makes the embedded mode crash safe:
 the log lives in memory, so publish() only returns once every durable consumer subscribed at publish time
-(whose filter matches) has acked the event or given up on it. Until then the caller (the outbox relay) keeps
-the event in its outbox, so a crash loses nothing that was not already handled.
+(whose filter matches) has finished the event: applied it (alone or in a batch with its neighbours) or
+dead-lettered it. Until then the caller (the outbox relay) keeps the event in its outbox, so a crash loses
+nothing that was not already handled. publish_many() appends a whole batch first and then waits once, so a
+consumer gets the batch in one handler call (one transaction) instead of one event per publish.
 
 The name helpers at the top are shared with the NATS adapter so both accept exactly the same names.
 """
@@ -11,6 +13,7 @@ The name helpers at the top are shared with the NATS adapter so both accept exac
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
@@ -18,7 +21,8 @@ from typing import Any
 
 import structlog
 
-from services.kernel.events.bus import Handler
+from services.kernel.events.bus import BATCH_SIZE, DeadLetterSink, Handler
+from services.kernel.events.delivery import Delivery
 from services.kernel.events.envelope import Envelope
 
 log = structlog.get_logger("tucai.bus")
@@ -62,31 +66,35 @@ def subject_matches(pattern: str, event_type: str) -> bool:
     return len(tokens) == len(wanted)
 
 
-def retry_delay(base: float, attempt: int, cap: float = 60.0) -> float:
-    """Exponential backoff after the `attempt`-th failed delivery (1-based)."""
-    return min(base * 2 ** (attempt - 1), cap)
-
-
 class Worker:
-    """A consumer loop in its own task, stopped gracefully: a handler that is running may finish (and ack),
-    anything else (waiting for events, backing off) is cancelled at once."""
+    """A consumer loop in its own task, stopped gracefully: while it holds events (handling them, retrying one,
+    settling them) it may finish; anything else (waiting for events) is cancelled at once. A retry's backoff
+    ends early when stopping, so the loop can hand back what it did not settle."""
 
     def __init__(self) -> None:
         self.stopping = False
         self.in_handler = False
+        self.holding = False  # events fetched and not yet settled: a cancel now would strand them
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
 
     def start(self, loop: Coroutine[Any, Any, None], name: str) -> None:
         self._task = asyncio.create_task(loop, name=name)
 
+    async def pause(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if stop() is called meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
     async def stop_worker(self) -> None:
         self.stopping = True
+        self._stop.set()
         task = self._task
         if task is None or task.done():
             return
         if task is asyncio.current_task():
             return  # stopped from inside its own handler: the loop exits once the handler returns
-        if not self.in_handler:
+        if not (self.in_handler or self.holding):
             task.cancel()
         await asyncio.wait({task}, timeout=STOP_GRACE)
         if not task.done():
@@ -123,30 +131,39 @@ class InProcessBus:
         return self._open
 
     async def publish(self, envelope: Envelope) -> None:
+        await self.publish_many([envelope])
+
+    async def publish_many(self, envelopes: list[Envelope]) -> int:
         self._require_open()
-        check_type(envelope.type)
-        position = self._positions.get(envelope.id)
-        if position is None:
-            position = self._append(envelope)
-        pending = [c for c in self._consumers.values() if c.owes(position)]
-        if not pending:
-            return
+        for envelope in envelopes:
+            check_type(envelope.type)
+        positions = []
+        for envelope in envelopes:  # one at a time: an id twice in the batch is appended once
+            known = self._positions.get(envelope.id)
+            positions.append(self._append(envelope) if known is None else known)
+        waits = [(c, p) for p in positions for c in self._consumers.values() if c.owes(p)]
+        if not waits:
+            return len(envelopes)
         try:
             async with asyncio.timeout(self.ack_timeout):
-                await self.wait_until(lambda: all(c.finished(position) for c in pending))
+                await self.wait_until(lambda: all(c.finished(p) for c, p in waits))
         except TimeoutError:
-            late = sorted(c.durable for c in pending if not c.finished(position))
+            late = sorted({c.durable for c, p in waits if not c.finished(p)})
             raise TimeoutError(
-                f"event {envelope.id} ({envelope.type}) not acked within {self.ack_timeout}s by {late}"
+                f"{len(envelopes)} event(s) from {envelopes[0].id} not acked within {self.ack_timeout}s by {late}"
             ) from None
+        return len(envelopes)
 
-    async def subscribe(self, durable: str, subjects: str, handler: Handler) -> _Consumer:
+    async def subscribe(
+        self, durable: str, subjects: str, handler: Handler, *, dead_letters: DeadLetterSink | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> _Consumer:
         self._require_open()
         check_durable(durable)
         check_pattern(subjects)
         if durable in self._consumers:
             raise ValueError(f"durable {durable!r} already has a live subscription on this bus")
-        consumer = _Consumer(self, durable, subjects, handler)
+        consumer = _Consumer(self, durable, subjects, handler, dead_letters, batch_size)
         self._consumers[durable] = consumer
         self.cursors.setdefault(durable, 0)  # a new durable starts at the beginning of the stream
         consumer.start(consumer.run(), name=f"bus:{durable}")
@@ -179,9 +196,12 @@ class InProcessBus:
 
 
 class _Consumer(Worker):
-    def __init__(self, bus: InProcessBus, durable: str, subjects: str, handler: Handler) -> None:
+    def __init__(self, bus: InProcessBus, durable: str, subjects: str, handler: Handler,
+                 dead_letters: DeadLetterSink | None, batch_size: int) -> None:
         super().__init__()
-        self.bus, self.durable, self.subjects, self.handler = bus, durable, subjects, handler
+        self.bus, self.durable, self.subjects = bus, durable, subjects
+        self.batch_size = batch_size
+        self.delivery = Delivery(self, durable, handler, dead_letters, bus.max_deliver, bus.retry_delay, copy=True)
         self.stopped = False
 
     @property
@@ -210,29 +230,27 @@ class _Consumer(Worker):
         bus = self.bus
         while not self.stopping:
             await bus.wait_until(lambda: self.position < len(bus.log))
-            envelope = bus.log[self.position]
-            if subject_matches(self.subjects, envelope.type) and not await self._deliver(envelope):
-                return  # stopping before the event was handled: resume from it next time
-            bus.cursors[self.durable] += 1
+            positions, end = self._next_batch()
+            if positions:
+                self.holding = True
+                try:
+                    settled = await self.delivery.run([bus.log[p] for p in positions])
+                finally:
+                    self.holding = False
+                if settled < len(positions):
+                    # Stopping before the batch was handled: resume from the first unsettled event next time.
+                    bus.cursors[self.durable] = positions[settled]
+                    bus.notify()
+                    return
+            bus.cursors[self.durable] = end
             bus.notify()
 
-    async def _deliver(self, envelope: Envelope) -> bool:
-        """Run the handler with retries; True once the event is acked or given up on."""
-        for attempt in range(1, self.bus.max_deliver + 1):
-            self.in_handler = True
-            try:
-                # A copy per delivery: a handler that mutates its envelope cannot affect others.
-                await self.handler(envelope.model_copy(deep=True))
-                return True
-            except Exception:
-                fields = {"durable": self.durable, "event_id": envelope.id, "type": envelope.type}
-                if attempt == self.bus.max_deliver:
-                    log.error("bus.event_dropped", attempts=attempt, **fields, exc_info=True)
-                    return True
-                log.warning("bus.handler_failed", attempt=attempt, **fields, exc_info=True)
-            finally:
-                self.in_handler = False
-            if self.stopping:
-                return False
-            await asyncio.sleep(retry_delay(self.bus.retry_delay, attempt))
-        return True
+    def _next_batch(self) -> tuple[list[int], int]:
+        """Positions of the next matching events (at most batch_size) and the position after the last looked at."""
+        log_, positions = self.bus.log, []
+        end = self.position
+        while end < len(log_) and len(positions) < self.batch_size:
+            if subject_matches(self.subjects, log_[end].type):
+                positions.append(end)
+            end += 1
+        return positions, end

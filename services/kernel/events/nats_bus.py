@@ -2,8 +2,12 @@
 
 One stream (file storage) holds every event under `<prefix>.<type>`; JetStream's duplicate window,
 keyed by the `Nats-Msg-Id` header (the envelope id), makes a re-published event a no-op. Each durable is
-a pull consumer with explicit acks and max_ack_pending=1: one event in flight per durable, so a consumer
-sees events in publish order even while one is being retried (the same behaviour as the in-process bus).
+a pull consumer with explicit acks, read by one subscription that fetches up to batch_size events, hands them
+to the handler in stream order, acks them after the handler returned (the consumer has committed: a lost ack
+only means a redelivery the inbox absorbs), and only then fetches again. max_ack_pending = batch_size: the
+server never has more out than one batch. A failing event is retried in place (delivery.py) while the events
+behind it wait in hand, so order holds without naks; stopping mid-retry naks the unsettled rest in order,
+which the server redelivers before anything newer.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -20,9 +25,10 @@ from nats.js import JetStreamContext, api
 from nats.js.errors import BadRequestError
 from pydantic import ValidationError
 
-from services.kernel.events.bus import Handler
+from services.kernel.events.bus import BATCH_SIZE, DeadLetter, DeadLetterSink, Handler
+from services.kernel.events.delivery import Delivery, describe
 from services.kernel.events.envelope import Envelope
-from services.kernel.events.inprocess import Worker, check_durable, check_pattern, check_type, retry_delay
+from services.kernel.events.inprocess import Worker, check_durable, check_pattern, check_type
 
 log = structlog.get_logger("tucai.bus")
 
@@ -41,6 +47,8 @@ class NatsBus:
         retry_delay: float = 0.5,
         duplicate_window: float = 120.0,
         fetch_timeout: float = 5.0,
+        batch_wait: float = 0.05,
+        publish_timeout: float = 10.0,
         connect_timeout: float = 10.0,
         name: str = "tucai",
     ) -> None:
@@ -52,6 +60,8 @@ class NatsBus:
         self.retry_delay = retry_delay
         self.duplicate_window = duplicate_window
         self.fetch_timeout = fetch_timeout
+        self.batch_wait = batch_wait
+        self.publish_timeout = publish_timeout
         self.connect_timeout = connect_timeout
         self.name = name
         self._nc: NATS | None = None
@@ -117,14 +127,39 @@ class NatsBus:
             self.subject(envelope.type), envelope.to_bytes(), headers={"Nats-Msg-Id": envelope.id}
         )
 
-    async def subscribe(self, durable: str, subjects: str, handler: Handler) -> NatsSubscription:
+    async def publish_many(self, envelopes: list[Envelope]) -> int:
+        """Send all, in order, without waiting between them, then collect the PubAcks: one round trip per batch
+        instead of one per event. The stream keeps the send order (one connection, sent in sequence)."""
+        js = self._jetstream()
+        for envelope in envelopes:
+            check_type(envelope.type)
+        acks = []
+        for envelope in envelopes:
+            acks.append(await js.publish_async(
+                self.subject(envelope.type), envelope.to_bytes(), headers={"Nats-Msg-Id": envelope.id}))
+        accepted = 0
+        for ack in acks:
+            try:
+                await asyncio.wait_for(ack, timeout=self.publish_timeout)  # the future alone never times out
+            except Exception:
+                log.warning("bus.publish_failed", accepted=accepted, exc_info=True)
+                for rest in acks:
+                    rest.cancel()
+                break
+            accepted += 1
+        return accepted
+
+    async def subscribe(
+        self, durable: str, subjects: str, handler: Handler, *, dead_letters: DeadLetterSink | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> NatsSubscription:
         check_durable(durable)
         check_pattern(subjects)
         if durable in self._subscriptions:
             raise ValueError(f"durable {durable!r} already has a live subscription on this bus")
-        await self.ensure_consumer(durable, subjects)
+        await self.ensure_consumer(durable, subjects, batch_size)
         pull = await self._jetstream().pull_subscribe_bind(durable, stream=self.stream)
-        subscription = NatsSubscription(self, durable, subjects, pull, handler)
+        subscription = NatsSubscription(self, durable, subjects, pull, handler, dead_letters, batch_size)
         self._subscriptions[durable] = subscription
         subscription.start(subscription.run(), name=f"bus:{durable}")
         return subscription
@@ -134,7 +169,7 @@ class NatsBus:
     def subject(self, pattern: str) -> str:
         return f"{self.prefix}.{pattern}"
 
-    async def ensure_consumer(self, durable: str, subjects: str) -> None:
+    async def ensure_consumer(self, durable: str, subjects: str, batch_size: int = BATCH_SIZE) -> None:
         """Create the durable, or update it in place (JetStream keeps its position either way)."""
         config = api.ConsumerConfig(
             name=durable,
@@ -144,7 +179,7 @@ class NatsBus:
             filter_subject=self.subject(subjects),
             ack_wait=self.ack_wait,
             max_deliver=self.max_deliver,
-            max_ack_pending=1,
+            max_ack_pending=batch_size,
         )
         await self._jetstream().add_consumer(self.stream, config)
 
@@ -191,9 +226,15 @@ class NatsSubscription(Worker):
         subjects: str,
         pull: JetStreamContext.PullSubscription,
         handler: Handler,
+        dead_letters: DeadLetterSink | None,
+        batch_size: int,
     ) -> None:
         super().__init__()
-        self.bus, self.durable, self.subjects, self.pull, self.handler = bus, durable, subjects, pull, handler
+        self.bus, self.durable, self.subjects, self.pull = bus, durable, subjects, pull
+        self.batch_size = batch_size
+        self._held: list[Msg] = []  # fetched, not yet settled: kept alive while a poison event is retried
+        self.delivery = Delivery(self, durable, handler, dead_letters, bus.max_deliver, bus.retry_delay,
+                                 keepalive=self._keepalive)
 
     async def stop(self) -> None:
         """Stop fetching; the durable stays on the server so a later subscribe resumes after the last ack."""
@@ -207,51 +248,94 @@ class NatsSubscription(Worker):
     async def run(self) -> None:
         while not self.stopping:
             try:
+                # Wait up to fetch_timeout for the first event (cancelled at once by stop()) ...
                 messages = await self.pull.fetch(1, timeout=self.bus.fetch_timeout)
             except TimeoutError:  # nats' own TimeoutError subclasses it
                 continue  # nothing new: poll again
             except Exception:
                 await self._recover()
                 continue
-            for msg in messages:
-                await self._handle(msg)
+            self.holding = True  # from here on stop() lets us finish: fetched events are settled, never stranded
+            try:
+                messages += await self._more()
+                if not await self._handle(messages):
+                    return  # stopping mid-retry: the unsettled rest was nakked and comes back first
+            finally:
+                self.holding = False
+
+    async def _more(self) -> list[Msg]:
+        """... then whatever else is there already, up to a batch, waiting at most batch_wait."""
+        if self.batch_size <= 1:
+            return []
+        try:
+            return await self.pull.fetch(self.batch_size - 1, timeout=self.bus.batch_wait)
+        except TimeoutError:
+            return []
+        except Exception:
+            log.warning("bus.fetch_more_failed", durable=self.durable, exc_info=True)
+            return []
 
     async def _recover(self) -> None:
         """A fetch failed (disconnected, consumer gone): wait, then make sure the durable exists again."""
         log.warning("bus.fetch_failed", durable=self.durable, exc_info=True)
         await asyncio.sleep(1.0)
         try:
-            await self.bus.ensure_consumer(self.durable, self.subjects)
+            await self.bus.ensure_consumer(self.durable, self.subjects, self.batch_size)
         except Exception as exc:
             log.warning("bus.consumer_recreate_failed", durable=self.durable, error=repr(exc))
 
-    async def _handle(self, msg: Msg) -> None:
-        try:
-            envelope = Envelope.from_bytes(msg.data)
-        except ValidationError:
-            log.error("bus.event_undecodable", durable=self.durable, subject=msg.subject, exc_info=True)
-            await self._settle(msg.term)
-            return
-        self.in_handler = True
-        try:
-            await self.handler(envelope)
-        except Exception:
-            await self._failed(msg, envelope)
-            return
-        finally:
-            self.in_handler = False
-        # ack_sync: the server has recorded the ack before we fetch again (exact resume after stop()).
-        await self._settle(msg.ack_sync, timeout=5.0)
+    async def _handle(self, messages: list[Msg]) -> bool:
+        """Apply the fetched messages in order and ack what was settled; False if stopping cut it short."""
+        self._held = list(messages)
+        settled = 0
+        while settled < len(messages):
+            run, envelopes = self._decodable_run(messages, settled)
+            if not envelopes:  # messages[settled] did not decode: nothing to retry, straight to the dead letters
+                done = int(await self.delivery.dead_letter(self._undecodable(messages[settled])))
+            else:
+                done = await self.delivery.run(envelopes, attempts=messages[settled].metadata.num_delivered - 1)
+            await self._ack(messages[settled:settled + done])
+            settled += done
+            if done < run:
+                break
+        self._held = []
+        if settled < len(messages):
+            for msg in messages[settled:]:  # in order: the server redelivers them in this order, first
+                await self._settle(msg.nak)
+            return False
+        return True
 
-    async def _failed(self, msg: Msg, envelope: Envelope) -> None:
-        attempt = msg.metadata.num_delivered
-        fields = {"durable": self.durable, "event_id": envelope.id, "type": envelope.type}
-        if attempt >= self.bus.max_deliver:
-            log.error("bus.event_dropped", attempts=attempt, **fields, exc_info=True)
-            await self._settle(msg.term)
-        else:
-            log.warning("bus.handler_failed", attempt=attempt, **fields, exc_info=True)
-            await self._settle(msg.nak, delay=retry_delay(self.bus.retry_delay, attempt))
+    def _decodable_run(self, messages: list[Msg], start: int) -> tuple[int, list[Envelope]]:
+        """The envelopes of the messages from `start` up to the first that does not decode."""
+        envelopes: list[Envelope] = []
+        for msg in messages[start:]:
+            try:
+                envelopes.append(Envelope.from_bytes(msg.data))
+            except ValidationError:
+                break
+        return max(len(envelopes), 1), envelopes
+
+    def _undecodable(self, msg: Msg) -> DeadLetter:
+        try:
+            Envelope.from_bytes(msg.data)
+        except ValidationError as exc:
+            error = describe(exc)
+        now = datetime.now(UTC)
+        event_id = (msg.headers or {}).get("Nats-Msg-Id") or f"seq-{msg.metadata.sequence.stream}"
+        return DeadLetter(event_id=event_id, envelope=None, raw=msg.data, subject=msg.subject, error=error,
+                          attempts=msg.metadata.num_delivered, first_failed_at=now, last_failed_at=now)
+
+    async def _ack(self, messages: list[Msg]) -> None:
+        # Plain (async) acks after the commit: a lost one is a redelivery the inbox absorbs; one flush for all.
+        for msg in messages:
+            await self._settle(msg.ack)
+        if messages:
+            with contextlib.suppress(Exception):
+                await self.pull._nc.flush(timeout=5)  # the server has the acks before our next fetch
+
+    async def _keepalive(self) -> None:
+        for msg in self._held:
+            await self._settle(msg.in_progress)
 
     async def _settle(self, action: Callable[..., Awaitable[Any]], **kwargs: Any) -> None:
         # If the ack/nak is lost the server redelivers after ack_wait: at least once, never lost.

@@ -69,20 +69,22 @@ class OutboxRelay:
     async def flush(self) -> int:
         """Publish one batch of pending events in order; returns how many were published."""
         batch = await anyio.to_thread.run_sync(self._read_pending)
-        done: list[int] = []
+        if not batch:
+            return 0
+        # Pipelined: the bus sends the batch in order and collects the acks once (one round trip, not one per
+        # event); what was accepted before a failure is marked published in one UPDATE, the rest waits.
         try:
-            for seq, envelope in batch:
-                try:
-                    await self._bus.publish(envelope)
-                except Exception:
-                    log.warning("publish_failed", service=self.service, event_type=envelope.type,
-                                event_id=envelope.id)
-                    await anyio.to_thread.run_sync(self._mark_failed, seq)
-                    break  # keep order: retry from this event on the next round
-                done.append(seq)
-        finally:
-            if done:
-                await anyio.to_thread.run_sync(self._mark_published, done)
+            accepted = await self._bus.publish_many([envelope for _, envelope in batch])
+        except Exception:
+            log.warning("publish_failed", service=self.service, exc_info=True)
+            accepted = 0
+        done = [seq for seq, _ in batch[:accepted]]
+        if done:
+            await anyio.to_thread.run_sync(self._mark_published, done)
+        if accepted < len(batch):
+            seq, envelope = batch[accepted]
+            log.warning("publish_failed", service=self.service, event_type=envelope.type, event_id=envelope.id)
+            await anyio.to_thread.run_sync(self._mark_failed, seq)  # keep order: retry from here next round
         self.published += len(done)
         return len(done)
 

@@ -55,6 +55,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/v1/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events this service's consumers gave up on */
+        get: operations["admin-list_dead_letters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/v1/admin/dead-letters/{letter_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a dead letter through its consumer now; removed once it succeeds */
+        post: operations["admin-replay_dead_letter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/v1/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -110,6 +144,50 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** DeadLetterList */
+        DeadLetterList: {
+            /** Items */
+            items: components["schemas"]["DeadLetterOut"][];
+            /** Total */
+            total: number;
+        };
+        /** DeadLetterOut */
+        DeadLetterOut: {
+            /** Attempts */
+            attempts: number;
+            /** Consumer */
+            consumer: string;
+            /** Error */
+            error: string;
+            /** Event Id */
+            event_id: string;
+            /**
+             * First Failed At
+             * Format: date-time
+             */
+            first_failed_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Last Failed At
+             * Format: date-time
+             */
+            last_failed_at: string;
+            /** Occurred At */
+            occurred_at: string | null;
+            /** Payload */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** Tenant Province */
+            tenant_province: string | null;
+            /** Tenant School */
+            tenant_school: string | null;
+            /** Type */
+            type: string;
+            /** Version */
+            version: number | null;
+        };
         /**
          * FieldIssue
          * @description One problem with one input: where (field, and row for files) and what, in Chinese and English.
@@ -231,6 +309,17 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** ReplayOut */
+        ReplayOut: {
+            /** Applied */
+            applied: boolean;
+            /** Consumer */
+            consumer: string;
+            /** Event Id */
+            event_id: string;
+            /** Id */
+            id: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -314,6 +403,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "admin-list_dead_letters": {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "admin-replay_dead_letter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOut"];
                 };
             };
             /** @description Validation failed */
