@@ -79,6 +79,7 @@ class TokenIssuer:
         claims: dict[str, Any] = {
             "sub": principal.subject, "role": principal.role.value, "usr": principal.username,
             "prov": principal.province, "sch": principal.school, "col": principal.college, "cls": principal.klass,
+            "skey": principal.subject_key,
             "iss": self.issuer, "aud": AUDIENCE, "iat": now, "exp": now + self.ttl_seconds,
         }
         claims.update(extra or {})
@@ -128,7 +129,7 @@ class TokenVerifier:
                                 options={"require": REQUIRED_CLAIMS})
             return Principal(subject=claims["sub"], role=Role(claims["role"]), username=claims.get("usr", ""),
                              province=claims.get("prov"), school=claims.get("sch"), college=claims.get("col"),
-                             klass=claims.get("cls"))
+                             klass=claims.get("cls"), subject_key=claims.get("skey"))
         except jwt.ExpiredSignatureError as exc:
             raise _unauthorized("token_expired", "登录已过期，请重新登录", "The token has expired") from exc
         except (jwt.InvalidTokenError, KeyError, ValueError) as exc:

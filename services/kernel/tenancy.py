@@ -51,6 +51,9 @@ class Principal:
     school: str | None = None
     college: str | None = None  # a college coordinator's college
     klass: str | None = None  # a class monitor's class
+    # A student's pseudonymous key (once approved): how the other services, which never see roster's ids,
+    # know which of their rows are this student's.
+    subject_key: str | None = None
 
     @property
     def is_platform(self) -> bool:
@@ -65,6 +68,9 @@ class TenantScoped:
     __tenant_scoped__ = True
     __tenant_level__ = "school"  # or "province": rows belong to a province, not to one school
     __subject_column__: str | None = None
+    # True where that column holds the student's pseudonymous key (the other services' read models) rather
+    # than roster's student id.
+    __subject_is_key__ = False
     # Students see only rows naming them (subject column); "school" opens a table to the whole school
     # (the directory), anything else keeps it closed to students.
     __student_access__ = "none"
@@ -97,7 +103,8 @@ def scoped(stmt: T, model: type, principal: Principal) -> T:
         return stmt
     subject_col = getattr(model, "__subject_column__", None)
     if subject_col:
-        return stmt.where(getattr(model, subject_col) == principal.subject)
+        mine = principal.subject_key if getattr(model, "__subject_is_key__", False) else principal.subject
+        return stmt.where(getattr(model, subject_col) == mine) if mine else stmt.where(false())
     if getattr(model, "__student_access__", "none") == "school":
         return stmt
     return stmt.where(false())

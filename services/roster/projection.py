@@ -39,7 +39,11 @@ from services.roster.events import (
 
 class ApprovedStudent(SQLModel, TenantScoped):
     """Columns of an approved student, by pseudonym. Mix into a service's table class after its base:
-    `class StudentView(SchedulingTable, ApprovedStudent, table=True)`. Tenant scoped by construction."""
+    `class StudentView(SchedulingTable, ApprovedStudent, table=True)`. Tenant scoped by construction; a student
+    sees only their own row (by the key in their token)."""
+
+    __subject_column__ = "subject_key"
+    __subject_is_key__ = True
 
     subject_key: str = Field(primary_key=True, max_length=40)
     school_code: str = Field(index=True, max_length=5)

@@ -96,7 +96,8 @@ def _students(sessions: Any, n: int) -> list[Principal]:
             session.add(StudentView(subject_key=f"s{i}", school_code="10403", province_code="36", term="2026-06",
                                     level="硕士研究生", sex="男", masked_name="王*", masked_id_number="36**"))
         session.commit()
-    return [Principal(subject=f"s{i}", role=Role.STUDENT, province="36", school="10403") for i in range(n)]
+    return [Principal(subject=f"id{i}", subject_key=f"s{i}", role=Role.STUDENT, province="36", school="10403")
+            for i in range(n)]
 
 
 def _book(sessions: Any, student: Principal) -> str:

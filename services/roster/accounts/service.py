@@ -110,7 +110,8 @@ def student_sign_in(uow: UnitOfWork, issuer: TokenIssuer, school_code: str, stud
     student.failed_logins, student.locked_until = 0, None
     session.add(student)
     principal = Principal(subject=student.id, role=Role.STUDENT, username=student.student_no,
-                          province=student.province_code, school=student.school_code)
+                          province=student.province_code, school=student.school_code,
+                          subject_key=student.subject_key if student.review_status == "approved" else None)
     return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds)
 
 

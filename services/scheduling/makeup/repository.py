@@ -27,7 +27,7 @@ def bookings(session: Session, principal: Principal, window_id: str) -> list[Mak
 
 
 def own_booking(session: Session, student: Principal) -> MakeupBooking | None:
-    return get_scoped(session, student, MakeupBooking, subject_key=student.subject)
+    return get_scoped(session, student, MakeupBooking, subject_key=student.subject_key)
 
 
 def take_seat(session: Session, window_id: str, not_before: date) -> bool:

@@ -10,7 +10,7 @@ from services.scheduling.models import CaptureDay, PublishedSlot, SchoolView, St
 
 
 def own_student(session: Session, student: Principal) -> StudentView | None:
-    return get_scoped(session, student, StudentView, subject_key=student.subject)
+    return get_scoped(session, student, StudentView, subject_key=student.subject_key)
 
 
 def slots_of_class_for_system(session: Session, class_id: str) -> list[PublishedSlot]:
