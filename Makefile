@@ -37,6 +37,7 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 
 lint: setup
 	$(VENV)/bin/ruff check services tests
+	$(VENV)/bin/mypy
 
 # Regenerate the OpenAPI documents and the SPA's typed client after an API change.
 api-client: setup frontend/node_modules/.installed

@@ -6,7 +6,7 @@ import asyncio
 import json
 from importlib import import_module
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
@@ -16,6 +16,11 @@ from services.kernel.observability import configure_logging
 from services.kernel.settings import SERVICES, Settings
 from services.payments.bills.cli import payments_app
 from services.roster.imports.check_cli import roster_app
+
+if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
+    from services.gateway.app import Gateway
 
 app = typer.Typer(help="图采 Tucai: graduate photo capture campaigns.", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
@@ -97,11 +102,12 @@ def demo() -> None:
     typer.echo("demo data loaded; demo logins use the password tucai-demo")
 
 
-def _lifespan(gateway):  # type: ignore[no-untyped-def]
+def _lifespan(gateway: Gateway) -> AbstractAsyncContextManager[None]:
+    from collections.abc import AsyncIterator
     from contextlib import AsyncExitStack, asynccontextmanager
 
     @asynccontextmanager
-    async def cm():  # type: ignore[no-untyped-def]
+    async def cm() -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             for sub in gateway.apps.values():
                 await stack.enter_async_context(sub.router.lifespan_context(sub))

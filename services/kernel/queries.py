@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
 
 M = TypeVar("M", bound=SQLModel)
 
 
-def _where(model: type[M], keys: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _where(model: type[M], keys: dict[str, Any]) -> SelectOfScalar[M]:
     stmt = select(model)
     for column, value in keys.items():
         if value is not None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from services.kernel import db
-from services.kernel.auth import CurrentPrincipal, TokenVerifier
+from services.kernel.auth import CurrentPrincipal, KeySetLoader, TokenVerifier
 from services.kernel.errors import Forbidden, Problem, TucaiError, install_problem_handlers
 from services.kernel.events.admin import dead_letter_router
 from services.kernel.events.bus import Subscription
@@ -89,7 +89,7 @@ class ServiceContext:
 
 
 def get_context(request: Request) -> ServiceContext:
-    return request.app.state.ctx  # type: ignore[no-any-return]
+    return request.app.state.ctx
 
 
 Context = Annotated[ServiceContext, Depends(get_context)]
@@ -176,7 +176,7 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
     return app
 
 
-def _remote_jwks(runtime: Runtime):  # type: ignore[no-untyped-def]
+def _remote_jwks(runtime: Runtime) -> KeySetLoader:
     async def load() -> list[dict[str, str]]:
         async with runtime.client("roster") as client:
             response = await client.get("/api/roster/v1/auth/jwks")

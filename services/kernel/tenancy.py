@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, false
 from sqlalchemy.orm import ORMExecuteState, Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from services.kernel.errors import Forbidden
 
@@ -80,7 +80,15 @@ class UnscopedQuery(RuntimeError):
     """A tenant table was read without the scoping helper: a bug, never a user error."""
 
 
-T = TypeVar("T", bound=Select[Any])
+# Any SELECT, whatever its row shape (Select is variadic over its columns since SQLAlchemy 2.1).
+T = TypeVar("T", bound=Select[*tuple[Any, ...]])
+
+
+def _column(model: type, name: str) -> ColumnElement[Any]:
+    """The mapped column `name` of a tenant table (tenant tables carry province_code, school-level ones
+    school_code); the model is any mapped class, so the column is looked up by name."""
+    column: ColumnElement[Any] = getattr(model, name)
+    return column
 
 
 def scoped(stmt: T, model: type, principal: Principal) -> T:
@@ -91,12 +99,12 @@ def scoped(stmt: T, model: type, principal: Principal) -> T:
     if principal.role in PROVINCE_ROLES:
         if not principal.province:
             return stmt.where(false())
-        return stmt.where(model.province_code == principal.province)  # type: ignore[attr-defined]
+        return stmt.where(_column(model, "province_code") == principal.province)
     if getattr(model, "__tenant_level__", "school") == "province":
-        return stmt.where(model.province_code == principal.province)  # type: ignore[attr-defined]
+        return stmt.where(_column(model, "province_code") == principal.province)
     if not principal.school:
         return stmt.where(false())
-    stmt = stmt.where(model.school_code == principal.school)  # type: ignore[attr-defined]
+    stmt = stmt.where(_column(model, "school_code") == principal.school)
     if principal.role in (Role.COLLEGE_COORDINATOR, Role.CLASS_MONITOR):
         return _narrow(stmt, model, principal)
     if principal.role != Role.STUDENT:
@@ -104,7 +112,7 @@ def scoped(stmt: T, model: type, principal: Principal) -> T:
     subject_col = getattr(model, "__subject_column__", None)
     if subject_col:
         mine = principal.subject_key if getattr(model, "__subject_is_key__", False) else principal.subject
-        return stmt.where(getattr(model, subject_col) == mine) if mine else stmt.where(false())
+        return stmt.where(_column(model, subject_col) == mine) if mine else stmt.where(false())
     if getattr(model, "__student_access__", "none") == "school":
         return stmt
     return stmt.where(false())
@@ -114,9 +122,9 @@ def _narrow(stmt: T, model: type, principal: Principal) -> T:
     """Coordinators see their college, monitors their class; the directory (school-wide tables) stays open to
     them, anything else of the school (imports, reviews, audit) is closed."""
     if principal.role == Role.CLASS_MONITOR and principal.klass and hasattr(model, "class_id"):
-        return stmt.where(model.class_id == principal.klass)  # type: ignore[attr-defined]
+        return stmt.where(_column(model, "class_id") == principal.klass)
     if principal.college and hasattr(model, "college_id"):
-        return stmt.where(model.college_id == principal.college)  # type: ignore[attr-defined]
+        return stmt.where(_column(model, "college_id") == principal.college)
     if getattr(model, "__student_access__", "none") == "school":
         return stmt
     return stmt.where(false())

@@ -80,8 +80,8 @@ def load(uow: UnitOfWork) -> bool:
     session.flush()  # no ORM relationships, so parents are flushed before their children by hand
     session.add(Agency(province_code="36", name="新华社江西分社图像采集中心"))
     session.flush()
-    for code, name, province_code in SCHOOLS:
-        directory.register_school(uow, code, name, province_code)
+    for code, name, province in SCHOOLS:
+        directory.register_school(uow, code, name, province)
     session.flush()
     password_hash = hash_password(DEMO_PASSWORD)
     for username, role, display, province_code, school_code in ACCOUNTS:

@@ -18,7 +18,7 @@ PROBLEMS: dict[int | str, dict[str, object]] = {
 
 
 def _issuer(request: Request) -> TokenIssuer:
-    return request.app.state.issuer  # type: ignore[no-any-return]
+    return request.app.state.issuer
 
 
 def _blobs(request: Request) -> BlobStore:
@@ -26,7 +26,7 @@ def _blobs(request: Request) -> BlobStore:
 
 
 def _codes(request: Request) -> CodeTables:
-    return request.app.state.code_tables  # type: ignore[no-any-return]
+    return request.app.state.code_tables
 
 
 Codes = Annotated[CodeTables, Depends(_codes)]

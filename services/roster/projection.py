@@ -20,9 +20,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Table, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
+from services.kernel.db import table_of, upsert_insert
 from services.kernel.events.consumer import EventHandler
 from services.kernel.events.event import Event
 from services.kernel.tenancy import TenantScoped
@@ -69,7 +69,7 @@ FACT_COLUMNS = frozenset(ApprovedStudent.model_fields)
 def approved_students_handlers(model: type[ApprovedStudent]) -> dict[type[Event], EventHandler]:
     """Handlers that keep `model`'s table equal to roster's approved students: approval and updates upsert by
     subject_key, withdrawal deletes, college and class renames rewrite the names on every row of theirs."""
-    table: Table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
 
     def upsert(uow: UnitOfWork, event: StudentFacts) -> None:
         upsert_student(uow.session, table, event)
@@ -94,19 +94,10 @@ def upsert_student(session: Session, table: Table, facts: StudentFacts) -> None:
     """Insert the student's facts, or overwrite them: an event carries the full current facts, so a value that
     became None (left a class) is cleared. An empty term keeps the one known (roster sends "" when the
     student's latest review item has none)."""
-    values = facts.model_dump(include=FACT_COLUMNS)
+    values = facts.model_dump(include=set(FACT_COLUMNS))
     changes = {k: v for k, v in values.items() if k != "subject_key" and not (k == "term" and not v)}
-    stmt = _insert(session, table).values(**values)
+    stmt = upsert_insert(session, table).values(**values)
     session.execute(stmt.on_conflict_do_update(index_elements=[table.c.subject_key], set_=changes))
-
-
-def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise NotImplementedError(dialect)  # pragma: no cover - only PostgreSQL and SQLite are supported
 
 
 def merge_handlers(*maps: Mapping[type[Event], EventHandler]) -> dict[type[Event], EventHandler]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import TypedDict
 
 # JPEG zig-zag scan order: position k in the file's DQT is natural (row-major) index ZIGZAG[k].
 ZIGZAG = (
@@ -84,9 +85,20 @@ def read_header(data: bytes) -> Header:
     return Header(kind, len(data))
 
 
+class _JpegFields(TypedDict, total=False):
+    """What a JPEG's segments say, under Header's names."""
+
+    sof: int
+    precision: int
+    height: int
+    width: int
+    components: int
+    dpi: tuple[int, int]
+
+
 def _jpeg(data: bytes) -> Header:
     """Walk the marker segments up to the first scan; fields stay None where the file does not say."""
-    fields: dict[str, object] = {}
+    fields: _JpegFields = {}
     tables: dict[int, list[int]] = {}
     pos, n = 2, len(data)
     error: str | None = None
@@ -111,7 +123,8 @@ def _jpeg(data: bytes) -> Header:
             break
         if marker in SOF_MARKERS and len(segment) >= 6:
             precision, height, width, components = struct.unpack(">BHHB", segment[:6])
-            fields.update(sof=marker, precision=precision, height=height, width=width, components=components)
+            fields.update({"sof": marker, "precision": precision, "height": height, "width": width,
+                           "components": components})
         elif marker == 0xDB:
             _quant_tables(segment, tables)
         elif marker == 0xE0 and segment[:5] == b"JFIF\x00" and len(segment) >= 12:
@@ -128,7 +141,7 @@ def _jpeg(data: bytes) -> Header:
     # The entropy-coded data is not walked (that is the decoder's job); a file cut short has lost its EOI marker.
     complete = data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
     quality = estimate_quality(tables[0]) if 0 in tables else None
-    return Header("jpeg", n, complete=complete, error=error, quality=quality, **fields)  # type: ignore[arg-type]
+    return Header("jpeg", n, complete=complete, error=error, quality=quality, **fields)
 
 
 def _quant_tables(segment: bytes, tables: dict[int, list[int]]) -> None:

@@ -85,7 +85,7 @@ class DlibFaces:
 
     def _models(self, embedding: bool = False) -> tuple[Any, Any, Any]:
         with self._lock:
-            import dlib  # type: ignore[import-untyped]  # no stubs; the import is deferred so cli start-up stays light
+            import dlib  # deferred so cli start-up stays light
 
             if self._detector is None:
                 self._detector = dlib.get_frontal_face_detector()
@@ -96,7 +96,7 @@ class DlibFaces:
 
     def detect(self, grey: np.ndarray, detect_height: int = 320) -> list[Face]:
         """Faces found on a copy `detect_height` px tall (never upscaled), landmarks fitted at full resolution."""
-        import dlib  # type: ignore[import-untyped]  # no stubs; the import is deferred so cli start-up stays light
+        import dlib  # deferred so cli start-up stays light
 
         detector, predictor, _ = self._models()
         height = grey.shape[0]

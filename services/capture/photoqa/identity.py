@@ -99,7 +99,7 @@ class Earlier:
     def of(cls, rows: list[tuple[str, str, np.ndarray]] | list[tuple[str, str, np.ndarray, Any]]) -> Earlier:
         """From (subject_key, kind, vector[, ref]) rows in capture order."""
         matrix = np.array([r[2] for r in rows], np.float32).reshape(len(rows), DIMENSIONS)
-        refs = [r[3] if len(r) > 3 else None for r in rows]  # type: ignore[misc]
+        refs = [r[3] if len(r) > 3 else None for r in rows]
         return cls(matrix, np.array([r[0] for r in rows], dtype=str), np.array([r[1] for r in rows], dtype=str), refs)
 
     def append(self, subject_key: str, kind: str, vector: np.ndarray, ref: Any = None) -> Earlier:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import urllib3
 from minio import Minio
 from minio.error import MinioException, S3Error
+from minio.helpers import DictType
 
 from services.kernel.blobstore.common import (
     content_disposition,
@@ -96,7 +97,7 @@ class S3BlobStore:
         validate_key(key)
         content_type = validate_content_type(content_type)
         # Prefix every name ourselves: minio would send names such as "content-language" as real headers.
-        headers = {META_PREFIX + name: value for name, value in encode_metadata(metadata).items()}
+        headers: DictType = {META_PREFIX + name: value for name, value in encode_metadata(metadata).items()}
         self.ensure_bucket()
         result = self._client.put_object(
             self.bucket, key, io.BytesIO(data), len(data), content_type=content_type, metadata=headers,
@@ -171,7 +172,7 @@ class S3BlobStore:
     def presigned_get_url(self, key: str, expires: timedelta, filename: str | None = None) -> str:
         validate_key(key)
         validate_expires(expires)
-        response_headers = None
+        response_headers: DictType | None = None
         if filename is not None:
             response_headers = {"response-content-disposition": content_disposition(filename)}
         return self._signer.presigned_get_object(

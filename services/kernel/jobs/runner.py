@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import anyio
 import structlog
@@ -214,5 +214,11 @@ class JobRunner:
             job.close()
 
 
-def _error(code: str, zh: str, en: str) -> dict[str, str]:
+class _Error(TypedDict):
+    error_code: str
+    error_zh: str
+    error_en: str
+
+
+def _error(code: str, zh: str, en: str) -> _Error:
     return {"error_code": code, "error_zh": zh, "error_en": en}

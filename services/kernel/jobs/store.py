@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Table, Update, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -91,9 +91,8 @@ def checkpoint(session: Session, table: Table, job_id: str, owner: str, lease: f
 
 def renew(session: Session, table: Table, job_id: str, owner: str, lease: float) -> bool:
     at = now()
-    result = session.execute(update(table).where(_held(table, job_id, owner))
-                             .values(lease_until=at + timedelta(seconds=lease), updated_at=at))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return _matched(session, update(table).where(_held(table, job_id, owner))
+                    .values(lease_until=at + timedelta(seconds=lease), updated_at=at))
 
 
 def settle(session: Session, table: Table, job_id: str, owner: str, state: JobState, **values: Any) -> bool:
@@ -102,9 +101,15 @@ def settle(session: Session, table: Table, job_id: str, owner: str, state: JobSt
     if state != JobState.QUEUED:
         values["finished_at"] = at
         values.setdefault("lease_until", None)
-    result = session.execute(update(table).where(_held(table, job_id, owner))
-                             .values(state=state, lease_owner=None, updated_at=at, **values))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return _matched(session, update(table).where(_held(table, job_id, owner))
+                    .values(state=state, lease_owner=None, updated_at=at, **values))
+
+
+def _matched(session: Session, stmt: Update) -> bool:
+    """Run an UPDATE; whether it matched a row. DML executes to a CursorResult (the result with rowcount),
+    though Session.execute is typed to return any Result."""
+    result = cast("CursorResult[*tuple[Any, ...]]", session.execute(stmt))
+    return bool(result.rowcount)
 
 
 def request_cancel(session: Session, table: Table, job_id: str) -> None:

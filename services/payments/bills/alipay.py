@@ -44,7 +44,7 @@ def parse_alipay_bill(source: BinaryIO, max_bytes: int = MAX_BILL_BYTES) -> Pars
         try:
             with archive.open(entry) as stream:
                 # The declared size can lie: BoundedLines counts the bytes actually inflated.
-                return _parse(BoundedLines(stream, min(max_bytes, entry.file_size + 1)))  # type: ignore[arg-type]
+                return _parse(BoundedLines(stream, min(max_bytes, entry.file_size + 1)))
         except (zipfile.BadZipFile, OSError, EOFError) as error:  # CRC error, truncated deflate stream
             raise BillError("bad_zip", str(error)) from None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # bills are written in Beijing wall-clock time
@@ -63,10 +63,16 @@ def local_time(text: str, line: int) -> datetime:
         raise BillError("bad_value", f"time {text[:30]!r}", line) from None
 
 
+class LineSource(Protocol):
+    """What a bill is read from: a binary file, a gzip or zip member, or a reader wrapping one."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
 class BoundedLines:
     """Lines of a binary stream, each at most MAX_LINE_BYTES, all together at most `limit` bytes."""
 
-    def __init__(self, stream: BinaryIO, limit: int = MAX_BILL_BYTES) -> None:
+    def __init__(self, stream: LineSource, limit: int = MAX_BILL_BYTES) -> None:
         self.stream = stream
         self.limit = limit
         self.total = 0

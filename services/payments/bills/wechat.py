@@ -13,7 +13,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
-from services.payments.bills.model import BillError, BillRow, BoundedLines, ParsedBill, local_time
+from services.payments.bills.model import BillError, BillRow, BoundedLines, LineSource, ParsedBill, local_time
 from services.payments.providers.money import yuan_to_fen
 
 # role → accepted header names, current layout first
@@ -62,7 +62,7 @@ def _fen(text: str, number: int) -> int:
 class _Hashing:
     """Feeds every byte read to SHA1 on its way to the line reader."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: LineSource) -> None:
         self.stream = stream
         self.sha1 = hashlib.sha1()  # noqa: S324 — WeChat's integrity check, not a security choice of ours
 
@@ -75,9 +75,9 @@ class _Hashing:
 def parse_wechat_bill(source: BinaryIO, expected_sha1: str | None = None) -> ParsedBill:
     head = source.read(2)
     source.seek(0)
-    stream: BinaryIO = gzip.GzipFile(fileobj=source) if head == b"\x1f\x8b" else source  # type: ignore[assignment]
+    stream: LineSource = gzip.GzipFile(fileobj=source) if head == b"\x1f\x8b" else source
     hashing = _Hashing(stream)
-    lines = BoundedLines(hashing)  # type: ignore[arg-type]
+    lines = BoundedLines(hashing)
     try:
         bill = _parse(lines)
     except (OSError, EOFError) as error:  # a truncated or corrupt gzip stream

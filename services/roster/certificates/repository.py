@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from services.kernel.db import table_of, upsert_insert
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, list_scoped
 from services.kernel.tenancy import Principal
@@ -28,10 +28,10 @@ def next_sequence(session: Session, school_code: str, province_code: str, year: 
     """The school's next certificate sequence for the year, race-free: the counter row is created if missing
     (ON CONFLICT DO NOTHING, so two first certificates at once both succeed) and then incremented by one
     UPDATE … RETURNING, which the database serialises per row; COUNT+1 would hand two requests one number."""
-    table = CertificateCounter.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(table).values(school_code=school_code, year=year, province_code=province_code,
-                                                 value=0).on_conflict_do_nothing())
+    table = table_of(CertificateCounter)
+    session.execute(upsert_insert(session, table).values(school_code=school_code, year=year,
+                                                         province_code=province_code, value=0)
+                    .on_conflict_do_nothing())
     value = session.execute(update(table).where(table.c.school_code == school_code, table.c.year == year)
                             .values(value=table.c.value + 1).returning(table.c.value)).scalar_one()
     return int(value)

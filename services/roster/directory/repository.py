@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
@@ -50,7 +50,7 @@ def school_for_system(session: Session, code: str) -> School | None:
 def schools_for_system(session: Session, codes: set[str]) -> dict[str, School]:
     if not codes:
         return {}
-    stmt = unscoped_for_system(select(School).where(School.school_code.in_(sorted(codes))))  # type: ignore[attr-defined]
+    stmt = unscoped_for_system(select(School).where(col(School.school_code).in_(sorted(codes))))
     return {s.school_code: s for s in session.exec(stmt)}
 
 

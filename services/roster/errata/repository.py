@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from services.kernel.queries import get_scoped, list_scoped
 from services.kernel.tenancy import Principal
@@ -10,7 +10,7 @@ from services.roster.models import Erratum
 
 
 def errata(session: Session, principal: Principal, status: str | None, student_id: str | None) -> list[Erratum]:
-    return list_scoped(session, principal, Erratum, Erratum.requested_at.desc(),  # type: ignore[attr-defined]
+    return list_scoped(session, principal, Erratum, col(Erratum.requested_at).desc(),
                        status=status, student_id=student_id)
 
 

@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from services.roster.imports.rosterfile import RosterSheet, column_letter
 from services.roster.imports.validation import ERROR, Issue
@@ -189,7 +189,7 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def _worksheet(widths: list[tuple[int, float]], *, pane: tuple[int, int], legacy: bool) -> tuple[str, str]:
+def _worksheet(widths: Sequence[tuple[int, float]], *, pane: tuple[int, int], legacy: bool) -> tuple[str, str]:
     """The worksheet XML before and after its rows."""
     x, y = pane
     top_left = f"{column_letter(x)}{y + 1}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.kernel.queries import get_scoped, get_system, list_scoped
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
@@ -12,7 +12,7 @@ from services.roster.models import ImportIssue, ImportJob
 
 
 def import_jobs(session: Session, principal: Principal) -> list[ImportJob]:
-    return list_scoped(session, principal, ImportJob, ImportJob.created_at.desc())  # type: ignore[attr-defined]
+    return list_scoped(session, principal, ImportJob, col(ImportJob.created_at).desc())
 
 
 def job(session: Session, principal: Principal, job_id: str) -> ImportJob | None:
@@ -40,10 +40,10 @@ def import_issues(session: Session, principal: Principal, job_id: str, severity:
     if severity:
         stmt = stmt.where(ImportIssue.severity == severity)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(ImportIssue.id).offset(offset).limit(limit))
+    rows = session.exec(stmt.order_by(col(ImportIssue.id)).offset(offset).limit(limit))
     return list(rows), int(total)
 
 
 def all_import_issues(session: Session, job_id: str) -> list[ImportIssue]:
-    stmt = unscoped_for_system(select(ImportIssue).where(ImportIssue.job_id == job_id).order_by(ImportIssue.id))
+    stmt = unscoped_for_system(select(ImportIssue).where(ImportIssue.job_id == job_id).order_by(col(ImportIssue.id)))
     return list(session.exec(stmt))

@@ -220,7 +220,7 @@ def annotated(session: Session, blobs: BlobStore, principal: Principal, job_id: 
     """The registrar's own file with the bad cells marked and a comment on each; returns it and a file name."""
     job = job_in_scope(session, principal, job_id)
     sheet = read_roster(blobs.get(job.blob_key), job.filename)
-    found = [Issue(row=i.row, column=i.column, field=i.field, code=i.code, severity=i.severity,  # type: ignore[arg-type]
+    found = [Issue(row=i.row, column=i.column, field=i.field, code=i.code, severity=i.severity,
                    message=i.message, message_en=i.message_en)
              for i in repo.all_import_issues(session, job.id)]
     return annotated_workbook(sheet, found), job.filename.rsplit(".", 1)[0] + "-问题标注.xlsx"

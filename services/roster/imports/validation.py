@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Literal, TypeVar
 
 from services.roster.imports.rosterfile import FIELD_LABELS, FIELD_LABELS_EN, REQUIRED_FIELDS, RosterSheet
 from services.roster.rules import idcard
@@ -355,7 +356,7 @@ class _Validator:
                          f"民族“{_shown(c['mz'])}”无法识别：请填写民族名称（如 汉族）或 GB/T 3304 两位代码（如 01）",
                          f"ethnicity {_shown(c['mz'])!r} is not a GB/T 3304 name or code")
             elif found:
-                rec.ethnicity_code, rec.ethnicity = found  # type: ignore[misc]
+                rec.ethnicity_code, rec.ethnicity = found
         if c.get("zzmm") is not None:
             found = self.m_political(c["zzmm"])
             if found is None:
@@ -364,7 +365,7 @@ class _Validator:
                          "或 GB/T 4762 两位代码",
                          f"political status {_shown(c['zzmm'])!r} is not a GB/T 4762 name or code")
             elif found:
-                rec.political_code, rec.political = found  # type: ignore[misc]
+                rec.political_code, rec.political = found
 
         # 专业
         raw_zydm = c.get("zydm")
@@ -391,7 +392,7 @@ class _Validator:
                      f"层次“{_shown(raw_cc)}”不在允许的层次中（{'、'.join(self.codes.levels)}）",
                      f"level {_shown(raw_cc)!r} is not one of {', '.join(self.codes.levels)}")
         elif level:
-            rec.level = level  # type: ignore[assignment]
+            rec.level = level
         elif "cc" in cols:
             self.missing(r, "cc")
         if c.get("xz") is not None:
@@ -401,7 +402,7 @@ class _Validator:
                          f"学制“{_shown(c['xz'])}”不在允许的学制中（{'、'.join(self.codes.durations)} 年）",
                          f"length of study {_shown(c['xz'])!r} is not one of {', '.join(self.codes.durations)}")
             else:
-                rec.duration = duration or None  # type: ignore[assignment]
+                rec.duration = duration or None
         if c.get("xxxs") is not None:
             mode = self.m_mode(c["xxxs"])
             if mode is None:
@@ -409,7 +410,7 @@ class _Validator:
                          f"学习形式“{_shown(c['xxxs'])}”不在允许的学习形式中（{'、'.join(self.codes.study_modes)}）",
                          f"mode of study {_shown(c['xxxs'])!r} is not one of {', '.join(self.codes.study_modes)}")
             else:
-                rec.study_mode = mode or None  # type: ignore[assignment]
+                rec.study_mode = mode or None
 
         # 入学日期 / 预计毕业日期
         rec.entry_date = self.date_field(r, "rxrq", c.get("rxrq"))
@@ -457,7 +458,7 @@ class _Validator:
 
     # ---- field helpers ------------------------------------------------------------------------------------------
     def text(self, fld: str, value: object) -> str | None:
-        return None if value is None else self.m_text(value)  # type: ignore[return-value]
+        return None if value is None else self.m_text(value)
 
     def date_field(self, r: int, fld: str, value: object) -> date | None:
         if value is None:
@@ -469,7 +470,7 @@ class _Validator:
             return None
         if parsed is None:
             return None
-        day, month_only = parsed  # type: ignore[misc]
+        day, month_only = parsed
         if month_only:
             self.add(r, fld, "date_month_only",
                      f"{FIELD_LABELS[fld]}“{_shown(value)}”只有年月，已按 {day.isoformat()} 处理",
@@ -554,7 +555,7 @@ class _Validator:
         if parsed is None:
             rec.birth_date = info.birth_date if info is not None else None
             return
-        day, month_only = parsed  # type: ignore[misc]
+        day, month_only = parsed
         id_day = info.birth_date if info is not None else None
         if month_only:
             if id_day is not None and (id_day.year, id_day.month) == (day.year, day.month):
@@ -631,11 +632,14 @@ class _Validator:
         return known_id is not None
 
 
-def _memo(fn: Callable[[object], object]) -> Callable[[object], object]:
-    """fn, remembered per value; a NormaliseError is remembered too and raised again."""
-    seen: dict[object, object] = {}
+R = TypeVar("R")
 
-    def call(value: object) -> object:
+
+def _memo(fn: Callable[[object], R]) -> Callable[[object], R]:
+    """fn, remembered per value; a NormaliseError is remembered too and raised again."""
+    seen: dict[object, R | NormaliseError] = {}
+
+    def call(value: object) -> R:
         if value.__class__ is bool:  # True == 1 as a dict key: keep logical values out of the cache
             return fn(value)
         try:
@@ -646,16 +650,16 @@ def _memo(fn: Callable[[object], object]) -> Callable[[object], object]:
             except NormaliseError as exc:
                 hit = exc
             seen[value] = hit
-        if hit.__class__ is NormaliseError:
-            raise hit  # type: ignore[misc]
+        if isinstance(hit, NormaliseError):
+            raise hit
         return hit
 
     return call
 
 
-def _in_table(fn: Callable[[str], object]) -> Callable[[object], object]:
+def _in_table(fn: Callable[[str], R | None]) -> Callable[[object], R | Literal[""] | None]:
     """"" for an empty cell, None when the value is not in the table, else the table's value."""
-    def resolve(value: object) -> object:
+    def resolve(value: object) -> R | Literal[""] | None:
         text = norm_text(value)
         return "" if text is None else fn(text)
 

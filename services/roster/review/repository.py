@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, tuple_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
@@ -23,11 +23,11 @@ def campaign(session: Session, province_code: str, term: str) -> Campaign | None
 
 
 def campaigns(session: Session, principal: Principal) -> list[Campaign]:
-    return list_scoped(session, principal, Campaign, Campaign.term.desc())  # type: ignore[attr-defined]
+    return list_scoped(session, principal, Campaign, col(Campaign.term).desc())
 
 
 def review_batches(session: Session, principal: Principal, status: str | None) -> list[ReviewBatch]:
-    return list_scoped(session, principal, ReviewBatch, ReviewBatch.submitted_at.desc(),  # type: ignore[attr-defined]
+    return list_scoped(session, principal, ReviewBatch, col(ReviewBatch.submitted_at).desc(),
                        status=status)
 
 
@@ -36,9 +36,9 @@ def batch(session: Session, principal: Principal, batch_id: str) -> ReviewBatch 
 
 
 def review_items(session: Session, batch_id: str) -> list[tuple[ReviewItem, Student]]:
-    stmt = unscoped_for_system(select(ReviewItem, Student).join(Student, Student.id == ReviewItem.student_id)
+    stmt = unscoped_for_system(select(ReviewItem, Student).join(Student, col(Student.id) == ReviewItem.student_id)
                                .where(ReviewItem.batch_id == batch_id).order_by(Student.student_no))
-    return list(session.exec(stmt))  # type: ignore[arg-type]
+    return list(session.exec(stmt))
 
 
 def items_of_batches(session: Session, batch_ids: Sequence[str]) -> dict[str, list[tuple[ReviewItem, Student]]]:
@@ -46,10 +46,10 @@ def items_of_batches(session: Session, batch_ids: Sequence[str]) -> dict[str, li
     found: dict[str, list[tuple[ReviewItem, Student]]] = {batch_id: [] for batch_id in batch_ids}
     if not batch_ids:
         return found
-    stmt = unscoped_for_system(select(ReviewItem, Student).join(Student, Student.id == ReviewItem.student_id)
-                               .where(ReviewItem.batch_id.in_(list(batch_ids)))  # type: ignore[attr-defined]
+    stmt = unscoped_for_system(select(ReviewItem, Student).join(Student, col(Student.id) == ReviewItem.student_id)
+                               .where(col(ReviewItem.batch_id).in_(list(batch_ids)))
                                .order_by(Student.student_no))
-    for item, student in session.exec(stmt):  # type: ignore[misc]
+    for item, student in session.exec(stmt):
         found[item.batch_id].append((item, student))
     return found
 
@@ -71,10 +71,10 @@ def listed_elsewhere(session: Session, batch_ids: Sequence[str]) -> dict[tuple[s
     own, other = aliased(Student), aliased(Student)
     stmt = unscoped_for_system(
         select(ReviewItem.batch_id, own.id, other.school_code)
-        .join(own, own.id == ReviewItem.student_id)
-        .join(other, (other.id_number == own.id_number) & (other.province_code == own.province_code)
-              & (other.school_code != own.school_code))
-        .where(ReviewItem.batch_id.in_(list(batch_ids)))  # type: ignore[attr-defined]
+        .join(own, col(own.id) == ReviewItem.student_id)
+        .join(other, (col(other.id_number) == own.id_number) & (col(other.province_code) == own.province_code)
+              & (col(other.school_code) != own.school_code))
+        .where(col(ReviewItem.batch_id).in_(list(batch_ids)))
         .order_by(other.school_code))
     found: dict[tuple[str, str], list[str]] = {}
     for batch_id, student_id, school_code in session.exec(stmt):
@@ -89,9 +89,9 @@ def approved_earlier(session: Session, batch_ids: Sequence[str]) -> set[tuple[st
     earlier = aliased(ReviewItem)
     stmt = unscoped_for_system(
         select(ReviewItem.batch_id, ReviewItem.student_id).distinct()
-        .join(earlier, (earlier.student_id == ReviewItem.student_id) & (earlier.decision == "approved")
-              & (earlier.term < ReviewItem.term))
-        .where(ReviewItem.batch_id.in_(list(batch_ids))))  # type: ignore[attr-defined]
+        .join(earlier, (col(earlier.student_id) == ReviewItem.student_id) & (col(earlier.decision) == "approved")
+              & (col(earlier.term) < ReviewItem.term))
+        .where(col(ReviewItem.batch_id).in_(list(batch_ids))))
     return {(batch_id, student_id) for batch_id, student_id in session.exec(stmt)}
 
 
@@ -99,10 +99,12 @@ def latest_items(session: Session, student_ids: Sequence[str]) -> dict[str, Revi
     if not student_ids:
         return {}
     stmt = unscoped_for_system(select(ReviewItem).where(
-        ReviewItem.student_id.in_(list(student_ids))))  # type: ignore[attr-defined]
+        col(ReviewItem.student_id).in_(list(student_ids))))
     latest: dict[str, ReviewItem] = {}
     for item in session.exec(stmt):
         current = latest.get(item.student_id)
+        # The ignore below hides a real bug: datetime vs str when only one of the two items is decided (a
+        # rejected student resubmitted raises TypeError); left as it behaves today, reported for a fix of its own.
         if current is None or (item.decided_at or item.term) > (current.decided_at or current.term):  # type: ignore[operator]
             latest[item.student_id] = item
     return latest
@@ -116,5 +118,5 @@ def audit_page(session: Session, principal: Principal, *, target_type: str | Non
     if target_id:
         stmt = stmt.where(AuditEntry.target_id == target_id)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(AuditEntry.id.desc()).offset(offset).limit(limit))  # type: ignore[union-attr]
+    rows = session.exec(stmt.order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit))
     return list(rows), int(total)

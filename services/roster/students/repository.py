@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
@@ -27,7 +27,7 @@ def student_for_system(session: Session, student_id: str) -> Student | None:
 def students_for_system(session: Session, student_ids: Sequence[str]) -> dict[str, Student]:
     if not student_ids:
         return {}
-    stmt = unscoped_for_system(select(Student).where(Student.id.in_(sorted(set(student_ids)))))  # type: ignore[attr-defined]
+    stmt = unscoped_for_system(select(Student).where(col(Student.id).in_(sorted(set(student_ids)))))
     return {s.id: s for s in session.exec(stmt)}
 
 
@@ -42,7 +42,7 @@ def students_page(
             stmt = stmt.where(getattr(Student, column) == value)
     if query:
         like = f"%{query}%"
-        stmt = stmt.where(Student.student_no.like(like) | Student.name.like(like))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Student.student_no).like(like) | col(Student.name).like(like))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(Student.school_code, Student.student_no).offset(offset).limit(limit))
     return list(rows), int(total)
@@ -59,21 +59,21 @@ def roster_orders(session: Session, class_ids: Sequence[str]) -> dict[str, int]:
         return {}
     position = func.row_number().over(partition_by=Student.class_id, order_by=Student.student_no)
     stmt = unscoped_for_system(select(Student.id, position).where(
-        Student.class_id.in_(sorted(set(class_ids)))))  # type: ignore[union-attr]
+        col(Student.class_id).in_(sorted(set(class_ids)))))
     return {student_id: int(order) for student_id, order in session.exec(stmt)}
 
 
 def colleges_for_system(session: Session, college_ids: Sequence[str]) -> dict[str, College]:
     if not college_ids:
         return {}
-    stmt = unscoped_for_system(select(College).where(College.id.in_(sorted(set(college_ids)))))  # type: ignore[attr-defined]
+    stmt = unscoped_for_system(select(College).where(col(College.id).in_(sorted(set(college_ids)))))
     return {c.id: c for c in session.exec(stmt)}
 
 
 def classes_for_system(session: Session, class_ids: Sequence[str]) -> dict[str, SchoolClass]:
     if not class_ids:
         return {}
-    stmt = unscoped_for_system(select(SchoolClass).where(SchoolClass.id.in_(sorted(set(class_ids)))))  # type: ignore[attr-defined]
+    stmt = unscoped_for_system(select(SchoolClass).where(col(SchoolClass.id).in_(sorted(set(class_ids)))))
     return {c.id: c for c in session.exec(stmt)}
 
 

@@ -8,6 +8,7 @@ silently drop a constraint). Errors name the field, e.g. `classes[3].students: m
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import date
 from fractions import Fraction
@@ -78,7 +79,7 @@ class Span(_Strict):
 
     @field_validator("date")
     @classmethod
-    def _plausible(cls, value: date) -> date:
+    def _plausible(cls, value: dt.date) -> dt.date:  # dt.: in this class `date` names the field
         if not FIRST_DATE <= value <= LAST_DATE:
             raise ValueError(f"date {value} outside {FIRST_DATE}..{LAST_DATE}")
         return value

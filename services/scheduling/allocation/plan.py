@@ -90,7 +90,7 @@ def sequence(instance: Instance, solution: Solution) -> list[tuple[int, int, dat
     for s, members in by_slot.items():
         slot = solution.slots[s]
         before, after = neighbours[s]
-        first = {}
+        first: dict[str, tuple[float, float]] = {}  # college -> (earliest preferred start, first class)
         for c in sorted(members):
             klass = instance.classes[c]
             pref = klass.preferred_start if klass.preferred_start is not None else inf
@@ -163,8 +163,8 @@ def build_plan(instance: Instance, solution: Solution) -> Plan:
     dates = sorted({slot.date for slot in solution.slots} | {f.date for f in solution.fixed})
     finish = None
     if solution.lower_bound_clock is not None and dates:
-        day, minute = divmod(solution.lower_bound_clock, DAY)
-        finish = f"{dates[day]} {hhmm(minute)}"
+        day_index, minute = divmod(solution.lower_bound_clock, DAY)
+        finish = f"{dates[day_index]} {hhmm(minute)}"
     return Plan(
         assignments=assignments,
         unplaced=unplaced,

@@ -22,10 +22,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import TypeAlias
 
 from ortools.sat.python import cp_model
 
 from services.scheduling.allocation.instance import ClassGroup, Instance, InstanceError
+
+# A linear term as built here: CP-SAT expressions and plain ints (cp_model.LinearExprT also admits numpy
+# integers, which LinearExpr's own operators are not typed to take).
+Expr: TypeAlias = "cp_model.LinearExpr | int"
 
 MAX_PAIRS = 400_000  # class × slot choices: ~15 s of model building on 2 cores; beyond it, refuse
 MAX_SECONDS = 300.0
@@ -180,9 +185,9 @@ def _distance(value: int, low: int, high: int) -> int:
 
 def _time_penalty(instance: Instance, c: int, slot: Slot, minutes: int, dates: list[date]) -> int:
     klass = instance.classes[c]
-    if klass.preferred_start is None and klass.preferred_date is None:
-        return 0
-    if klass.preferred_start is None:  # a date only
+    if klass.preferred_start is None:  # a date only, or no preference
+        if klass.preferred_date is None:
+            return 0
         return 0 if slot.date == klass.preferred_date else 160 * min(3, abs((slot.date - klass.preferred_date).days))
     last_start = slot.end - minutes
     if klass.preferred_date is None:
@@ -279,21 +284,21 @@ def _primary(instance: Instance, slots: list[Slot], durations: dict[tuple[int, i
     count: dict[tuple[int, int], cp_model.IntVar] = {}
     by_slot: dict[int, list[tuple[int, int]]] = defaultdict(list)
     unplaced = []
-    for k, (choice, members) in enumerate(kinds.items()):
-        for s, minutes in choice:
-            count[k, s] = model.new_int_var(0, len(members), f"n{k},{s}")
-            by_slot[s].append((k, minutes))
-        left = len(members) - sum(count[k, s] for s, _ in choice)
+    for k, (kind, classes) in enumerate(kinds.items()):
+        for s, length in kind:
+            count[k, s] = model.new_int_var(0, len(classes), f"n{k},{s}")
+            by_slot[s].append((k, length))
+        left = len(classes) - sum(count[k, s] for s, _ in kind)
         model.add(left >= 0)
         # One unplaced class weighs its minutes of work: "place as much as fits".
-        unplaced.append(min(m for _, m in choice) * left)
+        unplaced.append(min(m for _, m in kind) * left)
     makespan = model.new_int_var(0, horizon, "makespan")
-    for s, members in by_slot.items():
+    for s, in_slot in by_slot.items():
         slot = slots[s]
-        load = sum(minutes * count[k, s] for k, minutes in members)
+        load = sum(length * count[k, s] for k, length in in_slot)
         model.add(load <= slot.length)
         used = model.new_bool_var(f"used{s}")
-        for k, _ in members:
+        for k, _ in in_slot:
             model.add(count[k, s] == 0).only_enforce_if(~used)
         model.add(makespan >= (slot.clock - origin) * used + load)
     if bound_clock is not None:  # valid once everything is placed, and lets CP-SAT prove the makespan optimal
@@ -358,9 +363,9 @@ def _secondary(instance: Instance, slots: list[Slot], dates: list[date], duratio
             model.add(placed[c] <= 1)
 
     horizon = max((slot.day * DAY + slot.end for slot in slots), default=1) - origin
-    finish_clock: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
-    finish_work: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
-    work: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
+    finish_clock: dict[int, list[Expr]] = defaultdict(list)
+    finish_work: dict[int, list[Expr]] = defaultdict(list)
+    work: dict[int, list[Expr]] = defaultdict(list)
     segments = working_segments(instance)
     for item in fixed:
         finish_clock[item.room].append(dates.index(item.date) * DAY + item.end - origin)
@@ -400,10 +405,10 @@ def _secondary(instance: Instance, slots: list[Slot], dates: list[date], duratio
     unplaced = sum(instance.classes[c].students * (1 - placed[c]) for c in free)
     model.add(unplaced <= sum(instance.classes[c].students for c in free if c not in chosen))
     ends = [dates.index(item.date) * DAY + item.end - origin for item in fixed]
-    load: dict[int, int] = defaultdict(int)
+    chosen_load: dict[int, int] = defaultdict(int)
     for c, s in chosen.items():
-        load[s] += durations[c, s]
-    ends += [slots[s].clock - origin + minutes for s, minutes in load.items()]
+        chosen_load[s] += durations[c, s]
+    ends += [slots[s].clock - origin + minutes for s, minutes in chosen_load.items()]
     model.add(makespan <= max(ends))
     model.minimize(secondary)
     _complete_hint(model, {x[c, s]: 1 for c, s in chosen.items()}, list(x.values()),
@@ -430,7 +435,7 @@ def _complete_hint(model: cp_model.CpModel, ones: dict[cp_model.IntVar, int], bo
         model.add_hint(var, solver.value(var))
 
 
-def _run(model: cp_model.CpModel, seconds: float, workers: int) -> tuple[cp_model.CpSolver, int]:
+def _run(model: cp_model.CpModel, seconds: float, workers: int) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = max(1, workers)
@@ -452,7 +457,7 @@ def work_offset(room: dict[date, list[tuple[int, int]]], day: date, minute: int)
 
 def _preferences(model: cp_model.CpModel, instance: Instance, x: dict[tuple[int, int], cp_model.IntVar],
                  by_class: dict[int, list[int]], slots: list[Slot], durations: dict[tuple[int, int], int],
-                 dates: list[date]) -> cp_model.LinearExprT:
+                 dates: list[date]) -> Expr:
     """The soft preferences as penalty terms (see the module docstring for the weights)."""
     colleges: dict[str, list[int]] = defaultdict(list)
     levels: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -461,7 +466,7 @@ def _preferences(model: cp_model.CpModel, instance: Instance, x: dict[tuple[int,
         colleges[klass.college].append(c)
         if klass.level is not None:
             levels[klass.college, klass.level].append(c)
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     for name, members in colleges.items():  # a college in one room: pay for every further room it uses
         if len(members) < 2:
             continue
