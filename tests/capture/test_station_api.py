@@ -3,13 +3,16 @@ retake, override, signed links, and the refusals with their stable codes."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from services.capture.station.watcher import Watcher
 from services.capture.stations.service import today
 from tests.capture.support import demo_pass, demo_stations, jpeg
-from tests.support.api import Api
+from tests.support.api import Api, wait_until
 
 CAPTURE = "/api/capture/v1"
 
@@ -52,9 +55,8 @@ def test_check_in_upload_retake_override_and_the_refusals(flow: dict[str, Any]) 
 
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     assert _checkin(api, one, **{"pass": forged}).json()["code"] == "pass_invalid"
-    assert _checkin(api, one, capture_code="NOPE-0000").json()["code"] == "subject_unknown"
-    busy = _checkin(api, one, capture_code="NOPE-0000")
-    assert busy.status_code == 404
+    unknown = _checkin(api, one, capture_code="NOPE-0000")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "subject_unknown"
 
     upload = api.post(f"{CAPTURE}/checkins/{body['id']}/photos", "photographer",
                       files={"file": ("a.jpg", jpeg(1), "image/jpeg")})
@@ -99,3 +101,44 @@ def test_the_agency_creates_a_capture_day_and_others_may_not(flow: dict[str, Any
     station = created.json()["stations"][0]["id"]
     not_today = _checkin(api, station, **{"pass": flow["pass"]})
     assert not_today.json()["code"] == "station_not_today"
+
+
+class LossyClient:
+    """The photographer's client as the watcher sees it; `lose_next` drops the answer of the next upload after
+    the server handled it (the station died mid-upload)."""
+
+    def __init__(self, api: Api) -> None:
+        self.api, self.lose_next = api, False
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.api.get(url, "photographer", **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        response = self.api.post(url, "photographer", **kwargs)
+        if self.lose_next:
+            self.lose_next = False
+            raise httpx.ConnectError("station restarted")
+        return response
+
+
+def test_the_hot_folder_watcher_resumes_after_a_restart_without_duplicates(flow: dict[str, Any],
+                                                                           tmp_path: Path) -> None:
+    api = flow["api"]
+    two = flow["stations"][1]["id"]
+    approved = api.get("/api/roster/v1/students", "school10403", params={"review_status": "approved"}).json()
+    token = api.get(f"/api/roster/v1/students/{approved['items'][3]['id']}/pass", "school10403").json()["token"]
+    checkin = wait_until(lambda: _checkin(api, two, **{"pass": token}).json().get("id"))
+    (tmp_path / "IMG_0001.JPG").write_bytes(jpeg(11))
+    client = LossyClient(api)
+    first = Watcher(tmp_path, two, client, say=lambda _: None)  # type: ignore[arg-type]
+    first.scan()
+    client.lose_next = True
+    first.flush()  # the server stored it; the station never heard back
+    restarted = Watcher(tmp_path, two, client, say=lambda _: None)  # type: ignore[arg-type]
+    assert [e.state for e in restarted.entries.values()] == ["queued"]
+    restarted.scan()  # the same file is not queued twice
+    restarted.flush()
+    assert [(e.state, e.checkin_id) for e in restarted.entries.values()] == [("uploaded", checkin)]
+    board = api.get(f"{CAPTURE}/stations/{two}", "photographer").json()
+    assert board["front"]["id"] == checkin and board["front"]["photo_versions"] == 1
+    assert (tmp_path / "IMG_0001.JPG").read_bytes() == jpeg(11)  # never moved or overwritten
