@@ -44,6 +44,7 @@ export const router = createBrowserRouter([
               { path: "campaigns", lazy: page(() => import("./pages/CampaignsPage")) },
               { path: "school-stats", lazy: page(() => import("./pages/SchoolStatsPage")) },
               { path: "subjects", lazy: page(() => import("./pages/SubjectsPage")) },
+              { path: "capture", lazy: page(() => import("./pages/CapturePage")) },
               ...comingSoon,
               { path: "*", lazy: page(() => import("./pages/NotFoundPage")) },
             ],
