@@ -29,6 +29,25 @@ app.add_typer(photo_app, name="photo")
 events_app = typer.Typer(help="The event path: dead letters (events a consumer gave up on) and their replay.",
                          no_args_is_help=True)
 app.add_typer(events_app, name="events")
+station_app = typer.Typer(help="Station software (tethered cameras).", no_args_is_help=True)
+app.add_typer(station_app, name="station")
+
+
+@station_app.command("watch")
+def station_watch(
+    folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="The camera's hot folder")],
+    station: Annotated[str, typer.Option(help="Station id")],
+    server: Annotated[str, typer.Option(help="Base URL, e.g. https://tucai.example.cn")],
+    token: Annotated[str, typer.Option(envvar="TUCAI_TOKEN", help="The photographer's access token")],
+    interval: Annotated[float, typer.Option(help="Seconds between folder scans")] = 1.0,
+) -> None:
+    """Upload each new photo of FOLDER against the station's open check-in; an offline queue survives restarts."""
+    import httpx
+
+    from services.capture.station.watcher import Watcher
+
+    with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        Watcher(folder, station, client, say=typer.echo).run(interval)
 
 
 def _settings(demo: bool | None = None) -> Settings:

@@ -46,6 +46,7 @@ export const router = createBrowserRouter([
               { path: "subjects", lazy: page(() => import("./pages/SubjectsPage")) },
               { path: "schedule", lazy: page(() => import("./pages/SchedulePage")) },
               { path: "makeup", lazy: page(() => import("./pages/MakeupPage")) },
+              { path: "capture", lazy: page(() => import("./pages/CapturePage")) },
               ...comingSoon,
               { path: "*", lazy: page(() => import("./pages/NotFoundPage")) },
             ],

@@ -4,27 +4,48 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 
+from services.capture import demo
+from services.capture.anomalies import routes as anomalies_routes
+from services.capture.checkins import routes as checkins_routes
+from services.capture.checkins.passes import PassVerifier, roster_jwks
 from services.capture.models import inbox, metadata, outbox
+from services.capture.photos import routes as photos_routes
+from services.capture.stations import routes as stations_routes
 from services.capture.subjects import routes as subjects_routes
 from services.capture.subjects.consumers import subjects_consumer
 from services.kernel.blobstore.http import make_blob_router
 from services.kernel.runtime import Runtime
-from services.kernel.service import ServiceSpec, build_app
+from services.kernel.service import ServiceContext, ServiceSpec, build_app
 from services.kernel.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+async def _startup(ctx: ServiceContext) -> None:
+    if ctx.settings.demo:
+        def load() -> None:
+            with ctx.transaction() as uow:
+                demo.load(uow)
+
+        await anyio.to_thread.run_sync(load)
+
+
 def spec() -> ServiceSpec:
     return ServiceSpec(name="capture", title="Tucai capture", metadata=metadata, outbox=outbox, inbox=inbox,
-                       migrations_dir=MIGRATIONS, routers=[subjects_routes.router],
-                       consumers=[subjects_consumer])
+                       migrations_dir=MIGRATIONS,
+                       routers=[subjects_routes.router, stations_routes.router, checkins_routes.router,
+                                photos_routes.router, anomalies_routes.router],
+                       consumers=[subjects_consumer], on_startup=_startup)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    app = build_app(spec(), settings or Settings(), runtime)
+    settings = settings or Settings()
+    app = build_app(spec(), settings, runtime)
+    # Capture passes are verified with roster's published key set, like API tokens (never a shared secret).
+    app.state.pass_verifier = PassVerifier(roster_jwks(app.state.ctx.runtime), settings.jwt_issuer)
     # Signed download links of the local object store (S3 links go straight to the bucket).
     app.include_router(make_blob_router(lambda: app.state.ctx.runtime.blobs, "/v1/blobs"), prefix="/api/capture")
     return app

@@ -1,12 +1,20 @@
 """Capture's tables (one metadata; the kernel adds outbox and inbox). Subjects are approved students known only
-by pseudonym and masked facts."""
+by pseudonym and masked facts; capture days, stations, check-ins, photos and anomalies are capture's own."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from services.kernel.db import new_registry
+from services.kernel.db import UTCDateTime, new_registry
+from services.kernel.errors import register_conflict
 from services.kernel.events.outbox import add_event_tables
+from services.kernel.ids import new_id
+from services.kernel.tenancy import TenantScoped
 from services.roster.projection import ApprovedStudent
 
 
@@ -23,3 +31,139 @@ class Subject(CaptureTable, ApprovedStudent, table=True):
     front of them. Beyond the projection: the CHSI capture code the student registered."""
 
     capture_code: str | None = Field(default=None, index=True, max_length=64)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class CaptureDay(CaptureTable, TenantScoped, table=True):
+    """A day of capture at a school (published by scheduling later; until then created by the agency)."""
+
+    __tablename__ = "capture_day"
+    __table_args__ = (UniqueConstraint("school_code", "day"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    day: date  # the calendar day in Asia/Shanghai
+    rooms: list[str] = _json_list()
+    created_at: datetime = _created()
+
+
+class Station(CaptureTable, TenantScoped, table=True):
+    """A camera in a room on a capture day, run by one photographer (roster username: capture knows the
+    photographer only from the token). `last_sequence_no` is the 拍摄序号 counter: one UPDATE … RETURNING per
+    check-in, so numbers never repeat, even under concurrent scans."""
+
+    __table_args__ = (UniqueConstraint("capture_day_id", "name"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    capture_day_id: str = Field(foreign_key="capture_day.id", index=True, max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    day: date
+    room: str = Field(max_length=80)
+    name: str = Field(max_length=40)  # "机位1"
+    photographer: str = Field(index=True, max_length=64)
+    last_sequence_no: int = 0
+    created_at: datetime = _created()
+
+
+class CheckinStatus(StrEnum):
+    OPEN = "open"  # the student in front of the camera
+    DONE = "done"  # closed with an accepted photo
+    CLOSED = "closed"  # closed without an accepted photo (left, sent to make-up): recorded with a reason
+    VOID = "void"  # the number was wrong (another student scanned); it stays void, never reused
+
+
+class Checkin(CaptureTable, TenantScoped, table=True):
+    """A student bound to a sequence number at a station, before the shot. The partial unique indexes let the
+    database settle races: one open check-in per station, one open check-in per student across stations."""
+
+    __table_args__ = (
+        UniqueConstraint("station_id", "sequence_no"),
+        Index("uq_checkin_open_station", "station_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("uq_checkin_open_subject", "subject_key", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    station_id: str = Field(foreign_key="station.id", index=True, max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    subject_key: str = Field(index=True, max_length=40)
+    sequence_no: int
+    status: str = Field(default=CheckinStatus.OPEN, index=True, max_length=8)
+    method: str = Field(max_length=16)  # pass | capture_code
+    photographer: str = Field(max_length=64)
+    opened_at: datetime = _created()
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    close_reason: str | None = Field(default=None, max_length=200)
+
+
+class Photo(CaptureTable, TenantScoped, table=True):
+    """One version of a student's photo: always bound to a check-in (student + sequence number). Objects live
+    in the blob store under school/subject/version keys; the hashes let delivery and audits prove integrity.
+    (checkin_id, original_sha256) is the idempotency key of a re-sent upload."""
+
+    __table_args__ = (UniqueConstraint("subject_key", "version"), UniqueConstraint("checkin_id", "original_sha256"))
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    checkin_id: str = Field(foreign_key="checkin.id", index=True, max_length=32)
+    station_id: str = Field(max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    subject_key: str = Field(index=True, max_length=40)
+    sequence_no: int
+    version: int
+    original_key: str = Field(max_length=200)
+    original_sha256: str = Field(max_length=64)
+    original_size: int
+    content_type: str = Field(max_length=40)
+    standard_key: str | None = Field(default=None, max_length=200)
+    standard_sha256: str | None = Field(default=None, max_length=64)
+    accepted: bool
+    checks: list[dict[str, Any]] = _json_list()
+    override_reason: str | None = Field(default=None, max_length=200)
+    overridden_by: str | None = Field(default=None, max_length=64)
+    overridden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    uploaded_by: str = Field(max_length=64)
+    taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+
+
+class Anomaly(CaptureTable, TenantScoped, table=True):
+    """Something that could bind a photo to the wrong student, refused and queued for the agency."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    kind: str = Field(index=True, max_length=40)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    station_id: str | None = Field(default=None, max_length=32)
+    checkin_id: str | None = Field(default=None, max_length=32)
+    subject_key: str | None = Field(default=None, max_length=40)
+    detail: str = Field(max_length=400)
+    reported_by: str = Field(max_length=64)
+    status: str = Field(default="open", index=True, max_length=10)  # open | resolved
+    resolution: str | None = Field(default=None, max_length=400)
+    resolved_by: str | None = Field(default=None, max_length=64)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+
+
+register_conflict("capture_day", "capture_day_exists", "该学校当天已有采集日",
+                  "This school already has a capture day on that date")
+register_conflict("station", "station_exists", "该采集日已有同名机位", "A station of that name exists on this day")
+register_conflict("checkin", "checkin_race", "该学生或机位刚刚完成签到，请重试",
+                  "The student or station was just checked in elsewhere; retry")
+register_conflict("photo", "photo_race", "同一照片正在上传，请重试", "The same photo is being uploaded; retry")

@@ -37,6 +37,8 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("scheduling", "/v1/capture-days"): ("school10405", "province", "agency"),
     ("scheduling", "/v1/makeup/windows"): ("school10405", "agency"),
     ("capture", "/v1/subjects"): ("school10405", "agency", "photographer"),
+    ("capture", "/v1/stations"): ("school10405", "agency", "photographer"),
+    ("capture", "/v1/anomalies"): ("school10405", "agency"),
     ("payments", "/v1/payers"): ("school10405", "agency"),
 }
 
@@ -171,6 +173,47 @@ def _job(api: Api, service: str) -> str:
         return enqueue(uow, "matrix.probe", {}, province="36", school="10403")
 
 
+_capture: dict[int, dict[str, str]] = {}
+
+
+def _capture_objects(api: Api) -> dict[str, str]:
+    """A station, an open check-in with a photo, and an anomaly of 南昌大学, made once per system."""
+    if id(api) in _capture:
+        return _capture[id(api)]
+    from tests.capture.support import jpeg
+
+    token = api.get(f"/api/roster/v1/students/{_student(api)}/pass", "school10403").json()["token"]
+    one, two = (s["id"] for s in api.get("/api/capture/v1/stations", "photographer").json()["items"])
+    checkin = wait_until(lambda: api.post("/api/capture/v1/checkins", "photographer",
+                                          json={"station": one, "pass": token}).json().get("id"))
+    api.post("/api/capture/v1/checkins", "photographer", json={"station": two, "pass": token})  # an anomaly
+    photo = api.post(f"/api/capture/v1/checkins/{checkin}/photos", "photographer",
+                     files={"file": ("a.jpg", jpeg(7), "image/jpeg")}).json()["id"]
+    anomaly = api.get("/api/capture/v1/anomalies", "agency").json()["items"][0]["id"]
+    _capture[id(api)] = {"station": one, "checkin": checkin, "photo": photo, "anomaly": anomaly}
+    return _capture[id(api)]
+
+
+def _capture_probes() -> dict[tuple[str, str, str], Probe]:
+    def obj(kind: str, suffix: str = "", body: dict[str, Any] | None = None) -> Probe:
+        return lambda api: (f"/v1/{kind}s/{_capture_objects(api)[kind]}{suffix}", body)
+
+    return {
+        ("POST", "capture", "/v1/capture-days"): lambda api: ("/v1/capture-days", {
+            "school_code": "10403", "day": "2031-01-02", "rooms": ["A"],
+            "stations": [{"room": "A", "name": "1", "photographer": "photographer"}]}),
+        ("GET", "capture", "/v1/stations/{station_id}"): obj("station"),
+        ("POST", "capture", "/v1/checkins"): lambda api: (
+            "/v1/checkins", {"station": _capture_objects(api)["station"], "capture_code": "ABCD1234"}),
+        ("POST", "capture", "/v1/checkins/{checkin_id}/close"): obj("checkin", "/close", {"reason": "越权"}),
+        ("POST", "capture", "/v1/checkins/{checkin_id}/void"): obj("checkin", "/void", {"reason": "越权"}),
+        ("POST", "capture", "/v1/checkins/{checkin_id}/photos"): obj("checkin", "/photos"),
+        ("GET", "capture", "/v1/photos/{photo_id}"): obj("photo"),
+        ("POST", "capture", "/v1/photos/{photo_id}/override"): obj("photo", "/override", {"reason": "越权"}),
+        ("POST", "capture", "/v1/anomalies/{anomaly_id}/resolve"): obj("anomaly", "/resolve", {"resolution": "越权"}),
+    }
+
+
 def _job_probes() -> dict[tuple[str, str, str], Probe]:
     probes: dict[tuple[str, str, str], Probe] = {}
     for service in SERVICES:
@@ -222,6 +265,7 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
     ("GET", "scheduling", "/v1/schools/{school_code}/summary"): lambda api: ("/v1/schools/10403/summary", None),
     **_job_probes(),
     **_scheduling_probes(),
+    **_capture_probes(),
 }
 
 # Endpoints only some roles reach at all (checked in their own tests): listed so the matrix stays complete.

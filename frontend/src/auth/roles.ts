@@ -175,7 +175,7 @@ export const PAGES: readonly PageDef[] = [
     title: "现场采集",
     icon: "camera",
     roles: ["agency_admin", "photographer"],
-    ready: false,
+    ready: true,
     summary: "扫码或凭学信网图像采集码签到，绑定拍摄序号后拍摄，并自动检查照片规格",
   },
   {

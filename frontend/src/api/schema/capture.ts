@@ -89,6 +89,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/capture/v1/anomalies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The anomaly queue, newest first */
+        get: operations["capture-list_anomalies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/anomalies/{anomaly_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve an anomaly with a reason */
+        post: operations["capture-resolve_anomaly"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/capture-days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a capture day with its stations (until scheduling publishes capture days) */
+        post: operations["capture-create_capture_day"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a student in at a station: binds them to the next sequence number before the shot */
+        post: operations["capture-create_checkin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/checkins/{checkin_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish a check-in (done with an accepted photo; otherwise closed with a reason) */
+        post: operations["capture-close_checkin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/checkins/{checkin_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a photo (or a retake) for an open check-in at your station; runs the photo checks */
+        post: operations["capture-upload_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/checkins/{checkin_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void a check-in without photos: its number stays void with the reason */
+        post: operations["capture-void_checkin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/capture/v1/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -123,6 +242,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/capture/v1/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo's verdict with short-lived signed links to the original and the standard output */
+        get: operations["capture-read_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/photos/{photo_id}/override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a photo that failed a check, with a reason (audited: who, when, why) */
+        post: operations["capture-override_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/stations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's stations: a photographer's own, a school's, the agency's province's */
+        get: operations["capture-list_stations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/stations/{station_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The station screen: the student in front (open check-in) and the queue behind */
+        get: operations["capture-read_station"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/capture/v1/subjects": {
         parameters: {
             query?: never;
@@ -144,6 +331,151 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AnomalyList */
+        AnomalyList: {
+            /** Items */
+            items: components["schemas"]["AnomalyOut"][];
+            /** Total */
+            total: number;
+        };
+        /** AnomalyOut */
+        AnomalyOut: {
+            /** Checkin Id */
+            checkin_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Detail */
+            detail: string;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Province Code */
+            province_code: string;
+            /** Reported By */
+            reported_by: string;
+            /** Resolution */
+            resolution: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Resolved By */
+            resolved_by: string | null;
+            /** School Code */
+            school_code: string;
+            /** Station Id */
+            station_id: string | null;
+            /** Status */
+            status: string;
+            /** Subject Key */
+            subject_key: string | null;
+        };
+        /** Body_capture-upload_photo */
+        "Body_capture-upload_photo": {
+            /**
+             * File
+             * @description JPEG 原片
+             */
+            file: string;
+            /**
+             * Sequence No
+             * @description 相机端的拍摄序号（可选，不符则拒收）
+             */
+            sequence_no?: number | null;
+            /**
+             * Taken At
+             * @description 拍摄时间（可选，早于签到则拒收）
+             */
+            taken_at?: string | null;
+        };
+        /** CaptureDayIn */
+        CaptureDayIn: {
+            /**
+             * Day
+             * Format: date
+             * @description 采集日期（北京时间）
+             */
+            day: string;
+            /** Rooms */
+            rooms: string[];
+            /** School Code */
+            school_code: string;
+            /** Stations */
+            stations: components["schemas"]["StationIn"][];
+        };
+        /** CaptureDayOut */
+        CaptureDayOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Id */
+            id: string;
+            /** Province Code */
+            province_code: string;
+            /** Rooms */
+            rooms: string[];
+            /** School Code */
+            school_code: string;
+            /** Stations */
+            stations: components["schemas"]["StationOut"][];
+        };
+        /**
+         * CheckinIn
+         * @description Exactly one of `pass` (the capture pass's QR text) or `capture_code` (学信网图像采集码).
+         */
+        CheckinIn: {
+            /**
+             * Capture Code
+             * @description 学信网图像采集码
+             */
+            capture_code?: string | null;
+            /**
+             * Pass
+             * @description 采集凭证二维码内容
+             */
+            pass?: string | null;
+            /** Station */
+            station: string;
+        };
+        /** CheckinOut */
+        CheckinOut: {
+            /** Id */
+            id: string;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Sequence No */
+            sequence_no: number;
+            /** Station */
+            station: string;
+            /** Status */
+            status: string;
+            subject: components["schemas"]["SubjectFacts"];
+        };
+        /** CheckOut */
+        CheckOut: {
+            /** Code */
+            code: string;
+            /** Measured */
+            measured?: unknown;
+            /** Message */
+            message: string;
+            /** Passed */
+            passed: boolean | null;
+            /** Threshold */
+            threshold?: unknown;
+        };
+        /** CloseIn */
+        CloseIn: {
+            /** Reason */
+            reason?: string | null;
+        };
         /** DeadLetterList */
         DeadLetterList: {
             /** Items */
@@ -203,6 +535,30 @@ export interface components {
             message_zh: string;
             /** Row */
             row?: number | null;
+        };
+        /** FrontCheckin */
+        FrontCheckin: {
+            /** Accepted */
+            accepted: boolean;
+            /** Class No */
+            class_no: string | null;
+            /** College Name */
+            college_name: string | null;
+            /** Id */
+            id: string;
+            /** Masked Name */
+            masked_name: string;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Photo Versions */
+            photo_versions: number;
+            /** Sequence No */
+            sequence_no: number;
+            /** Subject Key */
+            subject_key: string;
         };
         /** JobError */
         JobError: {
@@ -265,6 +621,81 @@ export interface components {
          * @enum {string}
          */
         JobState: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /** OverrideIn */
+        OverrideIn: {
+            /**
+             * Reason
+             * @description 放行原因（将记录操作人和时间）
+             */
+            reason: string;
+        };
+        /**
+         * PhotoLinks
+         * @description With short-lived signed links (minutes): photos have no public address.
+         */
+        PhotoLinks: {
+            /** Accepted */
+            accepted: boolean;
+            /** Checkin Id */
+            checkin_id: string;
+            /** Checks */
+            checks: components["schemas"]["CheckOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Original Url */
+            original_url: string;
+            /** Overridden By */
+            overridden_by: string | null;
+            /** Override Reason */
+            override_reason: string | null;
+            /** Sequence No */
+            sequence_no: number;
+            /** Sha256 */
+            sha256: string;
+            /** Standard Sha256 */
+            standard_sha256: string | null;
+            /** Standard Url */
+            standard_url: string | null;
+            /** Subject Key */
+            subject_key: string;
+            /** Version */
+            version: number;
+        };
+        /** PhotoOut */
+        PhotoOut: {
+            /** Accepted */
+            accepted: boolean;
+            /** Checkin Id */
+            checkin_id: string;
+            /** Checks */
+            checks: components["schemas"]["CheckOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Overridden By */
+            overridden_by: string | null;
+            /** Override Reason */
+            override_reason: string | null;
+            /** Sequence No */
+            sequence_no: number;
+            /** Sha256 */
+            sha256: string;
+            /** Standard Sha256 */
+            standard_sha256: string | null;
+            /** Subject Key */
+            subject_key: string;
+            /** Version */
+            version: number;
+        };
         /** Problem */
         Problem: {
             /** Code */
@@ -291,6 +722,17 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** QueuedSubject */
+        QueuedSubject: {
+            /** Class No */
+            class_no: string | null;
+            /** Masked Name */
+            masked_name: string;
+            /** Roster Order */
+            roster_order: number;
+            /** Subject Key */
+            subject_key: string;
+        };
         /** ReplayOut */
         ReplayOut: {
             /** Applied */
@@ -301,6 +743,94 @@ export interface components {
             event_id: string;
             /** Id */
             id: string;
+        };
+        /** ResolveIn */
+        ResolveIn: {
+            /**
+             * Resolution
+             * @description 处理说明
+             */
+            resolution: string;
+        };
+        /**
+         * StationBoard
+         * @description What the station screen shows: the station, the student in front (the open check-in) and who is next.
+         */
+        StationBoard: {
+            /** Done Today */
+            done_today: number;
+            front: components["schemas"]["FrontCheckin"] | null;
+            /** Queue */
+            queue: components["schemas"]["QueuedSubject"][];
+            station: components["schemas"]["StationOut"];
+        };
+        /** StationIn */
+        StationIn: {
+            /**
+             * Name
+             * @description 机位名称，如“机位1”
+             */
+            name: string;
+            /**
+             * Photographer
+             * @description 摄影师的登录名
+             */
+            photographer: string;
+            /** Room */
+            room: string;
+        };
+        /** StationList */
+        StationList: {
+            /** Items */
+            items: components["schemas"]["StationOut"][];
+            /** Total */
+            total: number;
+        };
+        /** StationOut */
+        StationOut: {
+            /** Capture Day Id */
+            capture_day_id: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Id */
+            id: string;
+            /** Last Sequence No */
+            last_sequence_no: number;
+            /** Name */
+            name: string;
+            /** Photographer */
+            photographer: string;
+            /** Province Code */
+            province_code: string;
+            /** Room */
+            room: string;
+            /** School Code */
+            school_code: string;
+        };
+        /**
+         * SubjectFacts
+         * @description Masked facts only: the photographer checks the face against these, never against an ID number.
+         */
+        SubjectFacts: {
+            /** Class Name */
+            class_name: string | null;
+            /** Class No */
+            class_no: string | null;
+            /** College Name */
+            college_name: string | null;
+            /** Level */
+            level: string;
+            /** Masked Id Number */
+            masked_id_number: string;
+            /** Masked Name */
+            masked_name: string;
+            /** Sex */
+            sex: string;
+            /** Subject Key */
+            subject_key: string;
         };
         /** SubjectList */
         SubjectList: {
@@ -331,6 +861,14 @@ export interface components {
             sex: string;
             /** Subject Key */
             subject_key: string;
+        };
+        /** VoidIn */
+        VoidIn: {
+            /**
+             * Reason
+             * @description 作废原因
+             */
+            reason: string;
         };
     };
     responses: never;
@@ -491,6 +1029,514 @@ export interface operations {
             };
         };
     };
+    "capture-list_anomalies": {
+        parameters: {
+            query?: {
+                school_code?: string | null;
+                status?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-resolve_anomaly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                anomaly_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-create_capture_day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaptureDayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureDayOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-create_checkin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckinIn"];
+            };
+        };
+        responses: {
+            /** @description A repeated scan of the open check-in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-close_checkin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkin_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-upload_photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkin_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_capture-upload_photo"];
+            };
+        };
+        responses: {
+            /** @description The same bytes were already stored (a re-send) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-void_checkin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkin_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "ops-read_job": {
         parameters: {
             query?: never;
@@ -540,6 +1586,260 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-read_photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoLinks"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-override_photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OverrideIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-list_stations": {
+        parameters: {
+            query?: {
+                day?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StationList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-read_station": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                station_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StationBoard"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation failed */

@@ -1,0 +1,162 @@
+import { Alert, Button, Card, Descriptions, Empty, Flex, Input, List, Select, Space, Table, Tag, Typography, Upload, message } from "antd";
+import { useState } from "react";
+import { ApiError, errorMessage } from "../api/problem";
+import { capture, captureClient } from "../api/client";
+import type { components } from "../api/schema/capture";
+import { useMe } from "../auth/AuthContext";
+import { PageContainer } from "../layout/PageContainer";
+
+type PhotoOut = components["schemas"]["PhotoOut"];
+type Anomaly = components["schemas"]["AnomalyOut"];
+
+/** 现场采集: the photographer's station screen (scan → bind a number → shoot/upload → verdict), and for the
+ * agency the anomaly queue. A USB scanner types the pass into the scan field and presses Enter. */
+export default function CapturePage() {
+  const me = useMe();
+  return (
+    <PageContainer title="现场采集" subTitle="先签到绑定拍摄序号，再拍摄上传；照片只绑定到签到的学生，绝不按名单位置对应。">
+      {me.data?.role === "agency_admin" ? <AnomalyQueue /> : <StationScreen />}
+    </PageContainer>
+  );
+}
+
+function StationScreen() {
+  const stations = capture.useQuery("get", "/api/capture/v1/stations");
+  const [station, setStation] = useState<string>();
+  const chosen = station ?? stations.data?.items[0]?.id;
+  const board = capture.useQuery("get", "/api/capture/v1/stations/{station_id}", { params: { path: { station_id: chosen ?? "" } } }, { enabled: !!chosen, refetchInterval: 5000 });
+  const checkin = capture.useMutation("post", "/api/capture/v1/checkins");
+  const close = capture.useMutation("post", "/api/capture/v1/checkins/{checkin_id}/close");
+  const override = capture.useMutation("post", "/api/capture/v1/photos/{photo_id}/override");
+  const [scan, setScan] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [photo, setPhoto] = useState<PhotoOut | null>(null);
+  const front = board.data?.front;
+
+  async function submitScan() {
+    const value = scan.trim();
+    if (!chosen || !value) return;
+    setError(null);
+    // A pass is a signed token (three dot-separated parts); anything else is a CHSI capture code.
+    const credential = value.split(".").length === 3 ? { pass: value } : { capture_code: value };
+    try {
+      await checkin.mutateAsync({ body: { station: chosen, ...credential } });
+      setScan("");
+      setPhoto(null);
+      await board.refetch();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  async function upload(file: File) {
+    if (!front) return;
+    setError(null);
+    try {
+      const { data } = await captureClient.POST("/api/capture/v1/checkins/{checkin_id}/photos", {
+        params: { path: { checkin_id: front.id } },
+        body: { file: "" },
+        bodySerializer: () => {
+          const form = new FormData();
+          form.append("file", file, file.name);
+          form.append("sequence_no", String(front.sequence_no));
+          return form;
+        },
+      });
+      if (data) setPhoto(data);
+      await board.refetch();
+    } catch (err) {
+      setError(err instanceof ApiError ? errorMessage(err) : String(err));
+    }
+  }
+
+  if (stations.data && stations.data.items.length === 0) return <Empty description="今天没有分配给您的机位" />;
+  return (
+    <Flex vertical gap={16}>
+      <Space wrap>
+        <span>我的机位</span>
+        <Select style={{ minWidth: 320 }} value={chosen} onChange={setStation} aria-label="机位"
+          options={(stations.data?.items ?? []).map((s) => ({ value: s.id, label: `${s.day} ${s.room} ${s.name}` }))} />
+      </Space>
+      <Input.Search placeholder="扫描采集凭证二维码或输入学信网图像采集码，回车签到" enterButton="签到" value={scan}
+        aria-label="扫码签到" onChange={(e) => setScan(e.target.value)} onSearch={submitScan} loading={checkin.isPending} />
+      {error && <Alert type="error" showIcon message={error} closable onClose={() => setError(null)} />}
+      <Flex gap={16} wrap>
+        <Card title="镜头前的学生" style={{ flex: "1 1 360px" }}>
+          {front ? (
+            <>
+              <Descriptions column={1} size="small">
+                <Descriptions.Item label="拍摄序号"><Typography.Text strong style={{ fontSize: 24 }}>{front.sequence_no}</Typography.Text></Descriptions.Item>
+                <Descriptions.Item label="姓名">{front.masked_name}</Descriptions.Item>
+                <Descriptions.Item label="院系">{front.college_name ?? "—"}</Descriptions.Item>
+                <Descriptions.Item label="班号">{front.class_no ?? "—"}</Descriptions.Item>
+                <Descriptions.Item label="已拍版本">{front.photo_versions} {front.accepted && <Tag color="success">已合格</Tag>}</Descriptions.Item>
+              </Descriptions>
+              <Space wrap>
+                <Upload accept="image/jpeg" showUploadList={false} beforeUpload={(f) => { void upload(f); return false; }}>
+                  <Button type="primary">{front.photo_versions ? "重拍上传" : "上传照片"}</Button>
+                </Upload>
+                <Button onClick={async () => {
+                  const reason = front.accepted ? undefined : window.prompt("未拍摄合格照片，请填写结束原因") ?? undefined;
+                  try { await close.mutateAsync({ params: { path: { checkin_id: front.id } }, body: { reason } }); setPhoto(null); await board.refetch(); }
+                  catch (err) { setError(errorMessage(err)); }
+                }}>结束本序号</Button>
+              </Space>
+            </>
+          ) : <Empty description="请扫码签到下一位学生" />}
+        </Card>
+        <Card title="照片检测" style={{ flex: "1 1 360px" }}>
+          {photo ? (
+            <>
+              <Alert type={photo.accepted ? "success" : "warning"} showIcon
+                message={photo.accepted ? `第 ${photo.version} 版：检测通过` : `第 ${photo.version} 版：未通过检测，请重拍`} />
+              <List size="small" dataSource={photo.checks} renderItem={(c) => (
+                <List.Item><Tag color={c.passed ? "success" : "error"}>{c.passed ? "通过" : "未通过"}</Tag>{c.message}</List.Item>)} />
+              {!photo.accepted && (
+                <Button danger onClick={async () => {
+                  const reason = window.prompt("放行原因（将记录操作人与时间）");
+                  if (!reason) return;
+                  try { setPhoto(await override.mutateAsync({ params: { path: { photo_id: photo.id } }, body: { reason } })); message.success("已放行"); await board.refetch(); }
+                  catch (err) { setError(errorMessage(err)); }
+                }}>人工放行</Button>
+              )}
+            </>
+          ) : <Empty description="上传后在此显示检测结果" />}
+        </Card>
+        <Card title={`候拍队列（今日已完成 ${board.data?.done_today ?? 0} 人）`} style={{ flex: "1 1 280px" }}>
+          <List size="small" dataSource={board.data?.queue ?? []} renderItem={(s) => (
+            <List.Item>{s.class_no ?? ""} · {s.roster_order} · {s.masked_name}</List.Item>)} />
+        </Card>
+      </Flex>
+    </Flex>
+  );
+}
+
+function AnomalyQueue() {
+  const anomalies = capture.useQuery("get", "/api/capture/v1/anomalies", { params: { query: { status: "open" } } });
+  const resolve = capture.useMutation("post", "/api/capture/v1/anomalies/{anomaly_id}/resolve");
+  return (
+    <Table<Anomaly> rowKey="id" loading={anomalies.isLoading} dataSource={anomalies.data?.items ?? []} pagination={{ pageSize: 20 }}
+      columns={[
+        { title: "时间", dataIndex: "created_at", width: 180, render: (v: string) => new Date(v).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) },
+        { title: "类型", dataIndex: "kind", width: 180, render: (k: string) => <Tag color="warning">{KINDS[k] ?? k}</Tag> },
+        { title: "学校", dataIndex: "school_code", width: 80 },
+        { title: "说明", dataIndex: "detail" },
+        { title: "操作", width: 100, render: (_: unknown, a: Anomaly) => (
+          <Button size="small" onClick={async () => {
+            const resolution = window.prompt("处理说明");
+            if (!resolution) return;
+            await resolve.mutateAsync({ params: { path: { anomaly_id: a.id } }, body: { resolution } });
+            await anomalies.refetch();
+          }}>处理</Button>) },
+      ]} />
+  );
+}
+
+const KINDS: Record<string, string> = {
+  open_at_two_stations: "同一学生两机位签到",
+  photo_for_closed_number: "照片上传到已结束序号",
+  sequence_mismatch: "照片序号不符",
+  photo_predates_checkin: "照片早于签到",
+  capture_code_ambiguous: "采集码对应多人",
+};

@@ -1,0 +1,33 @@
+"""All of the photos feature's SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from services.capture.models import Photo, Station
+from services.kernel.tenancy import Principal, Role, scoped, unscoped_for_system
+
+
+def by_content(session: Session, checkin_id: str, digest: str) -> Photo | None:
+    stmt = select(Photo).where(col(Photo.checkin_id) == checkin_id, col(Photo.original_sha256) == digest)
+    return session.exec(unscoped_for_system(stmt)).first()
+
+
+def last_version(session: Session, subject_key: str) -> int:
+    stmt = select(func.max(Photo.version)).where(col(Photo.subject_key) == subject_key)
+    return int(session.execute(unscoped_for_system(stmt)).scalar_one() or 0)
+
+
+def has_accepted(session: Session, subject_key: str) -> bool:
+    stmt = select(Photo.id).where(col(Photo.subject_key) == subject_key, col(Photo.accepted).is_(True))
+    return session.exec(unscoped_for_system(stmt)).first() is not None
+
+
+def photo(session: Session, principal: Principal, photo_id: str) -> Photo | None:
+    """A photo the caller may see; a photographer only those taken at their stations."""
+    stmt = scoped(select(Photo).where(col(Photo.id) == photo_id), Photo, principal)
+    if principal.role == Role.PHOTOGRAPHER:
+        stmt = stmt.where(col(Photo.station_id).in_(
+            select(Station.id).where(col(Station.photographer) == principal.username)))
+    return session.exec(stmt).first()
