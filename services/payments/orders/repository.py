@@ -57,7 +57,8 @@ def class_payers(session: Session, principal: Principal, class_id: str) -> list[
 
 def photographed_count(session: Session, principal: Principal, class_id: str, term: str) -> int:
     stmt = scoped(select(func.count()).select_from(Photographed), Photographed, principal)
-    return int(session.exec(stmt.where(Photographed.class_id == class_id, Photographed.term == term)).one())  # type: ignore[call-overload]
+    stmt = stmt.where(Photographed.class_id == class_id, Photographed.term == term)
+    return int(session.execute(stmt).scalar_one())
 
 
 def order_for_owner(session: Session, principal: Principal, kind: str, term: str, owner_key: str,
@@ -89,13 +90,13 @@ def orders_to_sweep(session: Session, launched_before: datetime, now: datetime, 
         PaymentOrder.state == OrderState.PENDING,
         (col(PaymentOrder.launched_at) <= launched_before) | (col(PaymentOrder.expires_at) <= now),
     ).order_by(col(PaymentOrder.created_at)).limit(limit)
-    return list(session.exec(stmt))
+    return list(session.execute(stmt).scalars())
 
 
 def refunds_to_follow(session: Session, limit: int) -> list[Refund]:
     stmt = unscoped_for_system(select(Refund)).where(
         col(Refund.state).in_([RefundLedgerState.PENDING, RefundLedgerState.PROCESSING])).limit(limit)
-    return list(session.exec(stmt))
+    return list(session.execute(stmt).scalars())
 
 
 def refund_by_id(session: Session, refund_id: str) -> Refund | None:
@@ -107,11 +108,11 @@ def refund_by_number(session: Session, out_refund_no: str) -> Refund | None:
 
 
 def payments_of(session: Session, order_id: str) -> list[Payment]:
-    return list(session.exec(unscoped_for_system(select(Payment)).where(Payment.order_id == order_id)))
+    return list(session.execute(unscoped_for_system(select(Payment)).where(Payment.order_id == order_id)).scalars())
 
 
 def refunds_of(session: Session, order_id: str) -> list[Refund]:
-    return list(session.exec(unscoped_for_system(select(Refund)).where(Refund.order_id == order_id)))
+    return list(session.execute(unscoped_for_system(select(Refund)).where(Refund.order_id == order_id)).scalars())
 
 
 # -- writes --------------------------------------------------------------------------------------------------------
@@ -135,8 +136,9 @@ def log_notification(session: Session, provider: str, notification_id: str | Non
     stmt = _insert(session, LOG).values(id=new_id(), provider=provider, notification_id=notification_id,
                                         out_trade_no=out_trade_no, kind=kind, outcome=outcome,
                                         reject_code=reject_code, received_at=func.now())
-    result = session.execute(stmt.on_conflict_do_nothing(index_elements=[LOG.c.provider, LOG.c.notification_id]))
-    return bool(result.rowcount)
+    # RETURNING, not rowcount: SQLite's driver reports a stale rowcount for an INSERT that did nothing.
+    stmt = stmt.on_conflict_do_nothing(index_elements=[LOG.c.provider, LOG.c.notification_id]).returning(LOG.c.id)
+    return session.execute(stmt).first() is not None
 
 
 def set_log_outcome(session: Session, provider: str, notification_id: str, outcome: str) -> None:
@@ -163,9 +165,8 @@ def add_payment(session: Session, order: PaymentOrder, provider: str, provider_t
         id=payment_id, order_id=order.id, province_code=order.province_code, school_code=order.school_code,
         class_id=order.class_id, provider=provider, provider_txn=provider_txn, out_trade_no=out_trade_no,
         amount_fen=amount_fen, duplicate=duplicate, paid_at=paid_at, created_at=func.now())
-    result = session.execute(stmt.on_conflict_do_nothing(index_elements=[PAYMENTS.c.provider,
-                                                                         PAYMENTS.c.provider_txn]))
-    return payment_id if result.rowcount else None
+    stmt = stmt.on_conflict_do_nothing(index_elements=[PAYMENTS.c.provider, PAYMENTS.c.provider_txn])
+    return payment_id if session.execute(stmt.returning(PAYMENTS.c.id)).first() is not None else None
 
 
 def add_refund(session: Session, refund: Refund) -> None:
