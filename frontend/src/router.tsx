@@ -28,6 +28,8 @@ export const router = createBrowserRouter([
         ),
         children: [
           { path: "m", lazy: page(() => import("./pages/StudentHomePage")) },
+          { path: "m/pay", lazy: page(() => import("./pages/StudentPayPage")) },
+          { path: "m/pay/result", lazy: page(() => import("./pages/PayResultPage")) },
           {
             lazy: page(() => import("./layout/ConsoleLayout")),
             children: [
@@ -44,6 +46,7 @@ export const router = createBrowserRouter([
               { path: "campaigns", lazy: page(() => import("./pages/CampaignsPage")) },
               { path: "school-stats", lazy: page(() => import("./pages/SchoolStatsPage")) },
               { path: "subjects", lazy: page(() => import("./pages/SubjectsPage")) },
+              { path: "settlement", lazy: page(() => import("./pages/SettlementPage")) },
               ...comingSoon,
               { path: "*", lazy: page(() => import("./pages/NotFoundPage")) },
             ],

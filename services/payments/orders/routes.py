@@ -94,7 +94,7 @@ def read_my_order(principal: StudentCaller, request: Request, uow: UoW, ctx: Con
 def pay_my_order(body: PayIn, principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> PayLaunch:
     payer = _as_payer(principal, request, ctx)
     order = service.prepare_student_payment(uow, payer, _ttl(ctx))
-    return _launch(order, body, request, uow, ctx, "/pay/result")
+    return _launch(order, body, request, uow, ctx, "/m/pay/result")
 
 
 @router.post("/orders/me/check", response_model=MyFee,
