@@ -28,6 +28,8 @@ export const router = createBrowserRouter([
         ),
         children: [
           { path: "m", lazy: page(() => import("./pages/StudentHomePage")) },
+          { path: "m/pay", lazy: page(() => import("./pages/StudentPayPage")) },
+          { path: "m/pay/result", lazy: page(() => import("./pages/PayResultPage")) },
           {
             lazy: page(() => import("./layout/ConsoleLayout")),
             children: [
@@ -47,6 +49,7 @@ export const router = createBrowserRouter([
               { path: "schedule", lazy: page(() => import("./pages/SchedulePage")) },
               { path: "makeup", lazy: page(() => import("./pages/MakeupPage")) },
               { path: "capture", lazy: page(() => import("./pages/CapturePage")) },
+              { path: "settlement", lazy: page(() => import("./pages/SettlementPage")) },
               ...comingSoon,
               { path: "*", lazy: page(() => import("./pages/NotFoundPage")) },
             ],

@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=60.0, gt=0)
     job_retry_seconds: float = Field(default=5.0, ge=0)  # first back-off after a failed attempt, then doubled
 
+    # -- payments ------------------------------------------------------------------------------------------------
+    # "sandbox": the built-in gateway speaking WeChat Pay v3 / Alipay with test keys (embedded mode, tests).
+    payments_provider: str = "sandbox"
+    payments_order_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)  # an unpaid order closes after this
+    payments_query_after_seconds: int = Field(default=60, ge=0)  # no notification by then: ask the provider
+    payments_sweep_seconds: float = Field(default=60.0, gt=0)  # how often the query/close/refund sweep runs
+    payments_max_fee_fen: int = Field(default=100_000, gt=0)  # the ceiling of any one fee (1000 yuan)
+
     def database_url_for(self, service: str) -> str:
         specific = getattr(self, f"{service}_database_url", None)
         if specific:

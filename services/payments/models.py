@@ -1,12 +1,18 @@
 """Payments' tables (one metadata; the kernel adds outbox and inbox). Payers are approved students known by
-pseudonym: who may owe the capture fee."""
+pseudonym: who may owe the capture fee. Money is integer fen; times are UTC."""
 
 from __future__ import annotations
 
-from sqlmodel import SQLModel
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
 
-from services.kernel.db import new_registry
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from services.kernel.db import UTCDateTime, new_registry
 from services.kernel.events.outbox import add_event_tables
+from services.kernel.tenancy import TenantScoped
 from services.roster.projection import ApprovedStudent
 
 
@@ -20,3 +26,179 @@ outbox, inbox = add_event_tables(metadata)
 
 class Payer(PaymentsTable, ApprovedStudent, table=True):
     """Who may owe the capture fee (roster's projection); nothing of payments' own yet."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _at() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def _maybe_at() -> Any:
+    return Field(default=None, sa_type=UTCDateTime)
+
+
+class OrderKind(StrEnum):
+    STUDENT = "student"  # one student pays their own fee before capture
+    CLASS = "class"  # the class monitor pays for the photographed count after capture
+    SCHOOL = "school"  # the school prepays
+
+
+class PayerMode(StrEnum):
+    STUDENT = "student"
+    CLASS = "class"
+    SCHOOL = "school"
+
+
+class OrderState(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    CLOSED = "closed"
+    REFUNDED = "refunded"
+
+
+class RefundLedgerState(StrEnum):
+    PENDING = "pending"  # recorded, not yet accepted by the provider
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # the provider refused or closed it: needs a person
+
+
+class FeeProfile(PaymentsTable, TenantScoped, table=True):
+    """What a school's students pay this term, and who pays it. Money in fen."""
+
+    __tablename__ = "fee_profile"
+    __table_args__ = (UniqueConstraint("school_code", "term"),)
+    __student_access__ = "school"  # a student may read the fee of their own school
+
+    id: str = Field(primary_key=True, max_length=32)
+    province_code: str = Field(index=True, max_length=2)
+    school_code: str = Field(index=True, max_length=5)
+    term: str = Field(max_length=7)
+    amount_fen: int
+    breakdown: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    payer_mode: str = Field(max_length=12)
+    updated_by: str = Field(max_length=64)
+    updated_at: datetime = _at()
+
+
+class PaymentOrder(PaymentsTable, TenantScoped, table=True):
+    """One order per owner (student, class or school) and term. `out_trade_no` is the number the providers know;
+    re-paying reuses it, and only an order closed unpaid gets a new one (the old ones stay in trade_number)."""
+
+    __tablename__ = "payment_order"
+    __table_args__ = (UniqueConstraint("kind", "term", "owner_key"),)
+    __subject_column__ = "subject_key"
+
+    id: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(max_length=12)
+    owner_key: str = Field(max_length=40)  # subject_key / class_id / school_code
+    province_code: str = Field(index=True, max_length=2)
+    school_code: str = Field(index=True, max_length=5)
+    class_id: str | None = Field(default=None, index=True, max_length=32)
+    class_no: str | None = Field(default=None, max_length=40)
+    subject_key: str | None = Field(default=None, index=True, max_length=40)
+    term: str = Field(max_length=7)
+    description: str = Field(max_length=120)
+    amount_fen: int
+    unit_fen: int
+    quantity: int = 1  # students covered (the photographed count of a class order)
+    out_trade_no: str = Field(unique=True, max_length=32)
+    state: str = Field(default=OrderState.PENDING, index=True, max_length=12)
+    opened_at: str = Field(default="", max_length=40)  # providers the current number was opened at: "wechat,alipay"
+    channel: str | None = Field(default=None, max_length=16)
+    launched_at: datetime | None = _maybe_at()
+    expires_at: datetime | None = _maybe_at()
+    paid_provider: str | None = Field(default=None, max_length=12)
+    provider_txn: str | None = Field(default=None, max_length=64)
+    paid_at: datetime | None = _maybe_at()
+    closed_at: datetime | None = _maybe_at()
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+
+class TradeNumber(PaymentsTable, table=True):
+    """Every out_trade_no an order ever had: a late notification on an old number still finds its order."""
+
+    __tablename__ = "trade_number"
+
+    out_trade_no: str = Field(primary_key=True, max_length=32)
+    order_id: str = Field(index=True, max_length=32)
+    created_at: datetime = _at()
+
+
+class Payment(PaymentsTable, TenantScoped, table=True):
+    """One provider transaction credited or found: the payment ledger. A duplicate is kept and refunded."""
+
+    __tablename__ = "payment"
+    __table_args__ = (UniqueConstraint("provider", "provider_txn"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    order_id: str = Field(index=True, max_length=32)
+    province_code: str = Field(index=True, max_length=2)
+    school_code: str = Field(index=True, max_length=5)
+    class_id: str | None = Field(default=None, max_length=32)
+    provider: str = Field(max_length=12)
+    provider_txn: str = Field(max_length=64)
+    out_trade_no: str = Field(max_length=32)
+    amount_fen: int
+    duplicate: bool = False
+    paid_at: datetime | None = _maybe_at()
+    created_at: datetime = _at()
+
+
+class Refund(PaymentsTable, TenantScoped, table=True):
+    """One refund, one number: retrying with the same out_refund_no refunds once at either provider."""
+
+    __tablename__ = "refund"
+
+    id: str = Field(primary_key=True, max_length=32)
+    order_id: str = Field(index=True, max_length=32)
+    payment_id: str = Field(index=True, max_length=32)
+    province_code: str = Field(index=True, max_length=2)
+    school_code: str = Field(index=True, max_length=5)
+    class_id: str | None = Field(default=None, max_length=32)
+    provider: str = Field(max_length=12)
+    out_trade_no: str = Field(max_length=32)
+    out_refund_no: str = Field(unique=True, max_length=32)
+    amount_fen: int
+    total_fen: int
+    reason: str = Field(max_length=40)  # duplicate_payment / not_photographed / class_overpaid
+    state: str = Field(default=RefundLedgerState.PENDING, index=True, max_length=12)
+    provider_refund_id: str | None = Field(default=None, max_length=64)
+    error_code: str | None = Field(default=None, max_length=80)
+    succeeded_at: datetime | None = _maybe_at()
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+
+class NotificationLog(PaymentsTable, table=True):
+    """Every notification received: accepted ones once per (provider, notification_id), rejected ones with their
+    code. The unique key is the first of the two deduplications (the order's state is the second)."""
+
+    __tablename__ = "notification_log"
+    __table_args__ = (UniqueConstraint("provider", "notification_id"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    provider: str = Field(max_length=12)
+    notification_id: str | None = Field(default=None, max_length=64)
+    out_trade_no: str | None = Field(default=None, max_length=64)
+    kind: str | None = Field(default=None, max_length=12)
+    outcome: str = Field(max_length=24)  # credited / duplicate_payment / already_applied / refund / rejected
+    reject_code: str | None = Field(default=None, max_length=40)
+    received_at: datetime = _at()
+
+
+class Photographed(PaymentsTable, TenantScoped, table=True):
+    """Students photographed (capture's accepted photos): what a class settlement counts."""
+
+    __tablename__ = "photographed"
+
+    subject_key: str = Field(primary_key=True, max_length=40)
+    province_code: str = Field(index=True, max_length=2)
+    school_code: str = Field(index=True, max_length=5)
+    class_id: str | None = Field(default=None, index=True, max_length=32)
+    term: str = Field(max_length=7)
+    photographed_at: datetime = _at()

@@ -12,7 +12,8 @@ from services.kernel.settings import SERVICES
 from tests.support.api import Api, wait_until
 
 PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options",
-          "/healthz", "/readyz", "/metrics"}
+          "/healthz", "/readyz", "/metrics",
+          "/v1/notify/wechat", "/v1/notify/alipay"}  # payments: the providers call these, signed (no token)
 JIANGXI = {"10403", "10404", "10405"}
 
 # Lists: (service, path) -> the users who may call it; each must see only rows of their own tenant.
@@ -40,6 +41,8 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("capture", "/v1/stations"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/anomalies"): ("school10405", "agency"),
     ("payments", "/v1/payers"): ("school10405", "agency"),
+    ("payments", "/v1/fee-profiles"): ("school10405", "agency"),
+    ("payments", "/v1/orders"): ("school10405", "agency"),
 }
 
 
@@ -281,6 +284,12 @@ ROLE_ONLY = {
     # The kernel's dead letters, on every service: platform admin only (tests/kernel/test_dead_letters.py).
     *((method, service, path) for service in SERVICES for method, path in (
         ("GET", "/v1/admin/dead-letters"), ("POST", "/v1/admin/dead-letters/{letter_id}/replay"))),
+    # payments (tests/payments/test_payments_scope.py): agency-only writes, the student's own order, the monitor's
+    # own class
+    ("PUT", "payments", "/v1/fee-profiles"), ("GET", "payments", "/v1/orders/me"),
+    ("POST", "payments", "/v1/orders/me/pay"), ("POST", "payments", "/v1/orders/me/check"),
+    ("GET", "payments", "/v1/classes/me/settlement"), ("POST", "payments", "/v1/classes/me/settlement/pay"),
+    ("POST", "payments", "/v1/classes/me/settlement/check"),
 }
 
 

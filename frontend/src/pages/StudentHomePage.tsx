@@ -11,7 +11,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Flex, Form, Input, Result, Skeleton, Space, Tag, Typography, theme } from "antd";
 import { ItemList } from "../components/ItemList";
 import { useState, type ReactNode } from "react";
-import { Navigate } from "react-router";
+import { Link, Navigate } from "react-router";
 import { roster, rosterKey } from "../api/client";
 import { ApiError, errorMessage } from "../api/problem";
 import type { StudentDetail } from "../api/types";
@@ -247,7 +247,6 @@ interface Entry {
 /** What a student will also do here later; not live yet, and the page says so. */
 const COMING: Entry[] = [
   { icon: <CalendarOutlined aria-hidden />, title: "我的采集安排", summary: "查看所在班级的采集日期、地点与时段" },
-  { icon: <PayCircleOutlined aria-hidden />, title: "缴费", summary: "采集费在线缴纳与退款查询" },
   { icon: <FileDoneOutlined aria-hidden />, title: "照片校对", summary: "核对采集的照片，确认无误或申请重拍" },
   { icon: <RedoOutlined aria-hidden />, title: "补拍预约", summary: "凭学校开具的补拍证明预约采集中心补拍时段" },
 ];
@@ -316,6 +315,11 @@ export default function StudentHomePage() {
             <CaptureCodeCard record={record.data} />
           </>
         )}
+        <Link to="/m/pay">
+          <Button block size="large" type="primary" icon={<PayCircleOutlined aria-hidden />}>
+            缴费
+          </Button>
+        </Link>
         <Card size="small" title="更多事项">
           <ItemList
             items={COMING.map((e) => ({

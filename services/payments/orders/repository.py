@@ -1,0 +1,206 @@
+"""All of the orders feature's SQL. Crediting is one conditional UPDATE (… WHERE state IN pending/closed), so
+concurrent notifications and queries settle on the database: exactly one of them credits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from services.kernel.errors import register_conflict
+from services.kernel.ids import new_id
+from services.kernel.queries import get_scoped, get_system, list_scoped
+from services.kernel.tenancy import Principal, Role, scoped, unscoped_for_system
+from services.payments.models import (
+    NotificationLog,
+    OrderState,
+    Payer,
+    Payment,
+    PaymentOrder,
+    Photographed,
+    Refund,
+    RefundLedgerState,
+    TradeNumber,
+)
+
+register_conflict("payment_order", "order_exists", "该订单已存在，请刷新后重试", "The order exists; reload and retry")
+register_conflict("refund", "refund_exists", "该退款已登记", "The refund is already recorded")
+
+ORDERS: Table = PaymentOrder.__table__  # type: ignore[attr-defined]
+PAYMENTS: Table = Payment.__table__  # type: ignore[attr-defined]
+REFUNDS: Table = Refund.__table__  # type: ignore[attr-defined]
+LOG: Table = NotificationLog.__table__  # type: ignore[attr-defined]
+NUMBERS: Table = TradeNumber.__table__  # type: ignore[attr-defined]
+
+
+def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+# -- reads ---------------------------------------------------------------------------------------------------------
+
+def payer_in_scope(session: Session, principal: Principal, subject_key: str) -> Payer | None:
+    """A student reads their own payer row by the pseudonym roster resolved from their token (payers are closed
+    to students by scope, so this is a system read pinned to that key and the token's school)."""
+    if principal.role == Role.STUDENT:
+        payer = get_system(session, Payer, subject_key=subject_key)
+        return payer if payer and payer.school_code == principal.school else None
+    return get_scoped(session, principal, Payer, subject_key=subject_key)
+
+
+def class_payers(session: Session, principal: Principal, class_id: str) -> list[Payer]:
+    return list_scoped(session, principal, Payer, Payer.roster_order, class_id=class_id)
+
+
+def photographed_count(session: Session, principal: Principal, class_id: str, term: str) -> int:
+    stmt = scoped(select(func.count()).select_from(Photographed), Photographed, principal)
+    stmt = stmt.where(Photographed.class_id == class_id, Photographed.term == term)
+    return int(session.execute(stmt).scalar_one())
+
+
+def order_for_owner(session: Session, principal: Principal, kind: str, term: str, owner_key: str,
+                    ) -> PaymentOrder | None:
+    return get_scoped(session, principal, PaymentOrder, kind=kind, term=term, owner_key=owner_key)
+
+
+def order_in_scope(session: Session, principal: Principal, order_id: str) -> PaymentOrder | None:
+    return get_scoped(session, principal, PaymentOrder, id=order_id)
+
+
+def orders_in_scope(session: Session, principal: Principal, **filters: Any) -> list[PaymentOrder]:
+    return list_scoped(session, principal, PaymentOrder, col(PaymentOrder.created_at).desc(), **filters)
+
+
+def order_by_id(session: Session, order_id: str) -> PaymentOrder | None:
+    return get_system(session, PaymentOrder, id=order_id)
+
+
+def order_by_trade_no(session: Session, out_trade_no: str) -> PaymentOrder | None:
+    """System read (notifications): any number the order ever had."""
+    number = session.get(TradeNumber, out_trade_no)
+    return order_by_id(session, number.order_id) if number else None
+
+
+def orders_to_sweep(session: Session, launched_before: datetime, now: datetime, limit: int) -> list[PaymentOrder]:
+    """Pending orders that should have heard from the provider by now, or have expired (system)."""
+    stmt = unscoped_for_system(select(PaymentOrder)).where(
+        PaymentOrder.state == OrderState.PENDING,
+        (col(PaymentOrder.launched_at) <= launched_before) | (col(PaymentOrder.expires_at) <= now),
+    ).order_by(col(PaymentOrder.created_at)).limit(limit)
+    return list(session.execute(stmt).scalars())
+
+
+def refunds_to_follow(session: Session, limit: int) -> list[Refund]:
+    stmt = unscoped_for_system(select(Refund)).where(
+        col(Refund.state).in_([RefundLedgerState.PENDING, RefundLedgerState.PROCESSING])).limit(limit)
+    return list(session.execute(stmt).scalars())
+
+
+def refund_by_id(session: Session, refund_id: str) -> Refund | None:
+    return get_system(session, Refund, id=refund_id)
+
+
+def refund_by_number(session: Session, out_refund_no: str) -> Refund | None:
+    return get_system(session, Refund, out_refund_no=out_refund_no)
+
+
+def payments_of(session: Session, order_id: str) -> list[Payment]:
+    return list(session.execute(unscoped_for_system(select(Payment)).where(Payment.order_id == order_id)).scalars())
+
+
+def refunds_of(session: Session, order_id: str) -> list[Refund]:
+    return list(session.execute(unscoped_for_system(select(Refund)).where(Refund.order_id == order_id)).scalars())
+
+
+# -- writes --------------------------------------------------------------------------------------------------------
+
+def add_order(session: Session, order: PaymentOrder) -> None:
+    session.add(order)
+    session.add(TradeNumber(out_trade_no=order.out_trade_no, order_id=order.id))
+    session.flush()
+
+
+def renumber(session: Session, order: PaymentOrder, out_trade_no: str) -> None:
+    order.out_trade_no, order.opened_at, order.launched_at, order.channel = out_trade_no, "", None, None
+    session.add(TradeNumber(out_trade_no=out_trade_no, order_id=order.id))
+    session.add(order)
+    session.flush()
+
+
+def log_notification(session: Session, provider: str, notification_id: str | None, out_trade_no: str | None,
+                     kind: str | None, outcome: str, reject_code: str | None = None) -> bool:
+    """Record a notification; False when this (provider, notification_id) was recorded before (a replay)."""
+    stmt = _insert(session, LOG).values(id=new_id(), provider=provider, notification_id=notification_id,
+                                        out_trade_no=out_trade_no, kind=kind, outcome=outcome,
+                                        reject_code=reject_code, received_at=func.now())
+    # RETURNING, not rowcount: SQLite's driver reports a stale rowcount for an INSERT that did nothing.
+    stmt = stmt.on_conflict_do_nothing(index_elements=[LOG.c.provider, LOG.c.notification_id]).returning(LOG.c.id)
+    return session.execute(stmt).first() is not None
+
+
+def set_log_outcome(session: Session, provider: str, notification_id: str, outcome: str) -> None:
+    session.execute(update(LOG).where(LOG.c.provider == provider, LOG.c.notification_id == notification_id)
+                    .values(outcome=outcome))
+
+
+def credit(session: Session, order_id: str, provider: str, provider_txn: str | None, paid_at: datetime,
+           now: datetime) -> bool:
+    """Mark the order paid if (and only if) nobody did yet: one conditional UPDATE, row-locked on PostgreSQL."""
+    result = session.execute(
+        update(ORDERS).where(ORDERS.c.id == order_id,
+                             ORDERS.c.state.in_([OrderState.PENDING, OrderState.CLOSED]))
+        .values(state=OrderState.PAID, paid_provider=provider, provider_txn=provider_txn, paid_at=paid_at,
+                updated_at=now))
+    return result.rowcount == 1
+
+
+def add_payment(session: Session, order: PaymentOrder, provider: str, provider_txn: str, out_trade_no: str,
+                amount_fen: int, paid_at: datetime | None, duplicate: bool) -> str | None:
+    """The ledger row of one provider transaction; None if this transaction is already in the ledger."""
+    payment_id = new_id()
+    stmt = _insert(session, PAYMENTS).values(
+        id=payment_id, order_id=order.id, province_code=order.province_code, school_code=order.school_code,
+        class_id=order.class_id, provider=provider, provider_txn=provider_txn, out_trade_no=out_trade_no,
+        amount_fen=amount_fen, duplicate=duplicate, paid_at=paid_at, created_at=func.now())
+    stmt = stmt.on_conflict_do_nothing(index_elements=[PAYMENTS.c.provider, PAYMENTS.c.provider_txn])
+    return payment_id if session.execute(stmt.returning(PAYMENTS.c.id)).first() is not None else None
+
+
+def add_refund(session: Session, refund: Refund) -> None:
+    session.add(refund)
+    session.flush()
+
+
+def move_refund(session: Session, refund_id: str, to: RefundLedgerState, now: datetime, **values: Any) -> bool:
+    """Advance a refund that is still open; False if it was already settled (a replayed notification)."""
+    result = session.execute(
+        update(REFUNDS).where(REFUNDS.c.id == refund_id,
+                              REFUNDS.c.state.in_([RefundLedgerState.PENDING, RefundLedgerState.PROCESSING]))
+        .values(state=to, updated_at=now, **values))
+    return result.rowcount == 1
+
+
+def close_order(session: Session, order_id: str, out_trade_no: str, now: datetime) -> bool:
+    result = session.execute(
+        update(ORDERS).where(ORDERS.c.id == order_id, ORDERS.c.out_trade_no == out_trade_no,
+                             ORDERS.c.state == OrderState.PENDING)
+        .values(state=OrderState.CLOSED, closed_at=now, updated_at=now))
+    return result.rowcount == 1
+
+
+def mark_refunded(session: Session, order_id: str, now: datetime) -> bool:
+    result = session.execute(update(ORDERS).where(ORDERS.c.id == order_id, ORDERS.c.state == OrderState.PAID)
+                             .values(state=OrderState.REFUNDED, updated_at=now))
+    return result.rowcount == 1
+
+
+def touch_launch(session: Session, order: PaymentOrder, provider: str, channel: str, now: datetime) -> None:
+    opened = set(filter(None, order.opened_at.split(",")))
+    opened.add(provider)
+    order.opened_at, order.channel, order.launched_at = ",".join(sorted(opened)), channel, now
+    order.updated_at = now
+    session.add(order)
+    session.flush()

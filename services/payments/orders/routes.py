@@ -1,0 +1,140 @@
+"""The orders' HTTP routes (thin). Sync routes: the providers' async calls run on the event loop through
+anyio.from_thread, while the unit of work stays on this thread."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import anyio.from_thread
+from fastapi import APIRouter, Depends, Request
+
+from services.kernel.auth import require_roles
+from services.kernel.errors import NotFound, Problem
+from services.kernel.service import Context, ServiceContext, UoW
+from services.kernel.tenancy import Principal, Role
+from services.kernel.uow import UnitOfWork
+from services.payments.fees.schemas import FeeItem
+from services.payments.models import PaymentOrder
+from services.payments.orders import launch, service
+from services.payments.orders import repository as repo
+from services.payments.orders.schemas import (
+    ClassSettlementOut,
+    MyFee,
+    OrderList,
+    OrderOut,
+    PayIn,
+    PayLaunch,
+    RefundOut,
+)
+from services.payments.provider_set import CHANNEL_PROVIDER, provider_set
+
+router = APIRouter(prefix="/v1", tags=["payments"],
+                   responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
+                              409: {"model": Problem}})
+
+StudentCaller = Annotated[Principal, Depends(require_roles(Role.STUDENT))]
+Monitor = Annotated[Principal, Depends(require_roles(Role.CLASS_MONITOR))]
+FeeStaff = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.SCHOOL_ADMIN, Role.CLASS_MONITOR))]
+
+
+def _as_payer(principal: Principal, request: Request, ctx: ServiceContext) -> Principal:
+    """The student as payments knows them: by the pseudonymous key an approved student's token carries."""
+    if not principal.subject_key:
+        raise NotFound("payer_not_found", "未找到你的缴费信息（学生尚未通过审核；通过后请重新登录）",
+                       "No fee is due from you (not an approved student yet; sign in again once approved)")
+    return principal
+
+
+def _order_out(uow: UnitOfWork, order: PaymentOrder) -> OrderOut:
+    out = OrderOut.model_validate(order, from_attributes=True)
+    out.refunds = [RefundOut.model_validate(r, from_attributes=True) for r in repo.refunds_of(uow.session, order.id)]
+    return out
+
+
+def _my_fee(uow: UnitOfWork, principal: Principal) -> MyFee:
+    fee = service.student_fee(uow, principal)
+    return MyFee(masked_name=fee.payer.masked_name, school_code=fee.payer.school_code, term=fee.payer.term,
+                 fee_fen=fee.profile.amount_fen if fee.profile else None,
+                 breakdown=[FeeItem.model_validate(i) for i in (fee.profile.breakdown if fee.profile else [])],
+                 payer_mode=fee.profile.payer_mode if fee.profile else None,
+                 order=_order_out(uow, fee.order) if fee.order else None)
+
+
+def _launch(order: PaymentOrder, body: PayIn, request: Request, uow: UoW, ctx: ServiceContext,
+            result_path: str) -> PayLaunch:
+    providers = provider_set(ctx.settings, ctx.runtime)
+    back = f"{str(request.base_url).rstrip('/')}{result_path}?order={order.id}"
+    client_ip = request.client.host if request.client else "127.0.0.1"
+    launched = anyio.from_thread.run(launch.launch, providers, order, body.channel, back, client_ip, body.openid)
+    service.record_launch(uow, order, CHANNEL_PROVIDER[body.channel].value, body.channel.value)
+    return PayLaunch(order=_order_out(uow, order), provider=launched.provider.value, channel=body.channel,
+                     redirect_url=launched.redirect_url, jsapi=launched.jsapi)
+
+
+def _ttl(ctx: ServiceContext) -> timedelta:
+    return timedelta(minutes=ctx.settings.payments_order_ttl_minutes)
+
+
+@router.get("/orders/me", response_model=MyFee, summary="The signed-in student's fee and order")
+def read_my_order(principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> MyFee:
+    return _my_fee(uow, _as_payer(principal, request, ctx))
+
+
+@router.post("/orders/me/pay", response_model=PayLaunch,
+             summary="Pay the student's fee: what the phone opens (re-paying reuses the order's number)")
+def pay_my_order(body: PayIn, principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> PayLaunch:
+    payer = _as_payer(principal, request, ctx)
+    order = service.prepare_student_payment(uow, payer, _ttl(ctx))
+    return _launch(order, body, request, uow, ctx, "/m/pay/result")
+
+
+@router.post("/orders/me/check", response_model=MyFee,
+             summary="Ask the provider how the student's order stands (the result page; never trust the redirect)")
+def check_my_order(principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> MyFee:
+    payer = _as_payer(principal, request, ctx)
+    fee = service.student_fee(uow, payer)
+    if fee.order is not None and launch.needs_query(fee.order):
+        statuses = anyio.from_thread.run(launch.query, provider_set(ctx.settings, ctx.runtime), fee.order)
+        launch.apply_statuses(uow, fee.order, statuses)
+        uow.session.refresh(fee.order)
+    return _my_fee(uow, payer)
+
+
+@router.get("/orders", response_model=OrderList, summary="Orders in scope (agency, school, class monitor)")
+def list_orders(principal: FeeStaff, uow: UoW, school_code: str | None = None, kind: str | None = None,
+                state: str | None = None) -> OrderList:
+    items = [_order_out(uow, o) for o in service.orders(uow, principal, school_code, kind, state)]
+    return OrderList(items=items, total=len(items))
+
+
+def _settlement_out(uow: UnitOfWork, principal: Principal) -> ClassSettlementOut:
+    s = service.class_settlement(uow, principal)
+    return ClassSettlementOut(class_id=s.class_id, class_no=s.class_no, class_name=s.class_name,
+                              school_code=s.school_code, term=s.term, students=s.students,
+                              photographed=s.photographed, unit_fen=s.profile.amount_fen if s.profile else None,
+                              amount_fen=s.amount_fen, payer_mode=s.profile.payer_mode if s.profile else None,
+                              order=_order_out(uow, s.order) if s.order else None)
+
+
+@router.get("/classes/me/settlement", response_model=ClassSettlementOut,
+            summary="The monitor's class: photographed count × fee, and its settlement order")
+def read_class_settlement(principal: Monitor, uow: UoW) -> ClassSettlementOut:
+    return _settlement_out(uow, principal)
+
+
+@router.post("/classes/me/settlement/pay", response_model=PayLaunch,
+             summary="Pay the class settlement (photographed count × fee)")
+def pay_class_settlement(body: PayIn, principal: Monitor, request: Request, uow: UoW, ctx: Context) -> PayLaunch:
+    order = service.prepare_class_payment(uow, principal, _ttl(ctx))
+    return _launch(order, body, request, uow, ctx, "/settlement")
+
+
+@router.post("/classes/me/settlement/check", response_model=ClassSettlementOut,
+             summary="Ask the provider how the class settlement order stands")
+def check_class_settlement(principal: Monitor, uow: UoW, ctx: Context) -> ClassSettlementOut:
+    s = service.class_settlement(uow, principal)
+    if s.order is not None and launch.needs_query(s.order):
+        statuses = anyio.from_thread.run(launch.query, provider_set(ctx.settings, ctx.runtime), s.order)
+        launch.apply_statuses(uow, s.order, statuses)
+    return _settlement_out(uow, principal)

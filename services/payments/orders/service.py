@@ -1,0 +1,246 @@
+"""The orders' rules. Plain functions on a unit of work; they never commit.
+
+A student order is one per student and term; paying again reuses its number while it is pending, and only an
+order closed unpaid gets a new number. Crediting (notification or query) is exactly once per order; a second
+provider transaction for an order already paid is kept in the ledger as a duplicate and refunded under its own
+out_refund_no (retry-safe at both providers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import structlog
+
+from services.kernel.errors import Conflict, NotFound, TucaiError
+from services.kernel.ids import new_id
+from services.kernel.jobs import enqueue
+from services.kernel.tenancy import Principal
+from services.kernel.uow import UnitOfWork
+from services.payments.events import OrderClosed, OrderPaid, RefundSucceeded
+from services.payments.fees import repository as fees
+from services.payments.models import (
+    FeeProfile,
+    OrderKind,
+    OrderState,
+    Payer,
+    PayerMode,
+    PaymentOrder,
+    Refund,
+    RefundLedgerState,
+)
+from services.payments.orders import repository as repo
+from services.payments.providers import order_numbers
+
+log = structlog.get_logger("tucai.payments.orders")
+
+REFUND_JOB = "payments.refund"
+PREFIX = {OrderKind.STUDENT: "STU", OrderKind.CLASS: "CLS", OrderKind.SCHOOL: "SCH"}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class StudentFee:
+    payer: Payer
+    profile: FeeProfile | None
+    order: PaymentOrder | None
+
+
+@dataclass(frozen=True)
+class ClassSettlement:
+    class_id: str
+    class_no: str | None
+    class_name: str | None
+    school_code: str
+    term: str
+    students: int
+    photographed: int
+    profile: FeeProfile | None
+    order: PaymentOrder | None
+
+    @property
+    def amount_fen(self) -> int:
+        return self.photographed * self.profile.amount_fen if self.profile else 0
+
+
+def _not_payer() -> NotFound:
+    return NotFound("payer_not_found", "未找到你的缴费信息（学生尚未通过审核）",
+                    "No fee is due from you (not an approved student yet)")
+
+
+def student_fee(uow: UnitOfWork, principal: Principal) -> StudentFee:
+    """`principal` is the student with subject = their subject_key (resolved from roster by the route)."""
+    payer = repo.payer_in_scope(uow.session, principal, principal.subject_key or "")
+    if payer is None:
+        raise _not_payer()
+    profile = fees.profile_for_system(uow.session, payer.school_code, payer.term)
+    order = repo.order_for_owner(uow.session, principal, OrderKind.STUDENT, payer.term, payer.subject_key)
+    return StudentFee(payer, profile, order)
+
+
+def _priced(profile: FeeProfile | None, mode: PayerMode) -> FeeProfile:
+    if profile is None:
+        raise NotFound("fee_profile_missing", "本校本届尚未设置收费标准", "No fee is set for this school and term")
+    if profile.payer_mode != mode:
+        zh = {PayerMode.CLASS: "本校由班级统一缴费，无需个人缴费", PayerMode.SCHOOL: "本校由学校统一缴费，无需个人缴费",
+              PayerMode.STUDENT: "本校由学生个人缴费"}[PayerMode(profile.payer_mode)]
+        raise Conflict("fee_paid_by_other", zh, f"This fee is paid by the {profile.payer_mode}, not here")
+    return profile
+
+
+def _ensure_payable(uow: UnitOfWork, principal: Principal, kind: OrderKind, owner_key: str, payer: Payer,
+                    amount_fen: int, unit_fen: int, quantity: int, description: str, ttl: timedelta,
+                    at: datetime) -> PaymentOrder:
+    """Get or create the owner's order for the term, ready to (re)launch: pending, with a live number."""
+    order = repo.order_for_owner(uow.session, principal, kind, payer.term, owner_key)
+    if order is None:
+        order = PaymentOrder(
+            id=new_id(), kind=kind, owner_key=owner_key, province_code=payer.province_code,
+            school_code=payer.school_code, class_id=payer.class_id, class_no=payer.class_no,
+            subject_key=payer.subject_key if kind is OrderKind.STUDENT else None, term=payer.term,
+            description=description, amount_fen=amount_fen, unit_fen=unit_fen, quantity=quantity,
+            out_trade_no=order_numbers.make(PREFIX[kind], at), expires_at=at + ttl, created_at=at, updated_at=at)
+        repo.add_order(uow.session, order)
+        return order
+    if order.state in (OrderState.PAID, OrderState.REFUNDED):
+        raise Conflict("order_already_paid", "该订单已支付，请勿重复缴费", "This order is already paid")
+    expired = order.expires_at is not None and order.expires_at <= at
+    if order.state == OrderState.CLOSED or order.amount_fen != amount_fen or (expired and not order.launched_at):
+        # A closed number cannot be paid again at WeChat, and a changed amount is a different order for both
+        # providers: a new number (the old ones stay known, so a late payment on them is still found).
+        order.state, order.amount_fen = OrderState.PENDING, amount_fen
+        order.unit_fen, order.quantity = unit_fen, quantity
+        order.expires_at, order.closed_at = at + ttl, None
+        repo.renumber(uow.session, order, order_numbers.make(PREFIX[kind], at))
+    elif expired:
+        raise Conflict("order_expiring", "订单已过期，正在关闭，请稍后重试",
+                       "The order expired and is being closed; retry shortly")
+    return order
+
+
+def prepare_student_payment(uow: UnitOfWork, principal: Principal, ttl: timedelta) -> PaymentOrder:
+    fee = student_fee(uow, principal)
+    profile = _priced(fee.profile, PayerMode.STUDENT)
+    if profile.amount_fen <= 0:
+        raise Conflict("nothing_to_pay", "本次采集免费，无需缴费", "There is nothing to pay")
+    return _ensure_payable(uow, principal, OrderKind.STUDENT, fee.payer.subject_key, fee.payer, profile.amount_fen,
+                           profile.amount_fen, 1, "毕业证图像采集费", ttl, now())
+
+
+def class_settlement(uow: UnitOfWork, principal: Principal) -> ClassSettlement:
+    if not principal.klass:
+        raise NotFound("class_not_found", "未找到你负责的班级", "You are not the monitor of a class")
+    payers = repo.class_payers(uow.session, principal, principal.klass)
+    if not payers:
+        raise NotFound("class_not_found", "该班级尚无已审核学生", "The class has no approved students yet")
+    first = payers[0]
+    profile = fees.profile_for_system(uow.session, first.school_code, first.term)
+    count = repo.photographed_count(uow.session, principal, principal.klass, first.term)
+    order = repo.order_for_owner(uow.session, principal, OrderKind.CLASS, first.term, principal.klass)
+    return ClassSettlement(principal.klass, first.class_no, first.class_name, first.school_code, first.term,
+                           len(payers), count, profile, order)
+
+
+def prepare_class_payment(uow: UnitOfWork, principal: Principal, ttl: timedelta) -> PaymentOrder:
+    settlement = class_settlement(uow, principal)
+    profile = _priced(settlement.profile, PayerMode.CLASS)
+    if settlement.photographed == 0 or profile.amount_fen == 0:
+        raise Conflict("nothing_to_pay", "尚无已拍摄的学生，无需结算", "No student was photographed yet")
+    payer = repo.class_payers(uow.session, principal, settlement.class_id)[0]
+    return _ensure_payable(uow, principal, OrderKind.CLASS, settlement.class_id, payer, settlement.amount_fen,
+                           profile.amount_fen, settlement.photographed,
+                           f"{settlement.class_name or settlement.class_no or '班级'}图像采集费结算", ttl, now())
+
+
+def record_launch(uow: UnitOfWork, order: PaymentOrder, provider: str, channel: str) -> None:
+    repo.touch_launch(uow.session, order, provider, channel, now())
+
+
+def orders(uow: UnitOfWork, principal: Principal, school_code: str | None, kind: str | None,
+           state: str | None) -> list[PaymentOrder]:
+    return repo.orders_in_scope(uow.session, principal, school_code=school_code, kind=kind, state=state)
+
+
+def order(uow: UnitOfWork, principal: Principal, order_id: str) -> PaymentOrder:
+    found = repo.order_in_scope(uow.session, principal, order_id)
+    if found is None:
+        raise NotFound("order_not_found", "订单不存在", "No such order")
+    return found
+
+
+# -- crediting (notifications and queries) -------------------------------------------------------------------------
+
+class AmountMismatch(TucaiError):
+    """A genuine provider message for another amount than our order: never credited, always looked at."""
+
+
+def credit_payment(uow: UnitOfWork, order: PaymentOrder, provider: str, provider_txn: str, out_trade_no: str,
+                   amount_fen: int, paid_at: datetime | None) -> str:
+    """Apply one verified payment exactly once; returns the outcome (credited / duplicate_payment /
+    already_applied). The caller has already claimed the notification id (or query id)."""
+    if amount_fen != order.amount_fen:
+        raise AmountMismatch("amount_mismatch", "通知金额与订单不符", "Notified amount differs from the order")
+    at = now()
+    credited = repo.credit(uow.session, order.id, provider, provider_txn, paid_at or at, at)
+    payment_id = repo.add_payment(uow.session, order, provider, provider_txn, out_trade_no, amount_fen, paid_at,
+                                  duplicate=not credited)
+    if credited:
+        uow.session.refresh(order)
+        uow.emit(OrderPaid(order_id=order.id, kind=order.kind, province_code=order.province_code,
+                           school_code=order.school_code, class_id=order.class_id, subject_key=order.subject_key,
+                           term=order.term, out_trade_no=out_trade_no, provider=provider,
+                           amount_fen=amount_fen, quantity=order.quantity, paid_at=paid_at))
+        return "credited"
+    if payment_id is None:
+        return "already_applied"  # the same transaction, known already (e.g. credited by a query first)
+    # A second transaction for an order already paid: keep it in the ledger and give the money back.
+    log.warning("duplicate_payment", order_id=order.id, provider=provider, out_trade_no=out_trade_no)
+    request_refund(uow, order, payment_id, provider, out_trade_no, amount_fen, amount_fen, "duplicate_payment")
+    return "duplicate_payment"
+
+
+def request_refund(uow: UnitOfWork, order: PaymentOrder, payment_id: str, provider: str, out_trade_no: str,
+                   amount_fen: int, total_fen: int, reason: str) -> Refund:
+    """One refund ledger entry with its own number; a job asks the provider (and retries with that number)."""
+    at = now()
+    refund = Refund(id=new_id(), order_id=order.id, payment_id=payment_id, province_code=order.province_code,
+                    school_code=order.school_code, class_id=order.class_id, provider=provider,
+                    out_trade_no=out_trade_no, out_refund_no=order_numbers.make("RF", at), amount_fen=amount_fen,
+                    total_fen=total_fen, reason=reason, created_at=at, updated_at=at)
+    repo.add_refund(uow.session, refund)
+    enqueue(uow, REFUND_JOB, {"refund_id": refund.id}, province=order.province_code, school=order.school_code,
+            max_attempts=5)
+    return refund
+
+
+def refund_settled(uow: UnitOfWork, refund: Refund, succeeded: bool, provider_refund_id: str | None,
+                   error_code: str | None = None) -> bool:
+    """Settle an open refund once (response, query or notification, whichever comes first)."""
+    at = now()
+    state = RefundLedgerState.SUCCEEDED if succeeded else RefundLedgerState.FAILED
+    if not repo.move_refund(uow.session, refund.id, state, at, provider_refund_id=provider_refund_id,
+                            error_code=error_code, succeeded_at=at if succeeded else None):
+        return False
+    if succeeded:
+        order = repo.order_by_id(uow.session, refund.order_id)
+        assert order is not None
+        if refund.reason != "duplicate_payment" and refund.amount_fen >= order.amount_fen:
+            repo.mark_refunded(uow.session, order.id, at)
+        uow.emit(RefundSucceeded(order_id=order.id, kind=order.kind, province_code=order.province_code,
+                                 school_code=order.school_code, class_id=order.class_id,
+                                 subject_key=order.subject_key, term=order.term, out_refund_no=refund.out_refund_no,
+                                 amount_fen=refund.amount_fen, reason=refund.reason))
+    return True
+
+
+def close_expired(uow: UnitOfWork, order: PaymentOrder) -> bool:
+    if not repo.close_order(uow.session, order.id, order.out_trade_no, now()):
+        return False
+    uow.emit(OrderClosed(order_id=order.id, kind=order.kind, province_code=order.province_code,
+                         school_code=order.school_code, class_id=order.class_id, subject_key=order.subject_key,
+                         term=order.term, out_trade_no=order.out_trade_no))
+    return True
