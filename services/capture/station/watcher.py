@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypedDict
 
 import httpx
 
@@ -32,6 +33,13 @@ class Entry:
     sequence_no: int | None = None
     state: str = "queued"  # queued | uploaded | refused
     detail: str = ""
+
+
+class Front(TypedDict):
+    """The fields the watcher reads of the station board's open check-in (capture's FrontCheckin)."""
+
+    id: str
+    sequence_no: int
 
 
 class Watcher:
@@ -67,10 +75,10 @@ class Watcher:
             self.say(f"新照片 {path.name}（序号 {entry.sequence_no or '待定'}）")
         self._save()
 
-    def _front(self) -> dict[str, object] | None:
+    def _front(self) -> Front | None:
         response = self.client.get(f"/api/capture/v1/stations/{self.station}")
         response.raise_for_status()
-        front: dict[str, object] | None = response.json()["front"]
+        front: Front | None = response.json()["front"]
         return front
 
     def flush(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, func, update
+from sqlalchemy import Integer, cast, func, update
 from sqlmodel import Session, col, select
 
 from services.capture.models import CaptureDay, Checkin, CheckinStatus, Photo, Station, Subject
@@ -50,7 +50,7 @@ def next_sequence_no(session: Session, station_id: str) -> int:
     """The station's next 拍摄序号 in one statement: the row lock serialises concurrent check-ins and a rolled-back
     check-in gives its number back with the rest of its transaction, so committed numbers never repeat."""
     stmt = (update(Station).where(col(Station.id) == station_id)
-            .values(last_sequence_no=Station.last_sequence_no + 1).returning(Station.last_sequence_no))
+            .values(last_sequence_no=col(Station.last_sequence_no) + 1).returning(col(Station.last_sequence_no)))
     return int(session.execute(stmt).scalar_one())
 
 
@@ -79,6 +79,6 @@ def subject_for_system(session: Session, subject_key: str) -> Subject | None:
 
 def photo_stats(session: Session, checkin_id: str) -> tuple[int, bool]:
     """How many versions the check-in's photo has and whether one was accepted."""
-    stmt = select(func.count(), func.max(Photo.accepted.cast(Integer))).where(col(Photo.checkin_id) == checkin_id)
+    stmt = select(func.count(), func.max(cast(col(Photo.accepted), Integer))).where(col(Photo.checkin_id) == checkin_id)
     count, accepted = session.execute(unscoped_for_system(stmt)).one()
     return int(count), bool(accepted)

@@ -247,7 +247,8 @@ class _Consumer(Worker):
 
     def _next_batch(self) -> tuple[list[int], int]:
         """Positions of the next matching events (at most batch_size) and the position after the last looked at."""
-        log_, positions = self.bus.log, []
+        log_ = self.bus.log
+        positions: list[int] = []
         end = self.position
         while end < len(log_) and len(positions) < self.batch_size:
             if subject_matches(self.subjects, log_[end].type):

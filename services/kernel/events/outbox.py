@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Integer,
     MetaData,
+    RowMapping,
     String,
     Table,
     event,
@@ -99,7 +100,7 @@ def pending(session: Session, outbox: Table, limit: int) -> list[tuple[int, Enve
     return [(row["seq"], _envelope(row)) for row in rows]
 
 
-def _envelope(row) -> Envelope:  # type: ignore[no-untyped-def]
+def _envelope(row: RowMapping) -> Envelope:
     return Envelope(
         id=row["event_id"], type=row["type"], version=row["version"], occurred_at=row["occurred_at"],
         tenant=Tenant(province=row["tenant_province"], school=row["tenant_school"]), payload=row["payload"],
@@ -142,16 +143,16 @@ def claim_many(session: Session, inbox: Table, envelopes: list[Envelope], consum
     if dialect == "postgresql":
         # Two array parameters instead of four per row: the statement text stays short and the same for every
         # batch (building and parsing a 1,000-parameter VALUES list cost more than the insert itself).
-        stmt = text(
+        unnest = text(
             f"INSERT INTO {inbox.name} (event_id, consumer, type, applied_at) "
             "SELECT e.id, :consumer, e.type, :now FROM unnest(CAST(:ids AS varchar[]), CAST(:types AS varchar[])) "
             "AS e(id, type) ON CONFLICT DO NOTHING RETURNING event_id"
         )
         params = {"consumer": consumer, "now": now, "ids": list(types), "types": list(types.values())}
-        return set(session.execute(stmt, params).scalars())
+        return set(session.execute(unnest, params).scalars())
     if dialect != "sqlite":  # pragma: no cover - only PostgreSQL and SQLite are supported
         raise NotImplementedError(dialect)
     rows = [{"event_id": i, "consumer": consumer, "type": t, "applied_at": now} for i, t in types.items()]
     # executemany + RETURNING: one multi-row INSERT ("insertmanyvalues") from a statement compiled once.
-    stmt = sqlite.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
-    return set(session.execute(stmt, rows).scalars())
+    many = sqlite.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+    return set(session.execute(many, rows).scalars())

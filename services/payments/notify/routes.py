@@ -14,7 +14,7 @@ from services.kernel.service import Context, UoW
 from services.payments.notify import service
 from services.payments.orders.service import AmountMismatch
 from services.payments.provider_set import provider_set
-from services.payments.providers.port import NotificationRejected, Provider
+from services.payments.providers.port import Ack, NotificationRejected, Provider
 
 log = structlog.get_logger("tucai.payments.notify")
 
@@ -55,7 +55,7 @@ def _notify(provider: Provider, body: bytes, request: Request, uow: UoW, ctx: Co
     return _answer(providers.ack(provider, True))
 
 
-def _answer(ack) -> Response:  # type: ignore[no-untyped-def]
+def _answer(ack: Ack) -> Response:
     return Response(ack.body, ack.status, media_type=ack.media_type)
 
 

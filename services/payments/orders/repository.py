@@ -4,12 +4,12 @@ concurrent notifications and queries settle on the database: exactly one of them
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, Update, func, select, update
 from sqlmodel import Session, col
 
+from services.kernel.db import table_of, upsert_insert
 from services.kernel.errors import register_conflict
 from services.kernel.ids import new_id
 from services.kernel.queries import get_scoped, get_system, list_scoped
@@ -29,15 +29,11 @@ from services.payments.models import (
 register_conflict("payment_order", "order_exists", "该订单已存在，请刷新后重试", "The order exists; reload and retry")
 register_conflict("refund", "refund_exists", "该退款已登记", "The refund is already recorded")
 
-ORDERS: Table = PaymentOrder.__table__  # type: ignore[attr-defined]
-PAYMENTS: Table = Payment.__table__  # type: ignore[attr-defined]
-REFUNDS: Table = Refund.__table__  # type: ignore[attr-defined]
-LOG: Table = NotificationLog.__table__  # type: ignore[attr-defined]
-NUMBERS: Table = TradeNumber.__table__  # type: ignore[attr-defined]
-
-
-def _insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
-    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+ORDERS = table_of(PaymentOrder)
+PAYMENTS = table_of(Payment)
+REFUNDS = table_of(Refund)
+LOG = table_of(NotificationLog)
+NUMBERS = table_of(TradeNumber)
 
 
 # -- reads ---------------------------------------------------------------------------------------------------------
@@ -57,7 +53,7 @@ def class_payers(session: Session, principal: Principal, class_id: str) -> list[
 
 def photographed_count(session: Session, principal: Principal, class_id: str, term: str) -> int:
     stmt = scoped(select(func.count()).select_from(Photographed), Photographed, principal)
-    stmt = stmt.where(Photographed.class_id == class_id, Photographed.term == term)
+    stmt = stmt.where(col(Photographed.class_id) == class_id, col(Photographed.term) == term)
     return int(session.execute(stmt).scalar_one())
 
 
@@ -87,7 +83,7 @@ def order_by_trade_no(session: Session, out_trade_no: str) -> PaymentOrder | Non
 def orders_to_sweep(session: Session, launched_before: datetime, now: datetime, limit: int) -> list[PaymentOrder]:
     """Pending orders that should have heard from the provider by now, or have expired (system)."""
     stmt = unscoped_for_system(select(PaymentOrder)).where(
-        PaymentOrder.state == OrderState.PENDING,
+        col(PaymentOrder.state) == OrderState.PENDING,
         (col(PaymentOrder.launched_at) <= launched_before) | (col(PaymentOrder.expires_at) <= now),
     ).order_by(col(PaymentOrder.created_at)).limit(limit)
     return list(session.execute(stmt).scalars())
@@ -108,11 +104,13 @@ def refund_by_number(session: Session, out_refund_no: str) -> Refund | None:
 
 
 def payments_of(session: Session, order_id: str) -> list[Payment]:
-    return list(session.execute(unscoped_for_system(select(Payment)).where(Payment.order_id == order_id)).scalars())
+    stmt = unscoped_for_system(select(Payment)).where(col(Payment.order_id) == order_id)
+    return list(session.execute(stmt).scalars())
 
 
 def refunds_of(session: Session, order_id: str) -> list[Refund]:
-    return list(session.execute(unscoped_for_system(select(Refund)).where(Refund.order_id == order_id)).scalars())
+    stmt = unscoped_for_system(select(Refund)).where(col(Refund.order_id) == order_id)
+    return list(session.execute(stmt).scalars())
 
 
 # -- writes --------------------------------------------------------------------------------------------------------
@@ -133,12 +131,12 @@ def renumber(session: Session, order: PaymentOrder, out_trade_no: str) -> None:
 def log_notification(session: Session, provider: str, notification_id: str | None, out_trade_no: str | None,
                      kind: str | None, outcome: str, reject_code: str | None = None) -> bool:
     """Record a notification; False when this (provider, notification_id) was recorded before (a replay)."""
-    stmt = _insert(session, LOG).values(id=new_id(), provider=provider, notification_id=notification_id,
-                                        out_trade_no=out_trade_no, kind=kind, outcome=outcome,
-                                        reject_code=reject_code, received_at=func.now())
+    stmt = upsert_insert(session, LOG).values(id=new_id(), provider=provider, notification_id=notification_id,
+                                              out_trade_no=out_trade_no, kind=kind, outcome=outcome,
+                                              reject_code=reject_code, received_at=func.now())
     # RETURNING, not rowcount: SQLite's driver reports a stale rowcount for an INSERT that did nothing.
-    stmt = stmt.on_conflict_do_nothing(index_elements=[LOG.c.provider, LOG.c.notification_id]).returning(LOG.c.id)
-    return session.execute(stmt).first() is not None
+    inserted = stmt.on_conflict_do_nothing(index_elements=[LOG.c.provider, LOG.c.notification_id]).returning(LOG.c.id)
+    return session.execute(inserted).first() is not None
 
 
 def set_log_outcome(session: Session, provider: str, notification_id: str, outcome: str) -> None:
@@ -149,19 +147,17 @@ def set_log_outcome(session: Session, provider: str, notification_id: str, outco
 def credit(session: Session, order_id: str, provider: str, provider_txn: str | None, paid_at: datetime,
            now: datetime) -> bool:
     """Mark the order paid if (and only if) nobody did yet: one conditional UPDATE, row-locked on PostgreSQL."""
-    result = session.execute(
-        update(ORDERS).where(ORDERS.c.id == order_id,
-                             ORDERS.c.state.in_([OrderState.PENDING, OrderState.CLOSED]))
+    return _updated_one(session, update(ORDERS).where(
+        ORDERS.c.id == order_id, ORDERS.c.state.in_([OrderState.PENDING, OrderState.CLOSED]))
         .values(state=OrderState.PAID, paid_provider=provider, provider_txn=provider_txn, paid_at=paid_at,
                 updated_at=now))
-    return result.rowcount == 1
 
 
 def add_payment(session: Session, order: PaymentOrder, provider: str, provider_txn: str, out_trade_no: str,
                 amount_fen: int, paid_at: datetime | None, duplicate: bool) -> str | None:
     """The ledger row of one provider transaction; None if this transaction is already in the ledger."""
     payment_id = new_id()
-    stmt = _insert(session, PAYMENTS).values(
+    stmt = upsert_insert(session, PAYMENTS).values(
         id=payment_id, order_id=order.id, province_code=order.province_code, school_code=order.school_code,
         class_id=order.class_id, provider=provider, provider_txn=provider_txn, out_trade_no=out_trade_no,
         amount_fen=amount_fen, duplicate=duplicate, paid_at=paid_at, created_at=func.now())
@@ -176,24 +172,26 @@ def add_refund(session: Session, refund: Refund) -> None:
 
 def move_refund(session: Session, refund_id: str, to: RefundLedgerState, now: datetime, **values: Any) -> bool:
     """Advance a refund that is still open; False if it was already settled (a replayed notification)."""
-    result = session.execute(
-        update(REFUNDS).where(REFUNDS.c.id == refund_id,
-                              REFUNDS.c.state.in_([RefundLedgerState.PENDING, RefundLedgerState.PROCESSING]))
+    return _updated_one(session, update(REFUNDS).where(
+        REFUNDS.c.id == refund_id, REFUNDS.c.state.in_([RefundLedgerState.PENDING, RefundLedgerState.PROCESSING]))
         .values(state=to, updated_at=now, **values))
-    return result.rowcount == 1
 
 
 def close_order(session: Session, order_id: str, out_trade_no: str, now: datetime) -> bool:
-    result = session.execute(
-        update(ORDERS).where(ORDERS.c.id == order_id, ORDERS.c.out_trade_no == out_trade_no,
-                             ORDERS.c.state == OrderState.PENDING)
+    return _updated_one(session, update(ORDERS).where(
+        ORDERS.c.id == order_id, ORDERS.c.out_trade_no == out_trade_no, ORDERS.c.state == OrderState.PENDING)
         .values(state=OrderState.CLOSED, closed_at=now, updated_at=now))
-    return result.rowcount == 1
 
 
 def mark_refunded(session: Session, order_id: str, now: datetime) -> bool:
-    result = session.execute(update(ORDERS).where(ORDERS.c.id == order_id, ORDERS.c.state == OrderState.PAID)
-                             .values(state=OrderState.REFUNDED, updated_at=now))
+    return _updated_one(session, update(ORDERS).where(ORDERS.c.id == order_id, ORDERS.c.state == OrderState.PAID)
+                        .values(state=OrderState.REFUNDED, updated_at=now))
+
+
+def _updated_one(session: Session, stmt: Update) -> bool:
+    """Run a conditional UPDATE of one row by id; whether it changed that row. DML executes to a CursorResult
+    (the result with rowcount), though Session.execute is typed to return any Result."""
+    result = cast("CursorResult[*tuple[Any, ...]]", session.execute(stmt))
     return result.rowcount == 1
 
 

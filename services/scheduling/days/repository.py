@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.kernel.queries import get_scoped
 from services.kernel.tenancy import Principal, scoped
@@ -19,7 +19,7 @@ def days(session: Session, principal: Principal, school_code: str | None, term: 
         stmt = stmt.where(CaptureDay.school_code == school_code)
     if term:
         stmt = stmt.where(CaptureDay.term == term)
-    return list(session.exec(stmt.order_by(CaptureDay.school_code, CaptureDay.created_at)))
+    return list(session.exec(stmt.order_by(col(CaptureDay.school_code), col(CaptureDay.created_at))))
 
 
 def school(session: Session, principal: Principal, school_code: str) -> SchoolView | None:

@@ -5,9 +5,10 @@ bookings can never take more seats than there are."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import update
-from sqlmodel import Session
+from sqlalchemy import CursorResult, update
+from sqlmodel import Session, col
 
 from services.kernel.queries import get_scoped, list_scoped
 from services.kernel.tenancy import Principal
@@ -31,15 +32,16 @@ def own_booking(session: Session, student: Principal) -> MakeupBooking | None:
 
 
 def take_seat(session: Session, window_id: str, not_before: date) -> bool:
-    result = session.execute(
+    # DML executes to a CursorResult (the result with rowcount), though Session.execute is typed to return any Result.
+    result = cast("CursorResult[*tuple[Any, ...]]", session.execute(
         update(MakeupWindow)
-        .where(MakeupWindow.id == window_id, MakeupWindow.booked < MakeupWindow.seats,  # type: ignore[arg-type]
-               MakeupWindow.date >= not_before)  # type: ignore[arg-type]
-        .values(booked=MakeupWindow.booked + 1))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+        .where(col(MakeupWindow.id) == window_id, col(MakeupWindow.booked) < MakeupWindow.seats,
+               col(MakeupWindow.date) >= not_before)
+        .values(booked=col(MakeupWindow.booked) + 1)))
+    return bool(result.rowcount)
 
 
 def release_seat(session: Session, window_id: str) -> None:
     session.execute(update(MakeupWindow)
-                    .where(MakeupWindow.id == window_id, MakeupWindow.booked > 0)  # type: ignore[arg-type]
-                    .values(booked=MakeupWindow.booked - 1))
+                    .where(col(MakeupWindow.id) == window_id, col(MakeupWindow.booked) > 0)
+                    .values(booked=col(MakeupWindow.booked) - 1))

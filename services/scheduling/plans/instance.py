@@ -10,9 +10,10 @@ from typing import Any
 
 from services.scheduling.days.service import instance_rooms
 from services.scheduling.models import CaptureDay
+from services.scheduling.plans.repository import ClassGroup
 
 
-def build(day: CaptureDay, groups: list[tuple]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:  # type: ignore[type-arg]
+def build(day: CaptureDay, groups: list[ClassGroup]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The instance document and the labels of its classes (id -> code, name, college)."""
     base = instance_rooms(day)
     campuses = {room["campus"] for room in base["rooms"] if room["campus"]}

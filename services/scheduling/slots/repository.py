@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.kernel.queries import get_scoped, get_system
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
@@ -16,7 +16,7 @@ def own_student(session: Session, student: Principal) -> StudentView | None:
 def slots_of_class_for_system(session: Session, class_id: str) -> list[PublishedSlot]:
     """System read: the class comes from the student's own scoped row, never from the request."""
     stmt = unscoped_for_system(select(PublishedSlot).where(PublishedSlot.class_id == class_id)
-                               .order_by(PublishedSlot.date, PublishedSlot.start))  # type: ignore[arg-type]
+                               .order_by(col(PublishedSlot.date), col(PublishedSlot.start)))
     return list(session.exec(stmt))
 
 
@@ -30,5 +30,4 @@ def school_for_system(session: Session, code: str) -> SchoolView | None:
 
 def day_slots(session: Session, principal: Principal, day_id: str) -> list[PublishedSlot]:
     stmt = scoped(select(PublishedSlot).where(PublishedSlot.day_id == day_id), PublishedSlot, principal)
-    return list(session.exec(stmt.order_by(PublishedSlot.date, PublishedSlot.room,  # type: ignore[arg-type]
-                                           PublishedSlot.start)))
+    return list(session.exec(stmt.order_by(col(PublishedSlot.date), col(PublishedSlot.room), col(PublishedSlot.start))))

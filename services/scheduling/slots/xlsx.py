@@ -22,7 +22,7 @@ GROUPINGS: dict[str, Callable[[PublishedSlot], str]] = {
 def workbook(table: Timetable, by: str) -> bytes:
     key = GROUPINGS[by]
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     slots = sorted(table.slots, key=lambda s: (key(s), s.date, s.start, s.room))
     for name, group in groupby(slots, key=key):
         sheet = book.create_sheet(_sheet_name(name, book.sheetnames))
