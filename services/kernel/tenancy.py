@@ -67,10 +67,9 @@ class TenantScoped:
 
     __tenant_scoped__ = True
     __tenant_level__ = "school"  # or "province": rows belong to a province, not to one school
+    # A column named "subject_key" holds the student's pseudonymous key (how every service but roster knows a
+    # student); any other name holds roster's student id.
     __subject_column__: str | None = None
-    # True where that column holds the student's pseudonymous key (the other services' read models) rather
-    # than roster's student id.
-    __subject_is_key__ = False
     # Students see only rows naming them (subject column); "school" opens a table to the whole school
     # (the directory), anything else keeps it closed to students.
     __student_access__ = "none"
@@ -111,7 +110,7 @@ def scoped(stmt: T, model: type, principal: Principal) -> T:
         return stmt
     subject_col = getattr(model, "__subject_column__", None)
     if subject_col:
-        mine = principal.subject_key if getattr(model, "__subject_is_key__", False) else principal.subject
+        mine = principal.subject_key if subject_col == "subject_key" else principal.subject
         return stmt.where(_column(model, subject_col) == mine) if mine else stmt.where(false())
     if getattr(model, "__student_access__", "none") == "school":
         return stmt

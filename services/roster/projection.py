@@ -43,7 +43,6 @@ class ApprovedStudent(SQLModel, TenantScoped):
     sees only their own row (by the key in their token)."""
 
     __subject_column__ = "subject_key"
-    __subject_is_key__ = True
 
     subject_key: str = Field(primary_key=True, max_length=40)
     school_code: str = Field(index=True, max_length=5)

@@ -164,7 +164,6 @@ class MakeupBooking(SchedulingTable, TenantScoped, table=True):
 
     __tablename__ = "makeup_booking"
     __subject_column__ = "subject_key"
-    __subject_is_key__ = True
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     window_id: str = Field(index=True, max_length=32)

@@ -89,5 +89,15 @@ def screenshot(page: Page, path: Path) -> None:
     """A full-page screenshot once the page is still: no spinner, no running transition (a row caught mid
     fade-in would look disabled in the artifact)."""
     expect(page.locator(".ant-spin-spinning")).to_have_count(0)
-    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    # Only what can be seen counts: a hidden element's endless spin (a collapsed menu's icon) changes no pixel.
+    moving = """() => document.getAnimations().filter(a => a.playState === 'running'
+        && (!a.effect?.target?.checkVisibility || a.effect.target.checkVisibility({visibilityProperty: true})))"""
+    try:
+        page.wait_for_function(f"() => ({moving})().length === 0")
+    except Exception as exc:  # say which element never stops moving
+        running = page.evaluate(f"""() => ({moving})().map(a => {{
+            const t = a.effect?.target; const r = t?.getBoundingClientRect?.();
+            const path = []; for (let e = t; e && path.length < 6; e = e.parentElement) path.push(String(e.className));
+            return `${{path.join(' < ')}} @ ${{r ? [r.x, r.y, r.width, r.height].map(Math.round) : '?'}}`; }})""")
+        raise AssertionError(f"still animating after 15 s: {running}") from exc
     page.screenshot(path=str(path), full_page=True)
