@@ -22,13 +22,20 @@ from services.roster.directory import service as directory
 from services.roster.imports import repository as repo
 from services.roster.imports.annotate import annotated_workbook
 from services.roster.imports.rosterfile import RosterFileError, read_roster
-from services.roster.imports.validation import AcceptedRow, ExistingStudents, Issue, ValidationReport, validate_roster
+from services.roster.imports.validation import (
+    WARNING,
+    AcceptedRow,
+    ExistingStudents,
+    Issue,
+    ValidationReport,
+    validate_roster,
+)
 from services.roster.models import AuditEntry, ImportIssue, ImportJob, SchoolClass, Student
 from services.roster.rules.codes import DEFAULT as DEFAULT_CODES
 from services.roster.rules.codes import CodeTables
 from services.roster.rules.idcard import upgrade_15
 from services.roster.students import repository as students_repo
-from services.roster.students.service import apply_change
+from services.roster.students.service import apply_change, warning_entry
 
 MAX_BYTES = 50 * 2**20
 MAX_ROWS = 200_000
@@ -117,7 +124,11 @@ def commit(uow: UnitOfWork, blobs: BlobStore, codes: CodeTables, principal: Prin
         raise Conflict("import_has_errors",
                        f"还有 {report.counts['rows_with_errors']} 行有错误：请修改后重新上传，或选择仅导入无误的行",
                        f"{errors} errors remain; fix and re-upload, or import only the good rows")
-    created, updated = _write_students(uow, job, report.accepted, principal.username)
+    warnings: dict[int, list[dict[str, Any]]] = {}
+    for issue in report.issues:
+        if issue.severity == WARNING and issue.row is not None:
+            warnings.setdefault(issue.row, []).append(warning_entry(issue))
+    created, updated = _write_students(uow, job, report.accepted, principal.username, warnings)
     job.status, job.committed_at = "committed", datetime.now(UTC)
     job.accepted, job.updates = len(report.accepted), updated
     uow.session.add(job)
@@ -143,7 +154,9 @@ def discard(uow: UnitOfWork, principal: Principal, job_id: str) -> ImportJob:
     return job
 
 
-def _write_students(uow: UnitOfWork, job: ImportJob, rows: list[AcceptedRow], actor: str) -> tuple[int, int]:
+def _write_students(uow: UnitOfWork, job: ImportJob, rows: list[AcceptedRow], actor: str,
+                    warnings: dict[int, list[dict[str, Any]]]) -> tuple[int, int]:
+    """Create or update the accepted rows' students; each keeps its row's warnings for the reviewer."""
     session = uow.session
     existing = {s.student_no: s for s in students_repo.school_students(session, job.school_code)}
     colleges = directory_repo.colleges_by_name(session, job.school_code)
@@ -159,14 +172,18 @@ def _write_students(uow: UnitOfWork, job: ImportJob, rows: list[AcceptedRow], ac
         student = existing.get(record.student_no)
         if student is None:
             student = Student(school_code=job.school_code, province_code=job.province_code,
-                              original_row=accepted.original, import_job_id=job.id, **values)
+                              original_row=accepted.original, import_job_id=job.id,
+                              import_warnings=warnings.get(accepted.row, []), **values)
             session.add(student)
             existing[record.student_no] = student
             created += 1
         else:
+            row_warnings = warnings.get(accepted.row, [])
             if len(record.id_number) == 15 and upgrade_15(record.id_number) == student.id_number:
                 values["id_number"] = student.id_number  # a legacy 15-digit form never replaces the 18-digit one
+                row_warnings = [w for w in row_warnings if w["field"] != "sfzh"]
             student.original_row, student.import_job_id = accepted.original, job.id
+            student.import_warnings = row_warnings
             if apply_change(uow, student, values, source="import", actor=actor, reference=job.id):
                 updated += 1
     session.flush()

@@ -687,3 +687,30 @@ def validate_roster(sheet: RosterSheet, *, school_code: str, today: date, codes:
     order = {label: i for i, label in enumerate(sheet.headers)}
     v.issues.sort(key=lambda i: (-1 if i.row is None else i.row, order.get(i.column or "", -1)))
     return ValidationReport(rows=total, accepted=accepted, issues=v.issues, skipped=len(sheet.skipped_rows))
+
+
+# ---- one row, outside a file -----------------------------------------------------------------------------------
+
+# Student column -> the canonical field of the roster file: how a stored record is checked again as a row.
+RECORD_FIELD_OF: dict[str, str] = {
+    "student_no": "xh", "exam_no": "ksh", "name": "xm", "sex": "xb", "birth_date": "csrq", "id_type": "zjlx",
+    "id_number": "sfzh", "ethnicity": "mz", "political": "zzmm", "major_code": "zydm", "major_name": "zymc",
+    "level": "cc", "duration": "xz", "study_mode": "xxxs", "entry_date": "rxrq", "expected_graduation": "yjbyrq",
+    "phone": "sjh",
+}
+
+
+def check_row(cells: dict[str, object], *, school_code: str, today: date,
+              codes: CodeTables = DEFAULT) -> tuple[StudentRecord | None, list[Issue]]:
+    """One row by exactly the rules of the import, outside any file: errata, the school's decisions on them and
+    direct edits check the record they would leave behind with this. `cells` maps canonical fields (xh, csrq, …)
+    to values as a registrar would type them. Returns the normalised record (None when the row has an error) and
+    every issue (row None; column the field's Chinese label). No file-level or roster-level rules run here."""
+    labels = {fld: FIELD_LABELS[fld] for fld in cells}
+    sheet = RosterSheet(format="record", encoding=None, sheet_name=None, headers=list(labels.values()),
+                        columns=labels, unknown_headers=[], rows=[])
+    v = _Validator(sheet, school_code, today, codes, None)
+    result = v.row(0, cells)
+    for issue in v.issues:
+        issue.row = None
+    return (result[0] if result is not None else None), v.issues
