@@ -209,6 +209,8 @@ class ImportIssue(RosterTable, TenantScoped, table=True):
     severity: str = Field(max_length=10)
     message: str = Field(max_length=400)
     message_en: str = Field(max_length=400)
+    student_no: str | None = Field(default=None, max_length=60)  # the row's 学号 and 姓名 as written
+    student_name: str | None = Field(default=None, max_length=60)
 
 
 class Campaign(RosterTable, TenantScoped, table=True):

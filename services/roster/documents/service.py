@@ -89,7 +89,7 @@ def reviewed_list(session: Session, principal: Principal, term: str, school_code
 @dataclass(frozen=True)
 class SchoolCounts:
     school: School
-    counts: dict[str, int]  # review status -> students
+    counts: dict[str, int]  # review status -> students; "errata_pending" -> errata waiting for the school
 
 
 def school_counts(session: Session, principal: Principal) -> list[SchoolCounts]:

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from services.kernel.blobstore import BlobStore
-from services.kernel.errors import Conflict, NotFound, TucaiError
+from services.kernel.errors import Conflict, FieldIssue, NotFound, TucaiError
 from services.kernel.jobs import enqueue
 from services.kernel.tenancy import Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
@@ -64,6 +65,14 @@ def start(uow: UnitOfWork, blobs: BlobStore, principal: Principal, school_code: 
     except RosterFileError as exc:
         raise file_problem(exc) from exc
     sha = hashlib.sha256(data).hexdigest()
+    waiting = repo.waiting_with_same_file(uow.session, school.school_code, sha)
+    if waiting is not None:
+        shown = f"「{waiting.filename}」（{_beijing(waiting.created_at)} 上传）"
+        raise Conflict("import_duplicate_waiting",
+                       f"相同内容的文件{shown}正在等待确认导入：请在导入记录中继续该次导入，或先放弃它再上传",
+                       f"An identical file ({waiting.filename}) is waiting to be confirmed: continue or discard it",
+                       errors=[FieldIssue(field="file", code="import_duplicate_waiting",
+                                          message_zh=f"导入任务 {waiting.id}", message_en=f"import {waiting.id}")])
     job = ImportJob(school_code=school.school_code, province_code=school.province_code, filename=filename[:200],
                     size=len(data), sha256=sha, blob_key="", file_format=sheet.format, rows=len(sheet.rows),
                     created_by=principal.username)
@@ -138,6 +147,10 @@ def commit(uow: UnitOfWork, blobs: BlobStore, codes: CodeTables, principal: Prin
                                details={"created": created, "updated": updated, "skipped_error_rows":
                                         report.counts["rows_with_errors"] if skip_error_rows else 0}))
     return job
+
+
+def _beijing(at: datetime) -> str:
+    return at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
 
 
 _STATUS_ZH = {"validating": "校验中", "validated": "已校验", "committed": "已导入", "failed": "失败",
@@ -236,6 +249,9 @@ def issues(session: Session, principal: Principal, job_id: str, severity: str | 
 def annotated(session: Session, blobs: BlobStore, principal: Principal, job_id: str) -> tuple[bytes, str]:
     """The registrar's own file with the bad cells marked and a comment on each; returns it and a file name."""
     job = job_in_scope(session, principal, job_id)
+    if not job.blob_key:
+        raise NotFound("import_file_missing", "该导入没有保存原始文件（演示数据）",
+                       "This import kept no file (demo data)")
     sheet = read_roster(blobs.get(job.blob_key), job.filename)
     found = [Issue(row=i.row, column=i.column, field=i.field, code=i.code, severity=i.severity,  # type: ignore[arg-type]
                    message=i.message, message_en=i.message_en)

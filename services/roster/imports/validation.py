@@ -106,6 +106,8 @@ class ValidationReport:
     accepted: list[AcceptedRow]
     issues: list[Issue]
     skipped: int = 0  # non-blank rows without any personal data (not imported; one warning lists them)
+    # Who each row with an issue is, as written (学号, 姓名): the issue list names the student beside the cell.
+    who: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -686,7 +688,15 @@ def validate_roster(sheet: RosterSheet, *, school_code: str, today: date, codes:
         progress(total, total)
     order = {label: i for i, label in enumerate(sheet.headers)}
     v.issues.sort(key=lambda i: (-1 if i.row is None else i.row, order.get(i.column or "", -1)))
-    return ValidationReport(rows=total, accepted=accepted, issues=v.issues, skipped=len(sheet.skipped_rows))
+    flagged = {i.row for i in v.issues if i.row is not None}
+    who = {raw.row: (_who(raw.cells.get("xh")), _who(raw.cells.get("xm"))) for raw in sheet.rows if raw.row in flagged}
+    return ValidationReport(rows=total, accepted=accepted, issues=v.issues, skipped=len(sheet.skipped_rows),
+                            who=who)
+
+
+def _who(value: object) -> str | None:
+    text = None if value is None else _shown(value)
+    return text[:60] if text else None
 
 
 # ---- one row, outside a file -----------------------------------------------------------------------------------

@@ -115,7 +115,9 @@ def _item_out(line: review.ReviewLine) -> ReviewItemOut:
     return ReviewItemOut(
         id=i.id, student_id=s.id, student_no=s.student_no, name=s.name, sex=s.sex,
         id_number_masked=mask_id_number(s.id_number), level=s.level, study_mode=s.study_mode,
-        expected_graduation=s.expected_graduation, decision=i.decision, reason=i.reason, decided_by=i.decided_by,
+        expected_graduation=s.expected_graduation, college_name=line.college.name if line.college else None,
+        class_no=line.klass.code if line.klass else None, major_name=s.major_name, entry_date=s.entry_date,
+        decision=i.decision, reason=i.reason, decided_by=i.decided_by,
         decided_at=i.decided_at, flags=[Flag(code=f.code, message=f.message) for f in line.flags])
 
 

@@ -97,6 +97,10 @@ class ReviewItemOut(BaseModel):
     level: str
     study_mode: str | None
     expected_graduation: date | None
+    college_name: str | None = None  # 院系
+    class_no: str | None = None
+    major_name: str | None = None
+    entry_date: date | None = None
     decision: str
     reason: str
     decided_by: str | None

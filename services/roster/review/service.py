@@ -55,6 +55,8 @@ class ReviewLine:
     item: ReviewItem
     student: Student
     flags: list[Flag] = field(default_factory=list)
+    klass: SchoolClass | None = None
+    college: College | None = None
 
 
 def campaigns(session: Session, principal: Principal) -> list[Campaign]:
@@ -259,7 +261,10 @@ def lines(session: Session, principal: Principal, batch_id: str) -> list[ReviewL
     batch = batch_in_scope(session, principal, batch_id)
     rows = repo.review_items(session, batch.id)
     flags = _flags(batch, [s for _, s in rows], _flag_facts(session, [batch]))
-    return [ReviewLine(item, student, flags.get(student.id, [])) for item, student in rows]
+    classes = students_repo.classes_for_system(session, [s.class_id for _, s in rows if s.class_id])
+    colleges = students_repo.colleges_for_system(session, [s.college_id for _, s in rows if s.college_id])
+    return [ReviewLine(item, student, flags.get(student.id, []), classes.get(student.class_id or ""),
+                       colleges.get(student.college_id or "")) for item, student in rows]
 
 
 def audit_page(session: Session, principal: Principal, *, target_type: str | None, target_id: str | None,

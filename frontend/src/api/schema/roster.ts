@@ -1524,6 +1524,10 @@ export interface components {
             row: number | null;
             /** Severity */
             severity: string;
+            /** Student Name */
+            student_name?: string | null;
+            /** Student No */
+            student_no?: string | null;
         };
         /** ImportJobList */
         ImportJobList: {
@@ -1718,12 +1722,18 @@ export interface components {
         };
         /** ReviewItemOut */
         ReviewItemOut: {
+            /** Class No */
+            class_no?: string | null;
+            /** College Name */
+            college_name?: string | null;
             /** Decided At */
             decided_at: string | null;
             /** Decided By */
             decided_by: string | null;
             /** Decision */
             decision: string;
+            /** Entry Date */
+            entry_date?: string | null;
             /** Expected Graduation */
             expected_graduation: string | null;
             /** Flags */
@@ -1734,6 +1744,8 @@ export interface components {
             id_number_masked: string;
             /** Level */
             level: string;
+            /** Major Name */
+            major_name?: string | null;
             /** Name */
             name: string;
             /** Reason */
@@ -1804,6 +1816,11 @@ export interface components {
         SchoolStats: {
             /** Approved */
             approved: number;
+            /**
+             * Errata Pending
+             * @default 0
+             */
+            errata_pending: number;
             /** Imported */
             imported: number;
             /** Rejected */
