@@ -1,4 +1,4 @@
-import type { ComponentType } from "react";
+import { type ComponentType, createElement, lazy, Suspense } from "react";
 import { createBrowserRouter, Outlet } from "react-router";
 import { PAGES } from "./auth/roles";
 import { RequireAuth } from "./layout/RequireAuth";
@@ -8,9 +8,20 @@ import { RouteError } from "./pages/RouteError";
 /** Every page is its own chunk: `lazy` resolves to `{ Component }`. */
 const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({ Component: (await load()).default });
 
+/**
+ * A signed-in page: its chunk is downloaded when it first renders, i.e. once RequireAuth has a session; react-router
+ * resolves every matched route's `lazy` before rendering, so a plain lazy route would download the console's
+ * chunks for a visitor who is only being sent to sign in.
+ */
+const signedIn = (load: () => Promise<{ default: ComponentType }>) => {
+  const Page = lazy(load);
+  const Component = () => <Suspense fallback={<FullPageSpin />}>{createElement(Page)}</Suspense>;
+  return async () => ({ Component });
+};
+
 const comingSoon = PAGES.filter((p) => !p.ready).map((p) => ({
   path: p.path.slice(1),
-  lazy: page(() => import("./pages/ComingSoonPage")),
+  lazy: signedIn(() => import("./pages/ComingSoonPage")),
 }));
 
 export const router = createBrowserRouter([
@@ -27,31 +38,31 @@ export const router = createBrowserRouter([
           </RequireAuth>
         ),
         children: [
-          { path: "m", lazy: page(() => import("./pages/StudentHomePage")) },
-          { path: "m/pay", lazy: page(() => import("./pages/StudentPayPage")) },
-          { path: "m/pay/result", lazy: page(() => import("./pages/PayResultPage")) },
+          { path: "m", lazy: signedIn(() => import("./pages/StudentHomePage")) },
+          { path: "m/pay", lazy: signedIn(() => import("./pages/StudentPayPage")) },
+          { path: "m/pay/result", lazy: signedIn(() => import("./pages/PayResultPage")) },
           {
-            lazy: page(() => import("./layout/ConsoleLayout")),
+            lazy: signedIn(() => import("./layout/ConsoleLayout")),
             children: [
-              { index: true, lazy: page(() => import("./pages/DashboardPage")) },
-              { path: "colleges", lazy: page(() => import("./pages/CollegesPage")) },
-              { path: "schools", lazy: page(() => import("./pages/SchoolsPage")) },
-              { path: "imports", lazy: page(() => import("./pages/ImportPage")) },
-              { path: "students", lazy: page(() => import("./pages/StudentsPage")) },
-              { path: "classes", lazy: page(() => import("./pages/ClassesPage")) },
-              { path: "roster-review", lazy: page(() => import("./pages/RosterReviewPage")) },
-              { path: "errata", lazy: page(() => import("./pages/ErrataPage")) },
-              { path: "eligibility", lazy: page(() => import("./pages/EligibilityPage")) },
-              { path: "eligibility/:batchId", lazy: page(() => import("./pages/BatchReviewPage")) },
-              { path: "campaigns", lazy: page(() => import("./pages/CampaignsPage")) },
-              { path: "school-stats", lazy: page(() => import("./pages/SchoolStatsPage")) },
-              { path: "subjects", lazy: page(() => import("./pages/SubjectsPage")) },
-              { path: "schedule", lazy: page(() => import("./pages/SchedulePage")) },
-              { path: "makeup", lazy: page(() => import("./pages/MakeupPage")) },
-              { path: "capture", lazy: page(() => import("./pages/CapturePage")) },
-              { path: "settlement", lazy: page(() => import("./pages/SettlementPage")) },
+              { index: true, lazy: signedIn(() => import("./pages/DashboardPage")) },
+              { path: "colleges", lazy: signedIn(() => import("./pages/CollegesPage")) },
+              { path: "schools", lazy: signedIn(() => import("./pages/SchoolsPage")) },
+              { path: "imports", lazy: signedIn(() => import("./pages/ImportPage")) },
+              { path: "students", lazy: signedIn(() => import("./pages/StudentsPage")) },
+              { path: "classes", lazy: signedIn(() => import("./pages/ClassesPage")) },
+              { path: "roster-review", lazy: signedIn(() => import("./pages/RosterReviewPage")) },
+              { path: "errata", lazy: signedIn(() => import("./pages/ErrataPage")) },
+              { path: "eligibility", lazy: signedIn(() => import("./pages/EligibilityPage")) },
+              { path: "eligibility/:batchId", lazy: signedIn(() => import("./pages/BatchReviewPage")) },
+              { path: "campaigns", lazy: signedIn(() => import("./pages/CampaignsPage")) },
+              { path: "school-stats", lazy: signedIn(() => import("./pages/SchoolStatsPage")) },
+              { path: "subjects", lazy: signedIn(() => import("./pages/SubjectsPage")) },
+              { path: "schedule", lazy: signedIn(() => import("./pages/SchedulePage")) },
+              { path: "makeup", lazy: signedIn(() => import("./pages/MakeupPage")) },
+              { path: "capture", lazy: signedIn(() => import("./pages/CapturePage")) },
+              { path: "settlement", lazy: signedIn(() => import("./pages/SettlementPage")) },
               ...comingSoon,
-              { path: "*", lazy: page(() => import("./pages/NotFoundPage")) },
+              { path: "*", lazy: signedIn(() => import("./pages/NotFoundPage")) },
             ],
           },
         ],

@@ -9,6 +9,7 @@ from importlib import import_module
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -43,7 +44,10 @@ class Gateway:
             await (app or SecurityHeadersMiddleware(_unknown_api))(scope, receive, send)
             return
         if scope["type"] == "http":
-            await SecurityHeadersMiddleware(self._spa(path))(scope, receive, send)
+            # Static assets compressed as nginx does in the distributed mode (gzip_min_length 1024); the hashed
+            # file names under /assets/ are the cache-busting, so they are cached for a year (index.html never).
+            spa = GZipMiddleware(self._spa(path), minimum_size=1024, compresslevel=6)
+            await SecurityHeadersMiddleware(spa)(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         stack = AsyncExitStack()

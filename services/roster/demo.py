@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -15,7 +15,7 @@ from services.kernel.uow import UnitOfWork
 from services.roster.accounts import repository as accounts_repo
 from services.roster.directory import repository as directory_repo
 from services.roster.directory import service as directory
-from services.roster.models import Agency, Campaign, Province, Student, UserAccount
+from services.roster.models import Agency, Campaign, ImportJob, Province, Student, UserAccount
 from services.roster.review import service as review
 from services.roster.rules.idcard import check_digit
 from services.roster.students import repository as students_repo
@@ -119,6 +119,20 @@ def _students(uow: UnitOfWork) -> None:
     """Students in classes; 南昌大学 submits its first two classes and the province approves them."""
     rng = random.Random(10403)
     session = uow.session
+    # The demo's rosters arrive as one committed import per school, so the import history shows where the
+    # students came from, as for a real school.
+    jobs: dict[str, ImportJob] = {}
+    for school_code, *_, count in DEMO_CLASSES:
+        job = jobs.get(school_code) or ImportJob(
+            school_code=school_code, province_code="36", filename=f"{school_code}-演示名单.xlsx", size=0,
+            sha256="", blob_key="", file_format="xlsx", status="committed", created_by="演示数据",
+            committed_at=datetime.now(UTC))
+        job.rows += count
+        job.accepted += count
+        job.progress += count
+        jobs[school_code] = job
+        session.add(job)
+    session.flush()
     for school_code, college_name, class_no, class_name, level, count in DEMO_CLASSES:
         college = directory_repo.colleges_by_name(session, school_code)[college_name]
         klass = directory.create_class(uow, school_code, "36", college.id, class_no, class_name)
@@ -136,7 +150,7 @@ def _students(uow: UnitOfWork) -> None:
                 birth_date=born, id_number=first17 + check_digit(first17), ethnicity_code="01", ethnicity="汉族",
                 major_name=class_name.split("20")[0], level=level, duration="3" if level != "本科" else "4",
                 study_mode="全日制", entry_date=date(year, 9, 1),
-                expected_graduation=date(2026, 6, 30), exam_no=None))
+                expected_graduation=date(2026, 6, 30), exam_no=None, import_job_id=jobs[school_code].id))
     session.flush()
     xg = [c for c in directory_repo.classes_by_code(session, "10403").values() if c.code.startswith("XG")]
     ids = [s.id for s in students_repo.school_students(session, "10403") if s.class_id in {c.id for c in xg}]

@@ -164,6 +164,9 @@ class Student(RosterTable, TenantScoped, table=True):
     capture_code: str | None = Field(default=None, max_length=64)  # 学信网图像采集码, opaque
     original_row: dict[str, Any] = _json()
     import_job_id: str | None = Field(default=None, max_length=32)
+    # The import's warnings on this student's row ({code, field, message}), shown to the reviewer as rule flags;
+    # a correction of a field replaces the warnings on it by what the validator says of the new value.
+    import_warnings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _created()
@@ -206,6 +209,8 @@ class ImportIssue(RosterTable, TenantScoped, table=True):
     severity: str = Field(max_length=10)
     message: str = Field(max_length=400)
     message_en: str = Field(max_length=400)
+    student_no: str | None = Field(default=None, max_length=60)  # the row's 学号 and 姓名 as written
+    student_name: str | None = Field(default=None, max_length=60)
 
 
 class Campaign(RosterTable, TenantScoped, table=True):

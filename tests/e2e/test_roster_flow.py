@@ -58,7 +58,8 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     expect(bad).to_have_count(1)
     expect(bad.get_by_role("cell").nth(0)).to_have_text(str(BAD_ROW))
     expect(bad.get_by_role("cell").nth(1)).to_have_text("身份证号")
-    expect(bad.get_by_role("cell").nth(2)).to_have_text("错误")
+    expect(bad.get_by_role("cell").nth(2)).to_have_text("2024880003")  # who the row is, beside row and column
+    expect(bad.get_by_role("cell").nth(4)).to_have_text("错误")
     # Filtering by severity asks the server again; there are no warnings in this file.
     issues.get_by_text("警告 0").click()
     expect(issues.get_by_text("没有此类问题")).to_be_visible()
@@ -95,10 +96,11 @@ def test_import_submit_approve(page: Page, tmp_path: Path, artifacts: Path, cons
     open_menu(page, "名单审核")
     submit_card = page.locator(".ant-card").filter(has=page.get_by_text("提交资格审查", exact=True))
     expect(submit_card.get_by_text("2026-06 届")).to_be_visible()
-    expect(submit_card.locator(".ant-statistic")).to_contain_text(str(GOOD))
+    expect(submit_card.locator(".ant-statistic").filter(has_text="本次将提交")).to_contain_text(str(GOOD))
     submit_card.get_by_role("button", name="提交审核").click()
     page.get_by_role("button", name="提交", exact=True).click()
-    expect(page.get_by_text(f"已提交 {GOOD} 名学生，等待省教育厅审核")).to_be_visible()
+    expect(page.get_by_text(f"已提交 {GOOD} 名学生（2026-06 届）")).to_be_visible()  # says what happened
+    expect(submit_card.get_by_text("请先导入名单")).to_have_count(0)
     ours = page.get_by_role("row").filter(has=page.get_by_role("cell", name=str(GOOD), exact=True))
     expect(ours.first).to_contain_text("审核中")
     sign_out(page)

@@ -112,3 +112,23 @@ def test_the_spa_is_served_with_a_history_fallback(tmp_path: Path) -> None:
         asset = client.get("/assets/app-1234.js")
         assert asset.status_code == 200 and "immutable" in asset.headers["cache-control"]
         assert client.get("/../../etc/passwd").text.startswith("<!doctype html>")
+
+
+def test_static_assets_are_compressed_and_cache_busted(tmp_path: Path) -> None:
+    """Embedded as behind nginx: gzip for whoever accepts it, a year's cache for hashed assets, none for the
+    page that names them."""
+    spa = tmp_path / "dist"
+    (spa / "assets").mkdir(parents=True)
+    (spa / "index.html").write_text('<!doctype html><script src="/assets/app-1234.js"></script>', encoding="utf-8")
+    script = "console.log('图采');\n" * 400
+    (spa / "assets" / "app-1234.js").write_text(script, encoding="utf-8")
+    with TestClient(create_gateway(embedded_settings(tmp_path, spa_dir=spa))) as client:
+        asset = client.get("/assets/app-1234.js", headers={"Accept-Encoding": "gzip"})
+        assert asset.headers["content-encoding"] == "gzip" and "accept-encoding" in asset.headers["vary"].lower()
+        assert int(asset.headers["content-length"]) < len(script.encode()) // 10
+        assert asset.text == script  # the client undoes it
+        assert "immutable" in asset.headers["cache-control"] and "max-age=31536000" in asset.headers["cache-control"]
+        plain = client.get("/assets/app-1234.js", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.text == script
+        index = client.get("/students", headers={"Accept-Encoding": "gzip"})
+        assert index.headers["cache-control"] == "no-cache"

@@ -31,6 +31,7 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("roster", "/v1/imports"): ("school10405", "province"),
     ("roster", "/v1/campaigns"): ("school10405", "province"),
     ("roster", "/v1/review/batches"): ("school10405", "province"),
+    ("roster", "/v1/review/submittable"): ("school10405",),
     ("roster", "/v1/stats/schools"): ("school10405", "province", "agency"),
     ("roster", "/v1/audit"): ("school10405", "province"),
     ("scheduling", "/v1/colleges"): ("school10405", "province"),
@@ -239,6 +240,8 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
     ("DELETE", "roster", "/v1/coordinators/{coordinator_id}"): lambda api: (
         f"/v1/coordinators/{_coordinator(api)}", None),
     ("GET", "roster", "/v1/students/{student_id}"): lambda api: (f"/v1/students/{_student(api)}", None),
+    ("PATCH", "roster", "/v1/students/{student_id}"): lambda api: (
+        f"/v1/students/{_student(api)}", {"changes": {"major_name": "越权"}}),
     ("GET", "roster", "/v1/students/{student_id}/pass"): lambda api: (f"/v1/students/{_student(api)}/pass", None),
     ("GET", "roster", "/v1/students/{student_id}/history"): lambda api: (
         f"/v1/students/{_student(api)}/history", None),

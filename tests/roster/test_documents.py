@@ -118,8 +118,8 @@ def test_numbers_as_people_type_them() -> None:
 # --------------------------------------------------------------------------------------------------- class list
 
 
-def _row(order: int, name: str, *, major: str = "计算机科学与技术", student_no: str | None = None) -> ClassListRow:
-    return ClassListRow(order=order, student_no=student_no or f"40161220{order:02d}", name=name, sex="男",
+def _row(order: int, name: str, *, major: str = "计算机科学与技术", id_number: str | None = None) -> ClassListRow:
+    return ClassListRow(order=order, id_number_masked=id_number or f"3601**********{order:04d}", name=name, sex="男",
                         college="信息工程学院", major=major, class_no="2022001", level="硕士研究生")
 
 
@@ -137,12 +137,12 @@ def _values(ws: Worksheet, row: int) -> list[object]:
     return [c.value for c in ws[row]]
 
 
-CLASS_HEADERS = ["序号", "学号", "姓名", "性别", "专业", "层次", "拍摄序号", "应缴费用(元)", "已缴", "签名"]
+CLASS_HEADERS = ["序号", "身份证号", "姓名", "性别", "专业", "层次", "拍摄序号", "应缴费用(元)", "已缴", "签名"]
 
 
 def test_class_list_is_one_sheet_per_class_in_roster_order_with_blank_columns_to_fill_in() -> None:
     first = _class([_row(3, "张三"), _row(1, "王明"), _row(2, "李四"), _row(4, "赵六")])
-    second = _class([_row(1, "钱七", student_no="4016122101")], class_no="2022002", class_name="计科2202班")
+    second = _class([_row(1, "钱七", id_number="3601**********0101")], class_no="2022002", class_name="计科2202班")
     wb = _open(class_list_xlsx([first, second], fee_yuan=30))
     assert wb.sheetnames == ["2022001", "2022002"]
     ws = wb["2022001"]
@@ -153,7 +153,7 @@ def test_class_list_is_one_sheet_per_class_in_roster_order_with_blank_columns_to
     body = [_values(ws, r) for r in range(4, 8)]
     assert [(v[0], v[2]) for v in body] == [(1, "王明"), (2, "李四"), (3, "张三"), (4, "赵六")]
     for values in body:
-        assert values[1] == f"40161220{values[0]:02d}" and isinstance(values[1], str)  # 学号 stays text
+        assert values[1] == f"3601**********{values[0]:04d}" and isinstance(values[1], str)  # masked, as text
         assert values[3:6] == ["男", "计算机科学与技术", "硕士研究生"]
         assert values[6] is None and values[8] is None and values[9] is None  # 拍摄序号, 已缴, 签名: by hand
         assert values[7] == 30
@@ -190,7 +190,7 @@ def test_class_list_prints_on_a4_one_page_wide_with_repeated_headers_and_borders
     assert all(c.border.top.style == c.border.bottom.style == "thin" for c in total)
     assert total[0].border.left.style == "thin" and total[-1].border.right.style == "thin"
     widths = {col: ws.column_dimensions[col].width for col in "ABCDEFGHIJ"}
-    assert widths["E"] >= 20 and widths["B"] >= 14 and widths["J"] >= 12  # 专业, 学号, room to sign
+    assert widths["E"] >= 20 and widths["B"] >= 20 and widths["J"] >= 12  # 专业, masked ID number, room to sign
     assert sum(widths.values()) < 130  # fit-to-width stays readable (≥ 80 %) on A4 portrait
     assert all(ws.row_dimensions[r].height >= 24 for r in range(4, 64))  # room to write by hand
 

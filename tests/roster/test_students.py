@@ -87,7 +87,7 @@ def test_an_erratum_from_proofreading_is_decided_by_the_school(embedded: Api) ->
     me = embedded.client.get("/api/roster/v1/students/me", headers=headers).json()
     bad = embedded.client.post(f"/api/roster/v1/students/{me['id']}/errata", headers=headers,
                                json={"field": "birth_date", "new_value": "2001-02-30"})
-    assert bad.status_code == 422 and bad.json()["code"] == "invalid_date"
+    assert bad.status_code == 422 and bad.json()["code"] == "date_invalid"  # the import's rule code
     filed = embedded.client.post(f"/api/roster/v1/students/{me['id']}/errata", headers=headers,
                                  json={"field": "name", "new_value": "欧阳 明", "reason": "姓名录入错误"})
     assert filed.status_code == 201, filed.text

@@ -1,5 +1,5 @@
 /**
- * The console's list: a card with filters (a search box, select filters), refresh, CSV export ("导出") of the rows
+ * The console's list: a card with filters (a search box, select filters), refresh, Excel export ("导出") of the rows
  * on screen, optional row selection with batch actions, and an antd Table with Chinese pagination, loading, error
  * and empty states. Pagination is client-side over `rows`, or server-side when `pagination.total` is given.
  */
@@ -16,8 +16,10 @@ import {
   filterByKeyword,
   nextPage,
   selectedRows,
-  toCsv,
 } from "./dataTable";
+import { toXlsx } from "../lib/xlsx";
+
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 export type DataColumn<T> = TableColumnType<T> & Pick<ExportableColumn<T>, "exportTitle" | "exportValue">;
 
@@ -137,8 +139,14 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
   const filtered = Boolean(props.filtered || keyword || filters.some((f) => f.value));
 
   function exportRows() {
-    const csv = toCsv(visible, exportColumns(props.columns));
-    saveBlob(new Blob([csv], { type: "text/csv;charset=utf-8" }), exportFilename(props.exportName ?? "导出"));
+    const columns = exportColumns(props.columns);
+    const name = props.exportName ?? "导出";
+    const data = toXlsx(
+      columns.map((c) => c.title),
+      visible.map((row) => columns.map((c) => c.value(row))),
+      name,
+    );
+    saveBlob(new Blob([data as BlobPart], { type: XLSX_TYPE }), exportFilename(name, new Date(), "xlsx"));
   }
 
   async function runAction(action: BatchAction<T>) {
@@ -178,7 +186,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
         </Tooltip>
       )}
       {props.exportName && (
-        <Tooltip title="按当前筛选导出为 CSV（可用 Excel 打开）">
+        <Tooltip title="按当前筛选和搜索导出为 Excel（.xlsx）">
           <Button icon={<DownloadOutlined aria-hidden />} disabled={visible.length === 0} onClick={exportRows}>
             导出
           </Button>

@@ -80,8 +80,8 @@ export function exportColumns<T>(columns: readonly ExportableColumn<T>[]): Expor
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** The file name of an export: the list's name and today's date, e.g. 学校列表-20260512.csv. */
-export function exportFilename(name: string, now: Date = new Date()): string {
-  return `${name}-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}.csv`;
+export function exportFilename(name: string, now: Date = new Date(), ext: "csv" | "xlsx" = "csv"): string {
+  return `${name}-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}.${ext}`;
 }
 
 /** The rows still on screen among the selected keys: a batch action never reaches a row the user cannot see. */

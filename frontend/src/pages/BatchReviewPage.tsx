@@ -1,4 +1,4 @@
-import { CheckOutlined, CloseOutlined, WarningOutlined } from "@ant-design/icons";
+import { CheckOutlined, CloseOutlined, RightOutlined, WarningOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import {
   Alert,
@@ -20,7 +20,7 @@ import {
   Typography,
 } from "antd";
 import { type Key, useMemo, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { roster, rosterKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { ReviewBatch, ReviewFlag, ReviewItem } from "../api/types";
@@ -163,6 +163,7 @@ function FlagTags({ flags }: { flags: ReviewFlag[] }) {
 
 export default function BatchReviewPage() {
   const { batchId = "" } = useParams();
+  const navigate = useNavigate();
   const queryClient = useQueryClient();
   const path = { params: { path: { batch_id: batchId } } };
   const batch = roster.useQuery("get", "/api/roster/v1/review/batches/{batch_id}", path);
@@ -171,6 +172,15 @@ export default function BatchReviewPage() {
   const [decisionFilter, setDecisionFilter] = useState<DecisionFilter>("all");
   const [selected, setSelected] = useState<Key[]>([]);
   const [request, setRequest] = useState<DecisionRequest | null>(null);
+  // 下一批: the oldest other batch still waiting in the queue.
+  const queue = roster.useQuery("get", "/api/roster/v1/review/batches", { params: { query: { status: "pending" } } });
+  const next = useMemo(
+    () =>
+      [...(queue.data?.items ?? [])]
+        .filter((q) => q.id !== batchId)
+        .sort((x, y) => x.submitted_at.localeCompare(y.submitted_at))[0],
+    [queue.data, batchId],
+  );
 
   const all = useMemo(() => items.data?.items ?? [], [items.data]);
   const rows = useMemo(() => filterReviewItems(all, { onlyFlagged, decision: decisionFilter }), [all, onlyFlagged, decisionFilter]);
@@ -226,6 +236,9 @@ export default function BatchReviewPage() {
       width: 172,
       render: (v: string) => <span style={{ fontFamily: "monospace" }}>{v}</span>,
     },
+    { title: "院系", dataIndex: "college_name", width: 130, ellipsis: true, render: (v: string | null) => v ?? "—" },
+    { title: "专业", dataIndex: "major_name", width: 130, ellipsis: true, render: (v: string | null) => v ?? "—" },
+    { title: "入学日期", dataIndex: "entry_date", width: 100, render: (v: string | null) => v ?? "—" },
     { title: "层次", dataIndex: "level", width: 96 },
     { title: "学习形式", dataIndex: "study_mode", width: 84, render: (v: string | null) => v ?? "—" },
     { title: "预计毕业", dataIndex: "expected_graduation", width: 100, render: (v: string | null) => v ?? "—" },
@@ -263,7 +276,8 @@ export default function BatchReviewPage() {
       parents={[{ title: "资格审查", to: "/eligibility" }]}
       subTitle={b ? `提交人 ${b.submitted_by} · ${formatDateTime(b.submitted_at)} 提交` : undefined}
       extra={
-        b && b.pending > 0 ? (
+        <Space wrap>
+          {b && b.pending > 0 && (
           <Space wrap>
             <Button
               type="primary"
@@ -280,7 +294,13 @@ export default function BatchReviewPage() {
               全部驳回
             </Button>
           </Space>
-        ) : undefined
+          )}
+          <Tooltip title={next ? `${next.school_name} · ${next.term} 届 · 待审 ${next.pending} 人` : "没有其他待审核的批次"}>
+            <Button icon={<RightOutlined aria-hidden />} disabled={!next} onClick={() => next && navigate(`/eligibility/${next.id}`)}>
+              下一批
+            </Button>
+          </Tooltip>
+        </Space>
       }
     >
       <Card loading={batch.isPending}>

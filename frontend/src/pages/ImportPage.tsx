@@ -139,6 +139,8 @@ function ValidatingStep({ job }: { job: ImportJob }) {
 const issueColumns: TableColumnsType<ImportIssue> = [
   { title: "行号", dataIndex: "row", width: 80, render: (row: number | null) => row ?? "—" },
   { title: "列", dataIndex: "column", width: 140, render: (col: string | null) => col ?? "（整个文件）" },
+  { title: "学号", dataIndex: "student_no", width: 130, render: (v: string | null) => v ?? "—" },
+  { title: "姓名", dataIndex: "student_name", width: 100, render: (v: string | null) => v ?? "—" },
   {
     title: "严重程度",
     dataIndex: "severity",
@@ -367,6 +369,37 @@ function ReportStep({ job, onCommitted, onRestart }: {
   );
 }
 
+/** The rows an import left out (rows with errors), by row number with 学号 and 姓名 as written. */
+function LeftOut({ job }: { job: ImportJob }) {
+  const issues = roster.useQuery("get", "/api/roster/v1/imports/{job_id}/issues", {
+    params: { path: { job_id: job.id }, query: { severity: "error", limit: 500 } },
+  });
+  const rows = new Map<number, string>();
+  for (const i of issues.data?.items ?? []) {
+    if (i.row !== null && !rows.has(i.row)) rows.set(i.row, [i.student_no, i.student_name].filter(Boolean).join(" ") || "（无学号姓名）");
+  }
+  if (rows.size === 0) return null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ textAlign: "left", marginTop: 16 }}
+      title={`${job.rows_with_errors} 行有错误，未导入`}
+      description={
+        <Flex vertical gap={4}>
+          {[...rows.entries()].slice(0, 50).map(([row, who]) => (
+            <Typography.Text key={row}>
+              第 {row} 行：{who}
+            </Typography.Text>
+          ))}
+          {rows.size > 50 && <Typography.Text type="secondary">……共 {rows.size} 行，详见问题标注文件</Typography.Text>}
+          <Typography.Text type="secondary">修改这些行后重新上传即可补充导入（已导入的学生按学号更新，不会重复）。</Typography.Text>
+        </Flex>
+      }
+    />
+  );
+}
+
 function DoneStep({ job, onRestart }: { job: ImportJob; onRestart: () => void }) {
   return (
     <Result
@@ -375,7 +408,9 @@ function DoneStep({ job, onRestart }: { job: ImportJob; onRestart: () => void })
       subTitle={
         <>
           「{job.filename}」于 {formatDateTime(job.committed_at)} 导入
-          {job.updates ? `，其中更新 ${job.updates} 名已有学生` : ""}。核对无误后，请在「名单审核」中提交省教育厅资格审查。
+          {job.updates ? `，其中更新 ${job.updates} 名已有学生` : ""}
+          {job.rows_with_errors ? `，${job.rows_with_errors} 行有错误未导入` : ""}。核对无误后，请在「名单审核」中提交省教育厅资格审查。
+          {job.rows_with_errors > 0 && <LeftOut job={job} />}
         </>
       }
       extra={[

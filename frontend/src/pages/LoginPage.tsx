@@ -9,6 +9,7 @@ import { session } from "../auth/session";
 import { useDocumentTitle } from "../layout/PageContainer";
 import type { Me, SignInOptions } from "../api/types";
 import { roster } from "../api/client";
+import { loginTab } from "./loginTab";
 
 interface StaffForm {
   username: string;
@@ -202,7 +203,7 @@ export default function LoginPage() {
     session.logoutReason() === "expired" ? "登录已过期或已在别处失效，请重新登录" : null,
   );
   const redirect = params.get("redirect");
-  const [tab, setTab] = useState(params.get("as") === "student" ? "student" : "staff");
+  const [tab, setTab] = useState<string>(() => loginTab(params.get("as"), redirect));
   const demo = useSignInOptions();
 
   // A sign-in in progress ends with the session (logout in another tab, expiry).

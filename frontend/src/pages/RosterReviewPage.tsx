@@ -80,32 +80,38 @@ function BatchItems({ batch }: { batch: ReviewBatch }) {
 }
 
 function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
-  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [picked, setTerm] = useState<string | undefined>();
   const term = picked ?? campaigns[0]?.term;
   const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [classIds, setClassIds] = useState<string[]>([]);
   const submit = roster.useMutation("post", "/api/roster/v1/review/batches");
 
-  // Submitted by default: every student not yet approved and not under review.
-  const imported = roster.useQuery("get", "/api/roster/v1/students", {
-    params: { query: { review_status: "imported", limit: 1 } },
-  });
-  const rejected = roster.useQuery("get", "/api/roster/v1/students", {
-    params: { query: { review_status: "rejected", limit: 1 } },
-  });
-  const counting = imported.isPending || rejected.isPending;
-  const count = (imported.data?.total ?? 0) + (rejected.data?.total ?? 0);
+  // Per class: who goes (待提交, 未通过（已修改）) and who stays back (未通过, not corrected).
+  const submittable = roster.useQuery("get", "/api/roster/v1/review/submittable");
+  const groups = submittable.data?.items ?? [];
+  const chosen = classIds.length ? groups.filter((g) => g.class_id && classIds.includes(g.class_id)) : groups;
+  const imported = chosen.reduce((n, g) => n + g.imported, 0);
+  const corrected = chosen.reduce((n, g) => n + g.corrected, 0);
+  const uncorrected = chosen.reduce((n, g) => n + g.uncorrected, 0);
+  const count = imported + corrected;
   const campaign = campaigns.find((c) => c.term === term);
 
   async function onSubmit() {
     if (!term) return;
     setError(null);
+    setDone(null);
     try {
-      const batch = await submit.mutateAsync({ body: { term } });
-      message.success(`已提交 ${batch.students} 名学生，等待省教育厅审核`);
+      const batch = await submit.mutateAsync({ body: { term, class_ids: classIds.length ? classIds : null } });
+      const parts = [`已提交 ${batch.students} 名学生（${term} 届）`];
+      if (corrected) parts.push(`其中 ${corrected} 名为未通过后已修改、重新提交`);
+      if (uncorrected) parts.push(`${uncorrected} 名未通过且尚未修改的学生未提交`);
+      setDone(`${parts.join("，")}。等待省教育厅审核，结果见下方「审核批次」。`);
+      setClassIds([]);
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/batches") }),
+        queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/review/submittable") }),
         queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/students") }),
       ]);
     } catch (err) {
@@ -113,11 +119,14 @@ function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
     }
   }
 
+  const classLabel = (g: (typeof groups)[number]) =>
+    `${g.class_no ?? "未分班"}${g.class_name ? ` ${g.class_name}` : ""}（${g.imported + g.corrected} 人）`;
+
   return (
     <Card title="提交资格审查" style={{ height: "100%" }}>
       <Flex vertical gap={12}>
         <Typography.Text type="secondary">
-          将待提交和未通过（已修改）的学生提交省教育厅进行预计毕业生资格审查；审核通过后才能安排采集。
+          将待提交和未通过（已修改）的学生提交省教育厅进行预计毕业生资格审查；未通过且尚未修改信息的学生不会再次提交。审核通过后才能安排采集。
         </Typography.Text>
         <Flex gap={12} wrap align="center">
           <Select
@@ -127,6 +136,19 @@ function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
             value={term}
             onChange={setTerm}
             options={campaigns.map((c) => ({ value: c.term, label: campaignLabel(c) }))}
+          />
+          <Select
+            aria-label="提交的班级"
+            mode="multiple"
+            allowClear
+            style={{ minWidth: 280, flex: 1 }}
+            placeholder="全部班级"
+            value={classIds}
+            onChange={setClassIds}
+            loading={submittable.isPending}
+            options={groups
+              .filter((g) => g.class_id && g.imported + g.corrected > 0)
+              .map((g) => ({ value: g.class_id as string, label: classLabel(g) }))}
           />
         </Flex>
         {campaign && (
@@ -140,11 +162,22 @@ function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
             ]}
           />
         )}
-        <Statistic title="本次将提交" value={count} suffix="人" loading={counting} />
+        <Flex gap={32} wrap>
+          <Statistic title="本次将提交" value={count} suffix="人" loading={submittable.isPending} />
+          <Statistic title="其中重新提交" value={corrected} suffix="人" loading={submittable.isPending} />
+          <Statistic title="未修改、不提交" value={uncorrected} suffix="人" loading={submittable.isPending} />
+        </Flex>
+        {uncorrected > 0 && (
+          <Typography.Text type="secondary">
+            未通过的学生修改信息（勘误或直接修改）后才会重新提交：
+            <Link to="/students?status=rejected">查看未通过的学生</Link>
+          </Typography.Text>
+        )}
         {error && <Alert type="error" showIcon title={error} />}
+        {done && <Alert type="success" showIcon title={done} closable onClose={() => setDone(null)} />}
         <Popconfirm
           title={`提交 ${count} 名学生审核？`}
-          description={`${term ?? ""} 届，提交后在审核完成前不能修改这些学生的审核状态。`}
+          description={`${term ?? ""} 届${classIds.length ? `，所选 ${classIds.length} 个班级` : "，全部班级"}；提交后在审核完成前不能修改这些学生的审核状态。`}
           okText="提交"
           cancelText="取消"
           disabled={!term || count === 0}
@@ -154,9 +187,15 @@ function SubmitCard({ campaigns }: { campaigns: Campaign[] }) {
             提交审核
           </Button>
         </Popconfirm>
-        {!counting && count === 0 && (
+        {submittable.isSuccess && count === 0 && !done && (
           <Typography.Text type="secondary">
-            没有待提交的学生。请先<Link to="/imports">导入名单</Link>。
+            {groups.length === 0 ? (
+              <>
+                本校学生均已提交或已通过。需要新增学生时请<Link to="/imports">导入名单</Link>。
+              </>
+            ) : (
+              "所选班级没有可提交的学生（均已通过、正在审核中，或未通过且尚未修改）。"
+            )}
           </Typography.Text>
         )}
       </Flex>

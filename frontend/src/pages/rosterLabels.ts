@@ -120,6 +120,14 @@ export const FLAG_LABELS: Record<string, string> = {
   part_time_excluded: "非全日制",
   approved_in_earlier_term: "往届已通过",
   duplicate_in_province: "省内重复",
+  // Warnings the import gave on the student's row (carried into the review).
+  id_number_legacy_15: "15位身份证号",
+  sex_from_id: "性别取自身份证",
+  birth_date_implausible: "年龄异常",
+  date_month_only: "日期缺日",
+  major_code_zero_padded: "专业代码补零",
+  phone_invalid: "手机号无效",
+  document_type_mismatch: "证件类型存疑",
 };
 
 export function flagLabel(code: string): string {

@@ -23,9 +23,12 @@ from services.roster.documents._common import display_width, minute_text
 
 @dataclass
 class ClassListRow:
-    order: int  # position in the roster: the order the class queues in
-    student_no: str
-    name: str
+    """One approved student as the capture side may see them: the name and ID number masked (王*明,
+    3601**********1234), exactly as on the agency's 待拍名单, and no 学号."""
+
+    order: int  # position among the class's approved students in 学号 order: the queue order, without gaps
+    id_number_masked: str
+    name: str  # masked
     sex: str
     college: str
     major: str
@@ -137,8 +140,8 @@ def _sheet_name(wanted: str, taken: set[str]) -> str:
 
 # ----------------------------------------------------------------------------------------------------- class list
 
-CLASS_HEADERS = ("序号", "学号", "姓名", "性别", "专业", "层次", "拍摄序号", "应缴费用(元)", "已缴", "签名")
-CLASS_WIDTHS = (6, 15, 11, 6, 24, 11, 11, 13, 8, 14)
+CLASS_HEADERS = ("序号", "身份证号", "姓名", "性别", "专业", "层次", "拍摄序号", "应缴费用(元)", "已缴", "签名")
+CLASS_WIDTHS = (6, 21, 11, 6, 24, 11, 11, 13, 8, 14)
 CLASS_HEADER_ROW = 3  # 1: title, 2: school and date line, 3: column headers, then one row per student
 _NAME_COL, _MAJOR_COL, _SEQ_COL, _FEE_COL = 3, 5, 7, 8
 
@@ -183,7 +186,7 @@ def _class_sheet(ws: Worksheet, cl: ClassList, fee_yuan: int | None) -> None:
     r = CLASS_HEADER_ROW
     for row in rows:
         r += 1
-        values = (row.order, row.student_no, row.name, row.sex, row.major, row.level, None, fee_yuan, None, None)
+        values = (row.order, row.id_number_masked, row.name, row.sex, row.major, row.level, None, fee_yuan, None, None)
         for col, value in enumerate(values, start=1):
             cell = _put(ws, r, col, value, align=LEFT if col == _MAJOR_COL else CENTER)
             if col in (2, _SEQ_COL):

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from services.kernel.queries import list_scoped
 from services.kernel.tenancy import Principal, scoped
-from services.roster.models import College, ReviewItem, SchoolClass, Student
+from services.roster.models import College, Erratum, ReviewItem, SchoolClass, Student
 
 
 def classes(session: Session, principal: Principal, school_code: str | None, college_id: str | None,
@@ -37,4 +37,8 @@ def status_counts(session: Session, principal: Principal) -> dict[str, dict[str,
     counts: dict[str, dict[str, int]] = {}
     for school_code, status, count in session.exec(stmt):
         counts.setdefault(school_code, {})[status] = int(count)
+    errata = scoped(select(Erratum.school_code, func.count()).where(Erratum.status == "pending")
+                    .group_by(Erratum.school_code), Erratum, principal)
+    for school_code, count in session.exec(errata):
+        counts.setdefault(school_code, {})["errata_pending"] = int(count)
     return counts

@@ -51,6 +51,7 @@ def reviewed_list(principal: ReviewReaders, uow: UoW, term: str, school_code: st
 def school_stats(principal: CurrentPrincipal, uow: UoW) -> SchoolStatsList:
     items = [SchoolStats(school_code=row.school.school_code, school_name=row.school.name,
                          imported=row.counts.get("imported", 0), submitted=row.counts.get("submitted", 0),
-                         approved=row.counts.get("approved", 0), rejected=row.counts.get("rejected", 0))
+                         approved=row.counts.get("approved", 0), rejected=row.counts.get("rejected", 0),
+                         errata_pending=row.counts.get("errata_pending", 0))
              for row in printouts.school_counts(uow.session, principal)]
     return SchoolStatsList(items=items, total=len(items))

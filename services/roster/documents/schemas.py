@@ -12,6 +12,7 @@ class SchoolStats(BaseModel):
     submitted: int
     approved: int
     rejected: int
+    errata_pending: int = 0  # 勘误待处理
 
 
 class SchoolStatsList(BaseModel):

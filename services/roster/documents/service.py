@@ -13,14 +13,26 @@ from services.roster import documents
 from services.roster.directory import repository as directory_repo
 from services.roster.documents import repository as repo
 from services.roster.models import School, Student
-from services.roster.rules.privacy import mask_id_number
+from services.roster.rules.privacy import mask_id_number, mask_name
 
 _DECISION_ZH = {"approved": "通过", "rejected": "不通过", "pending": "待审"}
 
 
 def class_lists(session: Session, principal: Principal, school_code: str | None, college_id: str | None,
                 class_id: str | None, fee_yuan: int | None) -> tuple[bytes, str]:
-    """One sheet per class, students in 学号 order (rejected ones left out); returns the xlsx and a file name."""
+    """The 班级采集名单: one sheet per class with approved students, numbered 1, 2, 3 … in 学号 order without gaps;
+    returns the xlsx and a file name.
+
+    Who is on it: approved students only. A class still 审核中 (nobody approved yet) has no sheet; a student
+    rejected or under review is left out and the numbers close up, so the 序号 is the capture day's queue order,
+    the same `roster_order` the capture side receives (students.service.all_facts).
+
+    Names: masked (王*明) with the ID number masked (3601**********1234), and no 学号, for every reader. This
+    sheet is carried by the photographer on the day and downloaded by the agency, and under the 2023 privacy rule
+    (rules/privacy.py) the capture side gets no plaintext roster: it works on pseudonyms and masked facts.
+    The school's printed sheet is the same document, so it agrees line for line with the agency's 待拍名单
+    (same students, same numbers, same masked names); the monitor and the student confirm identity at the door
+    with the ID card itself and the capture pass, not with the list."""
     classes = repo.classes(session, principal, school_code, college_id, class_id)
     if not classes:
         raise NotFound("classes_not_found", "没有可导出的班级", "No classes in scope to export")
@@ -29,20 +41,23 @@ def class_lists(session: Session, principal: Principal, school_code: str | None,
     schools = directory_repo.schools_for_system(session, {k.school_code for k in classes})
     by_class: dict[str, list[Student]] = {}
     for s in students:
-        if s.class_id and s.review_status != "rejected":
+        if s.class_id and s.review_status == "approved":
             by_class.setdefault(s.class_id, []).append(s)
     lists = []
     for klass in classes:
+        approved = by_class.get(klass.id, [])
+        if not approved:
+            continue
         college = colleges.get(klass.college_id)
         school = schools.get(klass.school_code)
-        rows = [documents.ClassListRow(order=i, student_no=s.student_no, name=s.name, sex=s.sex,
-                                       college=college.name if college else "", major=s.major_name or "",
+        rows = [documents.ClassListRow(order=i, id_number_masked=mask_id_number(s.id_number), name=mask_name(s.name),
+                                       sex=s.sex, college=college.name if college else "", major=s.major_name or "",
                                        class_no=klass.code, level=s.level)
-                for i, s in enumerate(by_class.get(klass.id, []), start=1)]
+                for i, s in enumerate(approved, start=1)]
         lists.append(documents.ClassList(school_code=klass.school_code, school_name=school.name if school else "",
                                          college=college.name if college else "", class_no=klass.code,
                                          class_name=klass.name, rows=rows))
-    name = "班级采集名单.xlsx" if len(lists) > 1 else f"{lists[0].class_no}-采集名单.xlsx"
+    name = f"{lists[0].class_no}-采集名单.xlsx" if len(lists) == 1 else "班级采集名单.xlsx"
     return documents.class_list_xlsx(lists, fee_yuan=fee_yuan), name
 
 
@@ -74,7 +89,7 @@ def reviewed_list(session: Session, principal: Principal, term: str, school_code
 @dataclass(frozen=True)
 class SchoolCounts:
     school: School
-    counts: dict[str, int]  # review status -> students
+    counts: dict[str, int]  # review status -> students; "errata_pending" -> errata waiting for the school
 
 
 def school_counts(session: Session, principal: Principal) -> list[SchoolCounts]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
@@ -14,13 +13,18 @@ from services.kernel.errors import Conflict, Forbidden, NotFound, TucaiError
 from services.kernel.tenancy import Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
 from services.roster.errata import repository as repo
-from services.roster.models import AuditEntry, Erratum, Student
+from services.roster.models import AuditEntry, Erratum
 from services.roster.rules.codes import DEFAULT as DEFAULT_CODES
 from services.roster.rules.codes import CodeTables
-from services.roster.rules.idcard import check_id
-from services.roster.rules.normalise import parse_date
 from services.roster.students import repository as students_repo
-from services.roster.students.service import EDITABLE_FIELDS, apply_change, as_text, student_in_scope
+from services.roster.students.service import (
+    EDITABLE_FIELDS,
+    apply_change,
+    as_text,
+    check_changes,
+    refresh_warnings,
+    student_in_scope,
+)
 
 
 def request(uow: UnitOfWork, principal: Principal, student_id: str, field: str, new_value: str, reason: str,
@@ -31,7 +35,8 @@ def request(uow: UnitOfWork, principal: Principal, student_id: str, field: str, 
     if field not in EDITABLE_FIELDS:
         raise TucaiError("field_not_correctable", f"字段「{field}」不能通过勘误修改",
                          f"Field {field} cannot be corrected by an erratum", status=422)
-    value = _checked_value(field, new_value.strip(), student, codes)
+    # The record the correction would leave behind goes through the import's row rules (422 with the rule's code).
+    value = check_changes(student, {field: new_value.strip()}, codes=codes).values[field]
     old = as_text(getattr(student, field))
     if old == as_text(value):
         raise TucaiError("erratum_no_change", "新值与现有信息相同", "The new value equals the current one", status=422)
@@ -41,32 +46,6 @@ def request(uow: UnitOfWork, principal: Principal, student_id: str, field: str, 
                       requested_by=principal.username)
     uow.session.add(erratum)
     return erratum
-
-
-def _checked_value(field: str, value: str, student: Student, codes: CodeTables) -> Any:
-    """Validate the corrected value by the same rules as the import, so a correction cannot break the record."""
-    if field in {"birth_date", "entry_date", "expected_graduation"}:
-        try:
-            parsed = parse_date(value)
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            raise TucaiError("invalid_date", f"「{value}」不是有效日期", f"{value!r} is not a date", status=422)
-        return parsed[0]
-    if field == "sex":
-        if value not in {"男", "女"}:
-            raise TucaiError("invalid_sex", "性别只能是「男」或「女」", "Sex must be 男 or 女", status=422)
-        return value
-    if field == "id_number" and student.id_type == "居民身份证":
-        result = check_id(value.upper(), today=date.today())
-        if result.code is not None:  # a correction must be a valid 18-digit number (no legacy 15-digit ones)
-            raise TucaiError(result.code, f"身份证号{result.zh}", f"ID number: {result.en}", status=422)
-        return result.number
-    if field == "level" and value not in codes.levels:
-        raise TucaiError("invalid_level", f"层次「{value}」不在代码表中", f"Unknown level {value}", status=422)
-    if field == "name":
-        return "".join(value.split())
-    return value
 
 
 def decide(uow: UnitOfWork, principal: Principal, erratum_id: str, decision: str, reason: str,
@@ -87,9 +66,11 @@ def decide(uow: UnitOfWork, principal: Principal, erratum_id: str, decision: str
         if as_text(getattr(student, erratum.field)) != erratum.old_value:
             raise Conflict("erratum_stale", "该字段在申请后已被修改，请重新提交勘误",
                            "The field changed after this request; file it again")
-        value = _checked_value(erratum.field, erratum.new_value, student, codes)
-        apply_change(uow, student, {erratum.field: value}, source="errata", actor=principal.username,
-                     reference=erratum.id)
+        # Checked again: the rest of the record may have changed since it was filed.
+        checked = check_changes(student, {erratum.field: erratum.new_value}, codes=codes)
+        if apply_change(uow, student, checked.values, source="errata", actor=principal.username,
+                        reference=erratum.id):
+            refresh_warnings(student, checked)
     erratum.status, erratum.decided_by, erratum.decided_at = decision, principal.username, now
     erratum.decision_reason = reason.strip()
     uow.session.add(erratum)

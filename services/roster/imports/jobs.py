@@ -49,7 +49,7 @@ def _store_report(session: Session, job: ImportJob, report: ValidationReport) ->
     job.rows_with_errors = counts["rows_with_errors"]
     job.status = "validated"
     session.add(job)
-    repo.add_import_issues(session, job, report.issues)
+    repo.add_import_issues(session, job, report.issues, report.who)
 
 
 def give_up(uow: UnitOfWork, payload: dict[str, Any], outcome: JobOutcome) -> None:

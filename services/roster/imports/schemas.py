@@ -42,6 +42,8 @@ class ImportIssueOut(BaseModel):
     severity: str
     message: str
     message_en: str
+    student_no: str | None = None  # the row's 学号 and 姓名 as written in the file
+    student_name: str | None = None
 
 
 class ImportIssueList(Page):

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from services.kernel.blobstore import BlobStore
-from services.kernel.errors import Conflict, NotFound, TucaiError
+from services.kernel.errors import Conflict, FieldIssue, NotFound, TucaiError
 from services.kernel.jobs import enqueue
 from services.kernel.tenancy import Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
@@ -22,13 +23,20 @@ from services.roster.directory import service as directory
 from services.roster.imports import repository as repo
 from services.roster.imports.annotate import annotated_workbook
 from services.roster.imports.rosterfile import RosterFileError, read_roster
-from services.roster.imports.validation import AcceptedRow, ExistingStudents, Issue, ValidationReport, validate_roster
+from services.roster.imports.validation import (
+    WARNING,
+    AcceptedRow,
+    ExistingStudents,
+    Issue,
+    ValidationReport,
+    validate_roster,
+)
 from services.roster.models import AuditEntry, ImportIssue, ImportJob, SchoolClass, Student
 from services.roster.rules.codes import DEFAULT as DEFAULT_CODES
 from services.roster.rules.codes import CodeTables
 from services.roster.rules.idcard import upgrade_15
 from services.roster.students import repository as students_repo
-from services.roster.students.service import apply_change
+from services.roster.students.service import apply_change, warning_entry
 
 MAX_BYTES = 50 * 2**20
 MAX_ROWS = 200_000
@@ -57,6 +65,14 @@ def start(uow: UnitOfWork, blobs: BlobStore, principal: Principal, school_code: 
     except RosterFileError as exc:
         raise file_problem(exc) from exc
     sha = hashlib.sha256(data).hexdigest()
+    waiting = repo.waiting_with_same_file(uow.session, school.school_code, sha)
+    if waiting is not None:
+        shown = f"「{waiting.filename}」（{_beijing(waiting.created_at)} 上传）"
+        raise Conflict("import_duplicate_waiting",
+                       f"相同内容的文件{shown}正在等待确认导入：请在导入记录中继续该次导入，或先放弃它再上传",
+                       f"An identical file ({waiting.filename}) is waiting to be confirmed: continue or discard it",
+                       errors=[FieldIssue(field="file", code="import_duplicate_waiting",
+                                          message_zh=f"导入任务 {waiting.id}", message_en=f"import {waiting.id}")])
     job = ImportJob(school_code=school.school_code, province_code=school.province_code, filename=filename[:200],
                     size=len(data), sha256=sha, blob_key="", file_format=sheet.format, rows=len(sheet.rows),
                     created_by=principal.username)
@@ -117,7 +133,11 @@ def commit(uow: UnitOfWork, blobs: BlobStore, codes: CodeTables, principal: Prin
         raise Conflict("import_has_errors",
                        f"还有 {report.counts['rows_with_errors']} 行有错误：请修改后重新上传，或选择仅导入无误的行",
                        f"{errors} errors remain; fix and re-upload, or import only the good rows")
-    created, updated = _write_students(uow, job, report.accepted, principal.username)
+    warnings: dict[int, list[dict[str, Any]]] = {}
+    for issue in report.issues:
+        if issue.severity == WARNING and issue.row is not None:
+            warnings.setdefault(issue.row, []).append(warning_entry(issue))
+    created, updated = _write_students(uow, job, report.accepted, principal.username, warnings)
     job.status, job.committed_at = "committed", datetime.now(UTC)
     job.accepted, job.updates = len(report.accepted), updated
     uow.session.add(job)
@@ -127,6 +147,10 @@ def commit(uow: UnitOfWork, blobs: BlobStore, codes: CodeTables, principal: Prin
                                details={"created": created, "updated": updated, "skipped_error_rows":
                                         report.counts["rows_with_errors"] if skip_error_rows else 0}))
     return job
+
+
+def _beijing(at: datetime) -> str:
+    return at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
 
 
 _STATUS_ZH = {"validating": "校验中", "validated": "已校验", "committed": "已导入", "failed": "失败",
@@ -143,7 +167,9 @@ def discard(uow: UnitOfWork, principal: Principal, job_id: str) -> ImportJob:
     return job
 
 
-def _write_students(uow: UnitOfWork, job: ImportJob, rows: list[AcceptedRow], actor: str) -> tuple[int, int]:
+def _write_students(uow: UnitOfWork, job: ImportJob, rows: list[AcceptedRow], actor: str,
+                    warnings: dict[int, list[dict[str, Any]]]) -> tuple[int, int]:
+    """Create or update the accepted rows' students; each keeps its row's warnings for the reviewer."""
     session = uow.session
     existing = {s.student_no: s for s in students_repo.school_students(session, job.school_code)}
     colleges = directory_repo.colleges_by_name(session, job.school_code)
@@ -159,14 +185,18 @@ def _write_students(uow: UnitOfWork, job: ImportJob, rows: list[AcceptedRow], ac
         student = existing.get(record.student_no)
         if student is None:
             student = Student(school_code=job.school_code, province_code=job.province_code,
-                              original_row=accepted.original, import_job_id=job.id, **values)
+                              original_row=accepted.original, import_job_id=job.id,
+                              import_warnings=warnings.get(accepted.row, []), **values)
             session.add(student)
             existing[record.student_no] = student
             created += 1
         else:
+            row_warnings = warnings.get(accepted.row, [])
             if len(record.id_number) == 15 and upgrade_15(record.id_number) == student.id_number:
                 values["id_number"] = student.id_number  # a legacy 15-digit form never replaces the 18-digit one
+                row_warnings = [w for w in row_warnings if w["field"] != "sfzh"]
             student.original_row, student.import_job_id = accepted.original, job.id
+            student.import_warnings = row_warnings
             if apply_change(uow, student, values, source="import", actor=actor, reference=job.id):
                 updated += 1
     session.flush()
@@ -219,6 +249,9 @@ def issues(session: Session, principal: Principal, job_id: str, severity: str | 
 def annotated(session: Session, blobs: BlobStore, principal: Principal, job_id: str) -> tuple[bytes, str]:
     """The registrar's own file with the bad cells marked and a comment on each; returns it and a file name."""
     job = job_in_scope(session, principal, job_id)
+    if not job.blob_key:
+        raise NotFound("import_file_missing", "该导入没有保存原始文件（演示数据）",
+                       "This import kept no file (demo data)")
     sheet = read_roster(blobs.get(job.blob_key), job.filename)
     found = [Issue(row=i.row, column=i.column, field=i.field, code=i.code, severity=i.severity,
                    message=i.message, message_en=i.message_en)

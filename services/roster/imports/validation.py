@@ -107,6 +107,8 @@ class ValidationReport:
     accepted: list[AcceptedRow]
     issues: list[Issue]
     skipped: int = 0  # non-blank rows without any personal data (not imported; one warning lists them)
+    # Who each row with an issue is, as written (学号, 姓名): the issue list names the student beside the cell.
+    who: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -690,4 +692,39 @@ def validate_roster(sheet: RosterSheet, *, school_code: str, today: date, codes:
         progress(total, total)
     order = {label: i for i, label in enumerate(sheet.headers)}
     v.issues.sort(key=lambda i: (-1 if i.row is None else i.row, order.get(i.column or "", -1)))
-    return ValidationReport(rows=total, accepted=accepted, issues=v.issues, skipped=len(sheet.skipped_rows))
+    flagged = {i.row for i in v.issues if i.row is not None}
+    who = {raw.row: (_who(raw.cells.get("xh")), _who(raw.cells.get("xm"))) for raw in sheet.rows if raw.row in flagged}
+    return ValidationReport(rows=total, accepted=accepted, issues=v.issues, skipped=len(sheet.skipped_rows),
+                            who=who)
+
+
+def _who(value: object) -> str | None:
+    text = None if value is None else _shown(value)
+    return text[:60] if text else None
+
+
+# ---- one row, outside a file -----------------------------------------------------------------------------------
+
+# Student column -> the canonical field of the roster file: how a stored record is checked again as a row.
+RECORD_FIELD_OF: dict[str, str] = {
+    "student_no": "xh", "exam_no": "ksh", "name": "xm", "sex": "xb", "birth_date": "csrq", "id_type": "zjlx",
+    "id_number": "sfzh", "ethnicity": "mz", "political": "zzmm", "major_code": "zydm", "major_name": "zymc",
+    "level": "cc", "duration": "xz", "study_mode": "xxxs", "entry_date": "rxrq", "expected_graduation": "yjbyrq",
+    "phone": "sjh",
+}
+
+
+def check_row(cells: dict[str, object], *, school_code: str, today: date,
+              codes: CodeTables = DEFAULT) -> tuple[StudentRecord | None, list[Issue]]:
+    """One row by exactly the rules of the import, outside any file: errata, the school's decisions on them and
+    direct edits check the record they would leave behind with this. `cells` maps canonical fields (xh, csrq, …)
+    to values as a registrar would type them. Returns the normalised record (None when the row has an error) and
+    every issue (row None; column the field's Chinese label). No file-level or roster-level rules run here."""
+    labels = {fld: FIELD_LABELS[fld] for fld in cells}
+    sheet = RosterSheet(format="record", encoding=None, sheet_name=None, headers=list(labels.values()),
+                        columns=labels, unknown_headers=[], rows=[])
+    v = _Validator(sheet, school_code, today, codes, None)
+    result = v.row(0, cells)
+    for issue in v.issues:
+        issue.row = None
+    return (result[0] if result is not None else None), v.issues

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
-from services.roster.models import AuditEntry, Campaign, ReviewBatch, ReviewItem, Student
+from services.roster.models import AuditEntry, Campaign, ReviewBatch, ReviewItem, Student, StudentChange
 
 register_conflict("campaign", "campaign_exists", "该届采集工作已存在", "A campaign for this term exists")
 register_conflict("reviewitem", "student_already_in_batch", "该学生已在此审核批次中",
@@ -120,3 +120,17 @@ def audit_page(session: Session, principal: Principal, *, target_type: str | Non
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit))
     return list(rows), int(total)
+
+
+def corrected_since_rejection(session: Session, school_code: str) -> set[str]:
+    """The school's students whose data changed (an erratum, an edit, a new import) after their latest rejection,
+    in one query."""
+    rejected = (select(ReviewItem.student_id, func.max(ReviewItem.decided_at).label("at"))
+                .where(ReviewItem.school_code == school_code, ReviewItem.decision == "rejected")
+                .group_by(ReviewItem.student_id).subquery())
+    changed = (select(StudentChange.student_id, func.max(StudentChange.at).label("at"))
+               .where(StudentChange.school_code == school_code)
+               .group_by(StudentChange.student_id).subquery())
+    stmt = unscoped_for_system(select(rejected.c.student_id).join(
+        changed, changed.c.student_id == rejected.c.student_id).where(changed.c.at > rejected.c.at))
+    return set(session.exec(stmt))

@@ -25,6 +25,8 @@ from services.roster.review.schemas import (
     Flag,
     ReviewItemList,
     ReviewItemOut,
+    SubmittableClass,
+    SubmittableList,
 )
 from services.roster.rules.privacy import mask_id_number
 
@@ -66,8 +68,26 @@ def create_campaign(body: CampaignIn, principal: ProvinceReviewer, uow: UoW) -> 
 @router.post("/review/batches", response_model=BatchOut, status_code=status.HTTP_201_CREATED,
              summary="Submit students for the province's eligibility review (school)")
 def submit_batch(body: BatchIn, principal: SchoolAdmin, uow: UoW) -> BatchOut:
-    batch = review.submit(uow, principal, body.term, body.student_ids, body.school_code)
+    batch = review.submit(uow, principal, body.term, body.student_ids, body.school_code, body.class_ids)
     return _batch_out(review.summary(uow.session, batch))
+
+
+@router.get("/review/submittable", response_model=SubmittableList,
+            summary="Per class: who the next batch would take (待提交, 未通过（已修改）) and who stays back (school)")
+def list_submittable(principal: SchoolAdmin, uow: UoW, school_code: str | None = None) -> SubmittableList:
+    groups = review.submittable(uow.session, principal, school_code)
+    names = review.class_names(uow.session, [g.class_id for g in groups if g.class_id])
+    items = []
+    for g in groups:
+        klass, college = names.get(g.class_id or "", (None, None))
+        school = (g.imported or g.corrected or g.uncorrected)[0].school_code
+        items.append(SubmittableClass(
+            school_code=school, class_id=g.class_id, class_no=klass.code if klass else None,
+            class_name=klass.name if klass else None, college_name=college.name if college else None,
+            imported=len(g.imported), corrected=len(g.corrected), uncorrected=len(g.uncorrected),
+            uncorrected_student_nos=[s.student_no for s in g.uncorrected]))
+    items.sort(key=lambda i: (i.college_name or "", i.class_no or ""))
+    return SubmittableList(items=items, total=len(items))
 
 
 @router.get("/review/batches", response_model=BatchList, summary="Review batches in scope (the province's queue)")
@@ -95,7 +115,9 @@ def _item_out(line: review.ReviewLine) -> ReviewItemOut:
     return ReviewItemOut(
         id=i.id, student_id=s.id, student_no=s.student_no, name=s.name, sex=s.sex,
         id_number_masked=mask_id_number(s.id_number), level=s.level, study_mode=s.study_mode,
-        expected_graduation=s.expected_graduation, decision=i.decision, reason=i.reason, decided_by=i.decided_by,
+        expected_graduation=s.expected_graduation, college_name=line.college.name if line.college else None,
+        class_no=line.klass.code if line.klass else None, major_name=s.major_name, entry_date=s.entry_date,
+        decision=i.decision, reason=i.reason, decided_by=i.decided_by,
         decided_at=i.decided_at, flags=[Flag(code=f.code, message=f.message) for f in line.flags])
 
 

@@ -38,8 +38,28 @@ class CampaignList(BaseModel):
 
 class BatchIn(BaseModel):
     term: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    student_ids: list[str] | None = Field(default=None, description="默认提交所有未通过、未在审的学生")
+    student_ids: list[str] | None = Field(default=None, description="默认提交所有待提交和未通过（已修改）的学生")
+    class_ids: list[str] | None = Field(default=None, description="只提交这些班级的学生（默认全部班级）")
     school_code: str | None = Field(default=None, pattern=r"^\d{5}$")
+
+
+class SubmittableClass(BaseModel):
+    """One class of the school as the next batch would take it."""
+
+    school_code: str
+    class_id: str | None
+    class_no: str | None
+    class_name: str | None
+    college_name: str | None
+    imported: int  # 待提交
+    corrected: int  # 未通过（已修改）: resubmitted
+    uncorrected: int  # 未通过且未修改: stays back
+    uncorrected_student_nos: list[str]
+
+
+class SubmittableList(BaseModel):
+    items: list[SubmittableClass]
+    total: int
 
 
 class BatchOut(BaseModel):
@@ -77,6 +97,10 @@ class ReviewItemOut(BaseModel):
     level: str
     study_mode: str | None
     expected_graduation: date | None
+    college_name: str | None = None  # 院系
+    class_no: str | None = None
+    major_name: str | None = None
+    entry_date: date | None = None
     decision: str
     reason: str
     decided_by: str | None

@@ -14,7 +14,7 @@ from services.kernel.tenancy import Principal, require_school_access
 from services.kernel.uow import UnitOfWork
 from services.roster.directory import repository as directory_repo
 from services.roster.events import StudentWithdrawn
-from services.roster.models import AuditEntry, Campaign, ReviewBatch, ReviewItem, Student
+from services.roster.models import AuditEntry, Campaign, College, ReviewBatch, ReviewItem, School, SchoolClass, Student
 from services.roster.review import repository as repo
 from services.roster.rules.privacy import new_subject_key
 from services.roster.students import repository as students_repo
@@ -55,6 +55,8 @@ class ReviewLine:
     item: ReviewItem
     student: Student
     flags: list[Flag] = field(default_factory=list)
+    klass: SchoolClass | None = None
+    college: College | None = None
 
 
 def campaigns(session: Session, principal: Principal) -> list[Campaign]:
@@ -77,27 +79,84 @@ def create_campaign(uow: UnitOfWork, principal: Principal, data: NewCampaign) ->
     return campaign
 
 
-def submit(uow: UnitOfWork, principal: Principal, term: str, student_ids: Sequence[str] | None = None,
-           school_code: str | None = None) -> ReviewBatch:
+@dataclass(frozen=True)
+class Submittable:
+    """Who of a school a batch would take, per class: not yet submitted, and rejected but corrected since
+    (未通过（已修改）); rejected students nobody corrected stay back and are counted so the page can say so."""
+
+    class_id: str | None
+    imported: list[Student]
+    corrected: list[Student]
+    uncorrected: list[Student]
+
+
+def submittable(session: Session, principal: Principal, school_code: str | None = None) -> list[Submittable]:
+    school = _school_for_submission(session, principal, school_code)
+    return _submittable(session, school.school_code)
+
+
+def _school_for_submission(session: Session, principal: Principal, school_code: str | None) -> School:
     code = school_code or principal.school
-    school = directory_repo.school(uow.session, principal, code or "")
+    school = directory_repo.school(session, principal, code or "")
     if school is None:
         raise NotFound("school_not_found", "学校不存在或无权访问", "No such school in your scope")
     require_school_access(principal, school.school_code, school.province_code)
+    return school
+
+
+def _submittable(session: Session, school_code: str) -> list[Submittable]:
+    students = [s for s in students_repo.school_students(session, school_code)
+                if s.review_status in {"imported", "rejected"}]
+    corrected = repo.corrected_since_rejection(session, school_code)
+    by_class: dict[str | None, Submittable] = {}
+    for s in sorted(students, key=lambda s: s.student_no):
+        group = by_class.setdefault(s.class_id, Submittable(s.class_id, [], [], []))
+        if s.review_status == "imported":
+            group.imported.append(s)
+        elif s.id in corrected:
+            group.corrected.append(s)
+        else:
+            group.uncorrected.append(s)
+    return list(by_class.values())
+
+
+def class_names(session: Session, class_ids: Sequence[str]) -> dict[str, tuple[SchoolClass, College | None]]:
+    """Classes with their colleges, by class id (two queries)."""
+    classes = students_repo.classes_for_system(session, class_ids)
+    colleges = students_repo.colleges_for_system(session, [c.college_id for c in classes.values()])
+    return {cid: (c, colleges.get(c.college_id)) for cid, c in classes.items()}
+
+
+def submit(uow: UnitOfWork, principal: Principal, term: str, student_ids: Sequence[str] | None = None,
+           school_code: str | None = None, class_ids: Sequence[str] | None = None) -> ReviewBatch:
+    """A batch of the school's students not yet submitted and those rejected and corrected since (what the page
+    calls 未通过（已修改）), of the chosen classes (all by default) or exactly the students named. A rejected
+    student nobody corrected is not resubmitted: naming one is a 422 (rejected_not_corrected)."""
+    school = _school_for_submission(uow.session, principal, school_code)
     if repo.campaign(uow.session, school.province_code, term) is None:
         raise NotFound("campaign_not_found", f"本省尚未开启 {term} 届图像采集工作",
                        f"The province has no campaign for {term}")
-    candidates = [s for s in students_repo.school_students(uow.session, school.school_code)
-                  if s.review_status in {"imported", "rejected"}]
+    groups = _submittable(uow.session, school.school_code)
+    if class_ids is not None:
+        wanted_classes = set(class_ids)
+        groups = [g for g in groups if g.class_id in wanted_classes]
+    candidates = [s for g in groups for s in (*g.imported, *g.corrected)]
     if student_ids is not None:
         wanted = set(student_ids)
+        stale = sorted(s.student_no for g in groups for s in g.uncorrected if s.id in wanted)
+        if stale:
+            shown = "、".join(stale[:10]) + (f" 等 {len(stale)} 人" if len(stale) > 10 else "")
+            raise TucaiError("rejected_not_corrected", f"未通过审核且尚未修改信息的学生不能重新提交：{shown}",
+                             f"Rejected students whose data was not corrected cannot be resubmitted: {shown}",
+                             status=422)
         candidates = [s for s in candidates if s.id in wanted]
         if len(candidates) != len(wanted):
             raise TucaiError("students_not_submittable", "部分学生不存在、已通过或正在审核中，不能提交",
                              "Some students are unknown, already approved or under review", status=422)
     if not candidates:
-        raise TucaiError("nothing_to_submit", "没有可提交审核的学生（均已通过或正在审核中）",
-                         "No students to submit: all are approved or under review", status=422)
+        raise TucaiError("nothing_to_submit", "没有可提交审核的学生（均已通过、正在审核中，或未通过且尚未修改）",
+                         "No students to submit: all are approved, under review, or rejected and not corrected",
+                         status=422)
     batch = ReviewBatch(school_code=school.school_code, province_code=school.province_code, term=term,
                         submitted_by=principal.username, students=len(candidates))
     uow.session.add(batch)
@@ -107,7 +166,10 @@ def submit(uow: UnitOfWork, principal: Principal, term: str, student_ids: Sequen
         uow.session.add(student)
         uow.session.add(ReviewItem(batch_id=batch.id, student_id=student.id, school_code=student.school_code,
                                    province_code=student.province_code, term=term))
-    uow.session.add(_audit(principal, "review.submitted", batch, f"{len(candidates)} 人"))
+    chosen = {s.id for s in candidates}
+    resubmitted = sum(1 for g in groups for s in g.corrected if s.id in chosen)
+    uow.session.add(_audit(principal, "review.submitted", batch, f"{len(candidates)} 人",
+                           resubmitted=resubmitted, classes=sorted({s.class_id or "" for s in candidates})))
     return batch
 
 
@@ -160,6 +222,10 @@ def _flags(batch: ReviewBatch, students: Sequence[Student], facts: _FlagFacts) -
         if elsewhere:
             flags.append(Flag(code="duplicate_in_province",
                               message=f"同一证件号码也在本省其他学校名单中（{'、'.join(elsewhere)}）"))
+        # Every warning of the import on the student's row (a 15-digit ID number, a sex taken from the ID …),
+        # as long as the field has not been corrected since.
+        flags.extend(Flag(code=str(w.get("code", "")), message=f"导入提示：{w.get('message', '')}")
+                     for w in s.import_warnings or [])
         result[s.id] = flags
     return result
 
@@ -195,7 +261,10 @@ def lines(session: Session, principal: Principal, batch_id: str) -> list[ReviewL
     batch = batch_in_scope(session, principal, batch_id)
     rows = repo.review_items(session, batch.id)
     flags = _flags(batch, [s for _, s in rows], _flag_facts(session, [batch]))
-    return [ReviewLine(item, student, flags.get(student.id, [])) for item, student in rows]
+    classes = students_repo.classes_for_system(session, [s.class_id for _, s in rows if s.class_id])
+    colleges = students_repo.colleges_for_system(session, [s.college_id for _, s in rows if s.college_id])
+    return [ReviewLine(item, student, flags.get(student.id, []), classes.get(student.class_id or ""),
+                       colleges.get(student.college_id or "")) for item, student in rows]
 
 
 def audit_page(session: Session, principal: Principal, *, target_type: str | None, target_id: str | None,
@@ -226,9 +295,10 @@ def decide(uow: UnitOfWork, principal: Principal, batch_id: str, decision: str, 
         raise Conflict("nothing_to_decide", "该批次没有待审核的学生", "Nothing left to decide in this batch")
     now = datetime.now(UTC)
     approved = [s for i, s in items if decision == "approved" and s.review_status != "approved"]
+    withdrawn = [s for i, s in items if decision == "rejected" and s.review_status == "approved"]
     for item, student in items:
         _decide_one(uow, item, student, decision, reason, principal, now)
-    publish_approved(uow, approved, batch.term)
+    publish_approved(uow, approved, batch.term, withdrawn)
     batch.approved = sum(1 for i, _ in all_items if i.decision == "approved")
     batch.rejected = sum(1 for i, _ in all_items if i.decision == "rejected")
     batch.status = "decided" if all(i.decision != "pending" for i, _ in all_items) else "pending"

@@ -53,14 +53,23 @@ def school_students(session: Session, school_code: str) -> list[Student]:
 
 
 def roster_orders(session: Session, class_ids: Sequence[str]) -> dict[str, int]:
-    """Each student's position in their class in 学号 order (1-based), for all students of these classes in
-    one query: what the capture day's queue follows."""
+    """Each approved student's position among the approved students of their class in 学号 order (1, 2, 3 …
+    without gaps), for these classes in one query: the capture day's queue and the class list's 序号."""
     if not class_ids:
         return {}
     position = func.row_number().over(partition_by=Student.class_id, order_by=Student.student_no)
     stmt = unscoped_for_system(select(Student.id, position).where(
-        col(Student.class_id).in_(sorted(set(class_ids)))))
+        col(Student.class_id).in_(sorted(set(class_ids))), col(Student.review_status) == "approved"))
     return {student_id: int(order) for student_id, order in session.exec(stmt)}
+
+
+def approved_in_classes(session: Session, class_ids: Sequence[str]) -> list[Student]:
+    """The approved students of these classes (one query)."""
+    if not class_ids:
+        return []
+    stmt = unscoped_for_system(select(Student).where(
+        Student.class_id.in_(sorted(set(class_ids))), Student.review_status == "approved"))  # type: ignore[union-attr]
+    return list(session.exec(stmt))
 
 
 def colleges_for_system(session: Session, college_ids: Sequence[str]) -> dict[str, College]:

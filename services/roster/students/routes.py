@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.service import UoW
-from services.roster.deps import PROBLEMS, Issuer, SchoolAdmin, Student
+from services.roster.deps import PROBLEMS, Codes, Issuer, SchoolAdmin, Student
 from services.roster.models import Student as StudentRow
 from services.roster.rules.privacy import mask_id_number
 from services.roster.students import service as students
@@ -19,6 +19,7 @@ from services.roster.students.schemas import (
     ChangeList,
     ChangeOut,
     StudentDetail,
+    StudentEditIn,
     StudentList,
     StudentOut,
 )
@@ -82,6 +83,13 @@ def register_capture_code(body: CaptureCodeIn, principal: Student, uow: UoW) -> 
 @router.get("/students/{student_id}", response_model=StudentDetail, summary="One student's full record")
 def read_student(student_id: str, principal: SchoolAdmin, uow: UoW) -> StudentDetail:
     return _detail(uow, students.student_in_scope(uow.session, principal, student_id))
+
+
+@router.patch("/students/{student_id}", response_model=StudentDetail,
+              summary="Edit a student's data directly (school): the import's row rules apply, every change is kept")
+def edit_student(student_id: str, body: StudentEditIn, principal: SchoolAdmin, uow: UoW, codes: Codes
+                 ) -> StudentDetail:
+    return _detail(uow, students.edit(uow, principal, student_id, body.changes, codes=codes))
 
 
 @router.get("/students/{student_id}/pass", response_model=CapturePass, summary="A student's capture pass, to print")

@@ -61,6 +61,11 @@ class StudentDetail(BaseModel):
     capture_code: str | None
 
 
+class StudentEditIn(BaseModel):
+    changes: dict[str, str] = Field(min_length=1, max_length=14,
+                                    description="field -> new value as typed (name, sex, birth_date, id_number, …)")
+
+
 class ChangeOut(BaseModel):
     field: str
     field_label: str

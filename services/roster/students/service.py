@@ -4,7 +4,7 @@ history, the capture code and the capture pass. Plain functions on a unit of wor
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,13 +13,16 @@ import segno
 from sqlmodel import Session
 
 from services.kernel.auth import TokenIssuer
-from services.kernel.errors import Conflict, NotFound
+from services.kernel.errors import Conflict, FieldIssue, NotFound, TucaiError
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
 from services.roster.directory import repository as directory_repo
 from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated
+from services.roster.imports.validation import ERROR, RECORD_FIELD_OF, Issue, check_row
 from services.roster.models import Student, StudentChange
 from services.roster.review import repository as review_repo
+from services.roster.rules.codes import DEFAULT as DEFAULT_CODES
+from services.roster.rules.codes import CodeTables
 from services.roster.rules.privacy import mask_id_number, mask_name
 from services.roster.students import repository as repo
 
@@ -39,6 +42,98 @@ def as_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+# Warnings the import accepts from a sloppy file but a value typed by hand must not carry: a correction is refused
+# with them (a legacy 15-digit ID number, a month without a day, a phone number that would be dropped). The rest
+# only ask to double-check (an unusual age) and pass.
+_REFUSED_WHEN_TYPED = {"id_number_legacy_15", "date_month_only", "phone_invalid", "sex_from_id"}
+# Columns whose code table value comes with a code column the validator fills too.
+_CODED = {"ethnicity": "ethnicity_code", "political": "political_code"}
+
+
+def _cells(student: Student, overrides: Mapping[str, str]) -> dict[str, object]:
+    """The student's record as a row of the roster file (canonical field -> text), with `overrides` applied."""
+    cells: dict[str, object] = {}
+    for column, fld in RECORD_FIELD_OF.items():
+        value: Any = overrides[column] if column in overrides else getattr(student, column)
+        if value is None or value == "":
+            continue
+        cells[fld] = value.isoformat() if isinstance(value, date) else str(value)
+    return cells
+
+
+@dataclass(frozen=True)
+class CheckedChange:
+    values: dict[str, Any]  # column -> normalised value (with its code column for 民族 / 政治面貌)
+    warnings: list[Issue]  # what the record still deserves a second look for, on the changed fields
+
+
+def check_changes(student: Student, changes: Mapping[str, str], *, codes: CodeTables = DEFAULT_CODES,
+                  today: date | None = None) -> CheckedChange:
+    """The one row validator of the import, applied to the record a change would leave behind (errata when filed
+    and when decided, and direct edits): a change may not introduce a violation of any row rule. A violation is
+    a 422 problem whose code is the import's rule code (birth_date_id_mismatch, id_number_checksum, …), with
+    the field and the Chinese message the import would show. Returns the normalised values to store."""
+    today = today or date.today()
+    unknown = sorted(set(changes) - set(RECORD_FIELD_OF))
+    if unknown:
+        raise TucaiError("field_not_correctable", f"字段「{unknown[0]}」不能修改",
+                         f"Field {unknown[0]} cannot be changed", status=422)
+    touched = {RECORD_FIELD_OF[c] for c in changes}
+    column_of = {fld: column for column, fld in RECORD_FIELD_OF.items()}
+    _, before = check_row(_cells(student, {}), school_code=student.school_code, today=today, codes=codes)
+    _, after = check_row(_cells(student, changes), school_code=student.school_code, today=today, codes=codes)
+    known = {(i.field, i.code) for i in before if i.severity == ERROR}
+    new = [i for i in after if (i.severity == ERROR and (i.field, i.code) not in known)
+           or (i.field in touched and i.code in _REFUSED_WHEN_TYPED)]
+    if new:
+        first = new[0]
+        raise TucaiError(first.code, first.message, first.message_en, status=422, errors=[
+            FieldIssue(field=column_of.get(i.field or "", i.field), code=i.code, message_zh=i.message,
+                       message_en=i.message_en) for i in new])
+    # The values themselves, normalised as the import would (the changed cells alone, so an old problem of an
+    # untouched field cannot hide them).
+    record, _ = check_row({RECORD_FIELD_OF[c]: v for c, v in changes.items()}, school_code=student.school_code,
+                          today=today, codes=codes)
+    assert record is not None, "a change without errors in the whole row has none alone"
+    values: dict[str, Any] = {}
+    for column in changes:
+        values[column] = getattr(record, column)
+        if column in _CODED:
+            values[_CODED[column]] = getattr(record, _CODED[column])
+    warnings = [i for i in after if i.severity != ERROR and i.field in touched]
+    return CheckedChange(values, warnings)
+
+
+def refresh_warnings(student: Student, checked: CheckedChange) -> None:
+    """The record's import warnings after a change: those on the changed fields are replaced by what the
+    validator says of the new values (a corrected 15-digit ID number loses its flag)."""
+    touched = {RECORD_FIELD_OF[c] for c in checked.values if c in RECORD_FIELD_OF}
+    kept = [w for w in student.import_warnings or [] if w.get("field") not in touched]
+    student.import_warnings = kept + [warning_entry(i) for i in checked.warnings]
+
+
+def warning_entry(issue: Issue) -> dict[str, Any]:
+    """How an import warning is kept on the student (and shown to the reviewer as a flag)."""
+    return {"code": issue.code, "field": issue.field, "message": issue.message}
+
+
+def edit(uow: UnitOfWork, principal: Principal, student_id: str, changes: Mapping[str, str], *,
+         codes: CodeTables = DEFAULT_CODES) -> Student:
+    """A direct edit by the school: the same row rules as the import and errata, then the change with history."""
+    student = student_in_scope(uow.session, principal, student_id)
+    wanted = {k: v.strip() for k, v in changes.items()}
+    refused = sorted(set(wanted) - set(EDITABLE_FIELDS))
+    if refused:
+        raise TucaiError("field_not_correctable", f"字段「{refused[0]}」不能直接修改",
+                         f"Field {refused[0]} cannot be edited", status=422)
+    if not wanted:
+        raise TucaiError("nothing_to_change", "没有要修改的字段", "No fields to change", status=422)
+    checked = check_changes(student, wanted, codes=codes)
+    if apply_change(uow, student, checked.values, source="school", actor=principal.username):
+        refresh_warnings(student, checked)
+    return student
 
 
 def student_in_scope(session: Session, principal: Principal, student_id: str) -> Student:
@@ -111,11 +206,24 @@ def all_facts(session: Session, students: Sequence[Student], term: str) -> list[
     return result
 
 
-def publish_approved(uow: UnitOfWork, students: Sequence[Student], term: str) -> None:
-    """Announce newly approved students (flushed first: their roster order counts them)."""
+def publish_approved(uow: UnitOfWork, students: Sequence[Student], term: str,
+                     withdrawn: Sequence[Student] = ()) -> None:
+    """Announce newly approved students (flushed first: their roster order counts them), and the new roster
+    order of approved classmates it moved: the order numbers approved students only, without gaps, so a
+    student approved (or withdrawn) before others in 学号 order moves them by one. A fixed number of queries."""
     uow.session.flush()
-    for facts in all_facts(uow.session, students, term):
-        uow.emit(StudentApproved.model_validate(facts))
+    moved_after: dict[str, str] = {}  # class -> the smallest 学号 whose arrival or departure moves those after it
+    for s in (*students, *withdrawn):
+        if s.class_id and (s.class_id not in moved_after or s.student_no < moved_after[s.class_id]):
+            moved_after[s.class_id] = s.student_no
+    announced = {s.id for s in students} | {s.id for s in withdrawn}
+    moved = [s for s in repo.approved_in_classes(uow.session, list(moved_after))
+             if s.id not in announced and s.class_id and s.student_no > moved_after[s.class_id]] if moved_after else []
+    facts = all_facts(uow.session, [*students, *moved], term)
+    for fact in facts[:len(students)]:
+        uow.emit(StudentApproved.model_validate(fact))
+    for fact in facts[len(students):]:
+        uow.emit(StudentUpdated.model_validate({**fact, "term": ""}))  # "" keeps the term consumers know
 
 
 def apply_change(

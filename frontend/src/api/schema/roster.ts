@@ -643,6 +643,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/roster/v1/review/submittable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per class: who the next batch would take (待提交, 未通过（已修改）) and who stays back (school) */
+        get: operations["review-list_submittable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roster/v1/reviewed-list.xlsx": {
         parameters: {
             query?: never;
@@ -743,7 +760,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a student's data directly (school): the import's row rules apply, every change is kept */
+        patch: operations["students-edit_student"];
         trace?: never;
     };
     "/api/roster/v1/students/{student_id}/certificates": {
@@ -938,11 +956,16 @@ export interface components {
         };
         /** BatchIn */
         BatchIn: {
+            /**
+             * Class Ids
+             * @description 只提交这些班级的学生（默认全部班级）
+             */
+            class_ids?: string[] | null;
             /** School Code */
             school_code?: string | null;
             /**
              * Student Ids
-             * @description 默认提交所有未通过、未在审的学生
+             * @description 默认提交所有待提交和未通过（已修改）的学生
              */
             student_ids?: string[] | null;
             /** Term */
@@ -1579,6 +1602,10 @@ export interface components {
             row: number | null;
             /** Severity */
             severity: string;
+            /** Student Name */
+            student_name?: string | null;
+            /** Student No */
+            student_no?: string | null;
         };
         /** ImportJobList */
         ImportJobList: {
@@ -1784,12 +1811,18 @@ export interface components {
         };
         /** ReviewItemOut */
         ReviewItemOut: {
+            /** Class No */
+            class_no?: string | null;
+            /** College Name */
+            college_name?: string | null;
             /** Decided At */
             decided_at: string | null;
             /** Decided By */
             decided_by: string | null;
             /** Decision */
             decision: string;
+            /** Entry Date */
+            entry_date?: string | null;
             /** Expected Graduation */
             expected_graduation: string | null;
             /** Flags */
@@ -1800,6 +1833,8 @@ export interface components {
             id_number_masked: string;
             /** Level */
             level: string;
+            /** Major Name */
+            major_name?: string | null;
             /** Name */
             name: string;
             /** Reason */
@@ -1870,6 +1905,11 @@ export interface components {
         SchoolStats: {
             /** Approved */
             approved: number;
+            /**
+             * Errata Pending
+             * @default 0
+             */
+            errata_pending: number;
             /** Imported */
             imported: number;
             /** Rejected */
@@ -1977,6 +2017,16 @@ export interface components {
             /** Study Mode */
             study_mode: string | null;
         };
+        /** StudentEditIn */
+        StudentEditIn: {
+            /**
+             * Changes
+             * @description field -> new value as typed (name, sex, birth_date, id_number, …)
+             */
+            changes: {
+                [key: string]: string;
+            };
+        };
         /** StudentList */
         StudentList: {
             /** Items */
@@ -2035,6 +2085,37 @@ export interface components {
             secret: string;
             /** Student No */
             student_no: string;
+        };
+        /**
+         * SubmittableClass
+         * @description One class of the school as the next batch would take it.
+         */
+        SubmittableClass: {
+            /** Class Id */
+            class_id: string | null;
+            /** Class Name */
+            class_name: string | null;
+            /** Class No */
+            class_no: string | null;
+            /** College Name */
+            college_name: string | null;
+            /** Corrected */
+            corrected: number;
+            /** Imported */
+            imported: number;
+            /** School Code */
+            school_code: string;
+            /** Uncorrected */
+            uncorrected: number;
+            /** Uncorrected Student Nos */
+            uncorrected_student_nos: string[];
+        };
+        /** SubmittableList */
+        SubmittableList: {
+            /** Items */
+            items: components["schemas"]["SubmittableClass"][];
+            /** Total */
+            total: number;
         };
         /** Token */
         Token: {
@@ -5707,6 +5788,91 @@ export interface operations {
             };
         };
     };
+    "review-list_submittable": {
+        parameters: {
+            query?: {
+                school_code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmittableList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "documents-reviewed_list": {
         parameters: {
             query: {
@@ -6236,6 +6402,95 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "students-edit_student": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudentEditIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
