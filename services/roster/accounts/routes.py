@@ -28,14 +28,16 @@ def _limit(request: Request, kind: str) -> None:
 def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: UoW, ctx: Context, issuer: Issuer,
             request: Request) -> Token:
     _limit(request, "staff")
-    issued = accounts.sign_in(uow.session, issuer, form.username, form.password, ctx.settings.demo)
+    issued = accounts.sign_in(uow.session, issuer, form.username, form.password, ctx.settings.demo,
+                              request.app.state.staff_locks)
     return Token(access_token=issued.access_token, expires_in=issued.expires_in)
 
 
 @router.post("/student-token", response_model=Token, summary="Student sign-in: school, 学号 and a second factor")
 def student_sign_in(body: StudentTokenIn, uow: UoW, issuer: Issuer, request: Request) -> Token:
     _limit(request, "student")
-    issued = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret)
+    issued = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret,
+                                      request.app.state.student_locks)
     return Token(access_token=issued.access_token, expires_in=issued.expires_in)
 
 
