@@ -4,11 +4,12 @@ province-reviewed list. Gathers the rows (through the scoping helper) and hands 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel import Session
 
 from services.kernel.errors import NotFound
-from services.kernel.tenancy import Principal
+from services.kernel.tenancy import Principal, Role
 from services.roster import documents
 from services.roster.directory import repository as directory_repo
 from services.roster.documents import repository as repo
@@ -19,8 +20,12 @@ _DECISION_ZH = {"approved": "通过", "rejected": "不通过", "pending": "待�
 
 
 def class_lists(session: Session, principal: Principal, school_code: str | None, college_id: str | None,
-                class_id: str | None, fee_yuan: int | None) -> tuple[bytes, str]:
+                class_id: str | None, fee_yuan: Decimal | int | None) -> tuple[bytes, str]:
     """One sheet per class, students in 学号 order (rejected ones left out); returns the xlsx and a file name."""
+    if principal.role == Role.CLASS_MONITOR:  # their own class only: another class is refused, not an empty sheet
+        if class_id not in (None, principal.klass):
+            raise NotFound("classes_not_found", "没有可导出的班级", "No classes in scope to export")
+        class_id = principal.klass or "-"
     classes = repo.classes(session, principal, school_code, college_id, class_id)
     if not classes:
         raise NotFound("classes_not_found", "没有可导出的班级", "No classes in scope to export")
