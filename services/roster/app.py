@@ -7,7 +7,7 @@ from pathlib import Path
 import anyio
 from fastapi import FastAPI
 
-from services.kernel.auth import TokenIssuer, TokenVerifier, load_or_create_private_key
+from services.kernel.auth import TokenIssuer, TokenVerifier, load_or_create_private_key, load_previous_public_keys
 from services.kernel.ratelimit import SlidingWindowLimiter
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceContext, ServiceSpec, build_app
@@ -51,10 +51,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     settings = settings or Settings()
     key_file = settings.jwt_private_key_file or settings.data_dir / "keys" / "jwt-ed25519.pem"
     issuer = TokenIssuer(load_or_create_private_key(key_file), settings.jwt_issuer,
-                         settings.access_token_minutes * 60)
+                         settings.access_token_minutes * 60, load_previous_public_keys(key_file))
 
     async def own_keys() -> list[dict[str, str]]:
-        return [issuer.jwk]
+        return issuer.jwks
 
     app = build_app(spec(), settings, runtime, verifier=TokenVerifier(own_keys, settings.jwt_issuer))
     app.state.issuer = issuer

@@ -25,6 +25,7 @@ _DUMMY_HASH = hash_password("no-such-user")
 class IssuedToken:
     access_token: str
     expires_in: int  # seconds
+    principal: Principal  # whom it was issued for (the refresh token is issued for the same)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def sign_in(session: Session, issuer: TokenIssuer, username: str, password: str,
     principal = Principal(subject=user.id, role=Role(user.role), username=user.username,
                           province=user.province_code, school=user.school_code, college=user.college_id,
                           klass=user.class_id)
-    return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds)
+    return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds, principal=principal)
 
 
 def _invalid() -> Unauthorized:
@@ -138,7 +139,7 @@ def student_sign_in(uow: UnitOfWork, issuer: TokenIssuer, school_code: str, stud
     session.add(student)
     principal = Principal(subject=student.id, role=Role.STUDENT, username=student.student_no,
                           province=student.province_code, school=student.school_code)
-    return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds)
+    return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds, principal=principal)
 
 
 def _second_factor(student: Student, kind: str) -> str:
