@@ -15,7 +15,8 @@ from services.kernel.settings import SERVICES
 from tests.conftest import embedded_settings
 from tests.support.api import Api
 
-PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options",
+PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options", "/v1/auth/refresh",
+          "/v1/auth/logout",
           "/healthz", "/readyz", "/metrics"}
 
 

@@ -11,7 +11,8 @@ import pytest
 from services.kernel.settings import SERVICES
 from tests.support.api import Api, wait_until
 
-PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options",
+PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options", "/v1/auth/refresh",
+          "/v1/auth/logout",
           "/healthz", "/readyz", "/metrics"}
 JIANGXI = {"10403", "10404", "10405"}
 
