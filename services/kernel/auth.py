@@ -8,7 +8,7 @@ import hashlib
 import json
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -64,15 +64,43 @@ def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
             "kid": hashlib.sha256(raw).hexdigest()[:16]}
 
 
+def previous_key_path(path: Path) -> Path:
+    """Where the key before the current one is kept after a rotation."""
+    return path.with_name(path.stem + ".previous" + path.suffix)
+
+
+def rotate_private_key(path: Path) -> Ed25519PrivateKey:
+    """Make a new signing key current; the old one becomes the previous key, still published in the JWKS so the
+    tokens it signed verify until they expire (restart the services to pick the new key up)."""
+    if path.exists():
+        previous = previous_key_path(path)
+        previous.write_bytes(path.read_bytes())
+        previous.chmod(0o600)
+        path.unlink()
+    return load_or_create_private_key(path)
+
+
+def load_previous_public_keys(path: Path) -> list[Ed25519PublicKey]:
+    previous = previous_key_path(path)
+    return [load_or_create_private_key(previous).public_key()] if previous.exists() else []
+
+
 @dataclass
 class TokenIssuer:
     private_key: Ed25519PrivateKey
     issuer: str
     ttl_seconds: int
+    previous_keys: list[Ed25519PublicKey] = field(default_factory=list)
 
     @property
     def jwk(self) -> dict[str, str]:
         return public_jwk(self.private_key.public_key())
+
+    @property
+    def jwks(self) -> list[dict[str, str]]:
+        """The current key first, then the previous ones: tokens they signed verify until they expire."""
+        current = self.jwk
+        return [current, *(k for k in map(public_jwk, self.previous_keys) if k["kid"] != current["kid"])]
 
     def issue(self, principal: Principal, extra: dict[str, Any] | None = None) -> str:
         now = int(time.time())

@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     jwt_private_key_file: Path | None = None
     jwt_issuer: str = "tucai-roster"
-    access_token_minutes: int = 12 * 60
+    access_token_minutes: int = Field(default=30, gt=0)  # short: the SPA refreshes on a 401
+    refresh_token_days: int = Field(default=14, gt=0)  # a refresh token is rotated on every use
     signing_secret: SecretStr | None = None  # HMAC for signed links; generated under data_dir if unset
 
     # A JSON file overriding roster's code tables (层次, 学制, 学习形式, 民族, …); see services/roster/codes.py.

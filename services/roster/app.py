@@ -7,13 +7,14 @@ from pathlib import Path
 import anyio
 from fastapi import FastAPI
 
-from services.kernel.auth import TokenIssuer, TokenVerifier, load_or_create_private_key
+from services.kernel.auth import TokenIssuer, TokenVerifier, load_or_create_private_key, load_previous_public_keys
 from services.kernel.ratelimit import SlidingWindowLimiter
 from services.kernel.runtime import Runtime
 from services.kernel.service import ServiceContext, ServiceSpec, build_app
 from services.kernel.settings import Settings
 from services.roster import demo
 from services.roster.accounts import routes as accounts
+from services.roster.accounts import service as signing_in
 from services.roster.certificates import routes as certificates
 from services.roster.directory import routes as directory
 from services.roster.documents import routes as documents
@@ -50,13 +51,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     settings = settings or Settings()
     key_file = settings.jwt_private_key_file or settings.data_dir / "keys" / "jwt-ed25519.pem"
     issuer = TokenIssuer(load_or_create_private_key(key_file), settings.jwt_issuer,
-                         settings.access_token_minutes * 60)
+                         settings.access_token_minutes * 60, load_previous_public_keys(key_file))
 
     async def own_keys() -> list[dict[str, str]]:
-        return [issuer.jwk]
+        return issuer.jwks
 
     app = build_app(spec(), settings, runtime, verifier=TokenVerifier(own_keys, settings.jwt_issuer))
     app.state.issuer = issuer
     app.state.code_tables = load_code_tables(settings.roster_code_tables_file)
     app.state.signin_limiter = SlidingWindowLimiter(settings.signin_attempts_per_window, window_seconds=300)
+    app.state.staff_locks = signing_in.staff_locks()
+    app.state.student_locks = signing_in.student_locks()
     return app

@@ -341,3 +341,20 @@ class CertificateCounter(RosterTable, TenantScoped, table=True):
     year: int = Field(primary_key=True)
     province_code: str = Field(max_length=2)
     value: int = 0
+
+
+class RefreshToken(RosterTable, table=True):
+    """A refresh token, by its SHA-256 (the token itself is only ever in the client's hands). Rotated on use: the
+    used one points at its successor; presenting a used one again revokes its whole family (a stolen copy)."""
+
+    __tablename__ = "refresh_token"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    family: str = Field(index=True, max_length=32)
+    token_hash: str = Field(unique=True, max_length=64)
+    subject: str = Field(index=True, max_length=32)
+    claims: dict[str, Any] = _json()  # the principal the access tokens are issued for
+    issued_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -15,9 +15,9 @@ from services.kernel.settings import SERVICES
 from tests.conftest import embedded_settings
 from tests.support.api import Api
 
-PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options",
-          "/healthz", "/readyz", "/metrics",
-          "/v1/notify/wechat", "/v1/notify/alipay"}  # payments: called by the providers, verified by signature
+PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options", "/v1/auth/refresh",
+          "/v1/auth/logout", "/healthz", "/readyz", "/metrics",
+          "/v1/notify/wechat", "/v1/notify/alipay"}  # payments: the providers call these, signed (no token)
 
 
 def _is_problem(response, status: int, code: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,8 +11,8 @@ import pytest
 from services.kernel.settings import SERVICES
 from tests.support.api import Api, wait_until
 
-PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options",
-          "/healthz", "/readyz", "/metrics",
+PUBLIC = {"/v1/auth/token", "/v1/auth/student-token", "/v1/auth/jwks", "/v1/auth/options", "/v1/auth/refresh",
+          "/v1/auth/logout", "/healthz", "/readyz", "/metrics",
           "/v1/notify/wechat", "/v1/notify/alipay"}  # payments: the providers call these, signed (no token)
 JIANGXI = {"10403", "10404", "10405"}
 

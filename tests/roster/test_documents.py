@@ -223,7 +223,7 @@ def test_spreadsheet_text_is_never_a_formula() -> None:
     """A roster value like =HYPERLINK(...) must print as text, not run as a formula in the registrar's Excel."""
     data = class_list_xlsx([_class([_row(1, '=HYPERLINK("http://x.example","点我")'), _row(2, "王\x07明")])])
     ws = _open(data).active
-    assert ws["C4"].value == '=HYPERLINK("http://x.example","点我")' and ws["C4"].data_type == "s"
+    assert ws["C4"].value == '\'=HYPERLINK("http://x.example","点我")' and ws["C4"].data_type == "s"
     assert ws["C5"].value == "王明"  # a control character Excel refuses is dropped, not fatal
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()

@@ -60,6 +60,54 @@ describe("apiMiddleware", () => {
     expect(session.logoutReason()).toBe("expired");
   });
 
+  it("refreshes once on a 401, retries with the new token and keeps the session", async () => {
+    session.start("stale", 1800, "refresh-1", 86400);
+    const seen: string[] = [];
+    const refreshBodies: unknown[] = [];
+    const client = createFetchClient<paths>({
+      baseUrl: "http://tucai.test",
+      fetch: async (request: Request) => {
+        const auth = request.headers.get("Authorization") ?? "";
+        seen.push(`${request.method} ${new URL(request.url).pathname} ${auth}`);
+        if (request.url.endsWith("/auth/refresh")) {
+          refreshBodies.push(await request.json());
+          return Response.json({ access_token: "fresh", expires_in: 1800, refresh_token: "refresh-2", refresh_expires_in: 86400 });
+        }
+        return auth === "Bearer fresh" ? Response.json({ username: "province" }) : Response.json(invalidCredentials, { status: 401 });
+      },
+    });
+    client.use(apiMiddleware);
+    const { data } = await client.GET("/api/roster/v1/me");
+    expect(data).toMatchObject({ username: "province" });
+    expect(seen).toEqual(["GET /api/roster/v1/me Bearer stale", "POST /api/roster/v1/auth/refresh ", "GET /api/roster/v1/me Bearer fresh"]);
+    expect(session.token()).toBe("fresh");
+    expect(session.refreshToken()).toBe("refresh-2");
+    expect(refreshBodies).toEqual([{ refresh_token: "refresh-1" }]);
+  });
+
+  it("ends the session when the refresh is refused, without retrying again", async () => {
+    session.start("stale", 1800, "used-up", 86400);
+    const seen: string[] = [];
+    const client = createFetchClient<paths>({
+      baseUrl: "http://tucai.test",
+      fetch: async (request: Request) => {
+        seen.push(new URL(request.url).pathname);
+        return Response.json(invalidCredentials, { status: 401 });
+      },
+    });
+    client.use(apiMiddleware);
+    await expect(client.GET("/api/roster/v1/me")).rejects.toBeInstanceOf(ApiError);
+    expect(seen).toEqual(["/api/roster/v1/me", "/api/roster/v1/auth/refresh"]);
+    expect(session.get()).toBeNull();
+    expect(session.logoutReason()).toBe("expired");
+  });
+
+  it("keeps a session past its access token's expiry while the refresh token lasts", () => {
+    session.start("short", 0, "refresh-3", 3600);
+    expect(session.get()).not.toBeNull();
+    expect(session.token()).toBe("short");
+  });
+
   it("leaves a 401 from the login call to the form (no session to end)", async () => {
     const call = clientAnswering(401, invalidCredentials).POST("/api/roster/v1/auth/token", {
       body: { username: "x", password: "y", scope: "" },

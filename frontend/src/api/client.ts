@@ -1,10 +1,11 @@
 /**
  * One typed client per service (openapi-fetch), all on the SPA's own origin: the gateway serves the SPA and
  * `/api/<service>/...`. A shared middleware adds the bearer token, turns every non-2xx answer into an ApiError
- * whose message is the server's `message_zh`, and ends the session on a 401 to an authenticated call.
+ * whose message is the server's `message_zh`, and on a 401 to an authenticated call renews the short-lived access
+ * token once with the refresh token and retries; only when that fails does the session end.
  */
 import type { QueryKey } from "@tanstack/react-query";
-import createFetchClient, { type Middleware } from "openapi-fetch";
+import createFetchClient, { type MergedOptions, type Middleware } from "openapi-fetch";
 import createQueryHooks from "openapi-react-query";
 import { session } from "../auth/session";
 import { ApiError } from "./problem";
@@ -23,6 +24,45 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+const REFRESH_PATH = "/api/roster/v1/auth/refresh";
+/** A copy of every authenticated request, kept until its answer, to send again after a refresh. */
+const retryCopies = new WeakMap<Request, Request>();
+/** One refresh at a time: the calls that fail together wait for the same one. */
+let refreshing: Promise<boolean> | null = null;
+
+interface TokenAnswer {
+  access_token: string;
+  expires_in: number;
+  refresh_token?: string | null;
+  refresh_expires_in?: number | null;
+}
+
+/** Use the refresh token (once: it is rotated) for a new access token; false when the session cannot go on. */
+export function refreshSession(options: Pick<MergedOptions, "baseUrl" | "fetch">): Promise<boolean> {
+  const refreshToken = session.refreshToken();
+  if (!refreshToken) return Promise.resolve(false);
+  refreshing ??= (async () => {
+    try {
+      const response = await options.fetch(
+        new Request(`${options.baseUrl}${REFRESH_PATH}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json, application/problem+json" },
+          body: JSON.stringify({ refresh_token: refreshToken }),
+        }),
+      );
+      if (!response.ok) return false;
+      const data = (await response.json()) as TokenAnswer;
+      session.start(data.access_token, data.expires_in, data.refresh_token, data.refresh_expires_in);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
 export const apiMiddleware: Middleware = {
   onRequest({ request }) {
     const token = session.token();
@@ -30,17 +70,28 @@ export const apiMiddleware: Middleware = {
       request.headers.set("Authorization", `Bearer ${token}`);
     }
     request.headers.set("Accept", "application/json, application/problem+json");
+    if (request.headers.has("Authorization") && session.refreshToken()) {
+      retryCopies.set(request, request.clone());
+    }
     return request;
   },
-  async onResponse({ request, response }) {
-    if (response.ok) return undefined;
-    const body = await readBody(response);
-    // A 401 on a call made with a token means the session is over (expired, revoked, key rotated). A 401 on the
-    // login call itself is just a wrong password and must reach the login form.
-    if (response.status === 401 && request.headers.has("Authorization")) {
+  async onResponse({ request, response, options }) {
+    let answer = response;
+    const copy = retryCopies.get(request);
+    retryCopies.delete(request);
+    // A 401 on a call made with a token: the access token expired (or the key rotated). Refresh once and retry.
+    if (answer.status === 401 && copy && (await refreshSession(options))) {
+      copy.headers.set("Authorization", `Bearer ${session.token()}`);
+      answer = await options.fetch(copy);
+    }
+    if (answer.ok) return answer === response ? undefined : answer;
+    const body = await readBody(answer);
+    // Still 401 after a refresh (or none possible): the session is over. A 401 on the login call itself is just a
+    // wrong password and must reach the login form.
+    if (answer.status === 401 && request.headers.has("Authorization")) {
       session.clear("expired");
     }
-    throw new ApiError(response.status, body);
+    throw new ApiError(answer.status, body);
   },
   onError({ error }) {
     if (error instanceof ApiError) return error;

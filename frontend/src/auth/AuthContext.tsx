@@ -27,7 +27,7 @@ export function useLogin() {
       });
       if (!data) throw new Error("登录失败，请重试");
       queryClient.clear();
-      session.start(data.access_token, data.expires_in);
+      session.start(data.access_token, data.expires_in, data.refresh_token, data.refresh_expires_in);
       return queryClient.fetchQuery(roster.queryOptions("get", "/api/roster/v1/me"));
     },
     [queryClient],
@@ -44,7 +44,7 @@ export function useStudentLogin() {
       });
       if (!data) throw new Error("登录失败，请重试");
       queryClient.clear();
-      session.start(data.access_token, data.expires_in);
+      session.start(data.access_token, data.expires_in, data.refresh_token, data.refresh_expires_in);
       return queryClient.fetchQuery(roster.queryOptions("get", "/api/roster/v1/me"));
     },
     [queryClient],
@@ -52,7 +52,12 @@ export function useStudentLogin() {
 }
 
 export function useLogout() {
-  return useCallback(() => session.clear("user"), []);
+  return useCallback(() => {
+    const refresh_token = session.refreshToken();
+    session.clear("user");
+    // The refresh token stops working on the server too (best effort: signing out never waits for the network).
+    if (refresh_token) void rosterClient.POST("/api/roster/v1/auth/logout", { body: { refresh_token } }).catch(() => undefined);
+  }, []);
 }
 
 /** Drops every cached answer when the session ends, whoever ended it (the user, or a 401 in the API client). */

@@ -1,13 +1,16 @@
 /**
- * The signed-in session: a bearer token and when it expires, kept in localStorage so a reload keeps the user
- * signed in. A tiny external store (subscribe/getSnapshot) so React re-renders when the API client drops the
- * token after a 401.
+ * The signed-in session: a short-lived bearer token, and the single-use refresh token that renews it, kept in
+ * localStorage so a reload keeps the user signed in (the CSP keeps foreign scripts from reading it). A tiny external
+ * store (subscribe/getSnapshot) so React re-renders when the API client drops the session after a failed refresh.
  */
 
 export interface Session {
   token: string;
-  /** epoch milliseconds */
+  /** epoch milliseconds: when the access token expires (the API client then refreshes it) */
   expiresAt: number;
+  refreshToken?: string;
+  /** epoch milliseconds: when the session ends for good */
+  refreshExpiresAt?: number;
 }
 
 export type LogoutReason = "user" | "expired";
@@ -32,14 +35,24 @@ function load(): Session | null {
   if (!raw) return null;
   try {
     const parsed = JSON.parse(raw) as Partial<Session>;
-    if (typeof parsed.token === "string" && typeof parsed.expiresAt === "number" && parsed.expiresAt > Date.now()) {
-      return { token: parsed.token, expiresAt: parsed.expiresAt };
+    if (typeof parsed.token === "string" && typeof parsed.expiresAt === "number") {
+      const loaded: Session = { token: parsed.token, expiresAt: parsed.expiresAt };
+      if (typeof parsed.refreshToken === "string" && typeof parsed.refreshExpiresAt === "number") {
+        loaded.refreshToken = parsed.refreshToken;
+        loaded.refreshExpiresAt = parsed.refreshExpiresAt;
+      }
+      if (endsAt(loaded) > Date.now()) return loaded;
     }
   } catch {
     /* fall through: a corrupt entry is the same as none */
   }
   storage()?.removeItem(KEY);
   return null;
+}
+
+/** The session lasts as long as its refresh token, or, without one, its access token. */
+function endsAt(s: Session): number {
+  return s.refreshToken && s.refreshExpiresAt ? s.refreshExpiresAt : s.expiresAt;
 }
 
 function emit(): void {
@@ -53,7 +66,7 @@ export const session = {
   },
 
   get(): Session | null {
-    if (current && current.expiresAt <= Date.now()) {
+    if (current && endsAt(current) <= Date.now()) {
       session.clear("expired");
     }
     return current;
@@ -63,9 +76,18 @@ export const session = {
     return session.get()?.token ?? null;
   },
 
-  /** Start a session from the token endpoint's answer (`expires_in` in seconds). */
-  start(token: string, expiresInSeconds: number): void {
-    current = { token, expiresAt: Date.now() + Math.max(0, expiresInSeconds) * 1000 };
+  refreshToken(): string | null {
+    return session.get()?.refreshToken ?? null;
+  },
+
+  /** Start (or renew) a session from the token endpoint's answer (`expires_in` and `refresh_expires_in` in seconds). */
+  start(token: string, expiresInSeconds: number, refreshToken?: string | null, refreshExpiresInSeconds?: number | null): void {
+    const now = Date.now();
+    current = { token, expiresAt: now + Math.max(0, expiresInSeconds) * 1000 };
+    if (refreshToken && refreshExpiresInSeconds) {
+      current.refreshToken = refreshToken;
+      current.refreshExpiresAt = now + Math.max(0, refreshExpiresInSeconds) * 1000;
+    }
     lastLogoutReason = null;
     storage()?.setItem(KEY, JSON.stringify(current));
     emit();

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system
 from services.kernel.tenancy import Principal
-from services.roster.models import Student, UserAccount
+from services.roster.models import RefreshToken, Student, UserAccount
 
 register_conflict("useraccount", "username_taken", "用户名已存在", "The username is taken")
 
@@ -27,3 +27,12 @@ def student_for_signin(session: Session, school_code: str, student_no: str) -> S
 
 def student(session: Session, principal: Principal, student_id: str) -> Student | None:
     return get_scoped(session, principal, Student, id=student_id)
+
+
+# Refresh tokens are looked up before there is a principal (the access token has expired): system reads by design.
+def refresh_token(session: Session, token_hash: str) -> RefreshToken | None:
+    return get_system(session, RefreshToken, token_hash=token_hash)
+
+
+def refresh_family(session: Session, family: str) -> list[RefreshToken]:
+    return list(session.exec(select(RefreshToken).where(RefreshToken.family == family)))

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.ratelimit import SlidingWindowLimiter
 from services.kernel.service import Context, UoW
+from services.kernel.tenancy import Principal
 from services.roster import demo
+from services.roster.accounts import refresh as refreshing
 from services.roster.accounts import service as accounts
-from services.roster.accounts.schemas import DemoAccount, DemoStudent, JwkSet, Me, SignInOptions, StudentTokenIn, Token
+from services.roster.accounts.schemas import (
+    DemoAccount,
+    DemoStudent,
+    JwkSet,
+    Me,
+    RefreshIn,
+    SignInOptions,
+    StudentTokenIn,
+    Token,
+)
 from services.roster.deps import PROBLEMS, Issuer
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEMS)
@@ -28,15 +39,36 @@ def _limit(request: Request, kind: str) -> None:
 def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: UoW, ctx: Context, issuer: Issuer,
             request: Request) -> Token:
     _limit(request, "staff")
-    issued = accounts.sign_in(uow.session, issuer, form.username, form.password, ctx.settings.demo)
-    return Token(access_token=issued.access_token, expires_in=issued.expires_in)
+    issued = accounts.sign_in(uow.session, issuer, form.username, form.password, ctx.settings.demo,
+                              request.app.state.staff_locks)
+    return _token(uow, ctx, issued.access_token, issued.expires_in, issued.principal)
 
 
 @router.post("/student-token", response_model=Token, summary="Student sign-in: school, 学号 and a second factor")
-def student_sign_in(body: StudentTokenIn, uow: UoW, issuer: Issuer, request: Request) -> Token:
+def student_sign_in(body: StudentTokenIn, uow: UoW, ctx: Context, issuer: Issuer, request: Request) -> Token:
     _limit(request, "student")
-    issued = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret)
-    return Token(access_token=issued.access_token, expires_in=issued.expires_in)
+    issued = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret,
+                                      request.app.state.student_locks)
+    return _token(uow, ctx, issued.access_token, issued.expires_in, issued.principal)
+
+
+@router.post("/refresh", response_model=Token, summary="A new access token for a refresh token (which is used up)")
+def refresh_token(body: RefreshIn, uow: UoW, ctx: Context, issuer: Issuer) -> Token:
+    days = ctx.settings.refresh_token_days
+    access, successor, _ = refreshing.rotate(uow.session, issuer, body.refresh_token, days)
+    return Token(access_token=access, expires_in=issuer.ttl_seconds, refresh_token=successor,
+                 refresh_expires_in=days * 86400)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out: the refresh token stops working")
+def logout(body: RefreshIn, uow: UoW) -> None:
+    refreshing.revoke(uow.session, body.refresh_token)
+
+
+def _token(uow: UoW, ctx: Context, access: str, expires_in: int, principal: Principal) -> Token:
+    days = ctx.settings.refresh_token_days
+    return Token(access_token=access, expires_in=expires_in, refresh_expires_in=days * 86400,
+                 refresh_token=refreshing.new_refresh_token(uow.session, principal, days))
 
 
 @router.get("/options", response_model=SignInOptions, summary="What the sign-in page offers (demo accounts)")
@@ -52,7 +84,7 @@ def sign_in_options(ctx: Context, uow: UoW) -> SignInOptions:
 
 @router.get("/jwks", response_model=JwkSet, summary="Public keys that verify Tucai tokens")
 def jwks(issuer: Issuer) -> JwkSet:
-    return JwkSet(keys=[issuer.jwk])
+    return JwkSet(keys=issuer.jwks)
 
 
 @me_router.get("/me", response_model=Me, summary="The signed-in account")

@@ -8,7 +8,13 @@ from pydantic import BaseModel, Field
 class Token(BaseModel):
     access_token: str
     token_type: str = "bearer"
-    expires_in: int
+    expires_in: int = Field(description="Seconds the access token is valid (short: refresh it on a 401)")
+    refresh_token: str | None = Field(default=None, description="Single use: POST it to /v1/auth/refresh")
+    refresh_expires_in: int | None = None
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=20, max_length=200)
 
 
 class Me(BaseModel):

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from services.kernel.auth import TokenIssuer, hash_password, verify_password
 from services.kernel.errors import TucaiError, Unauthorized
+from services.kernel.ratelimit import FailureLock, account_locked
 from services.kernel.tenancy import ROLE_LABELS, Principal, Role
 from services.kernel.uow import UnitOfWork
 from services.roster.accounts import repository as repo
@@ -24,6 +25,7 @@ _DUMMY_HASH = hash_password("no-such-user")
 class IssuedToken:
     access_token: str
     expires_in: int  # seconds
+    principal: Principal  # whom it was issued for (the refresh token is issued for the same)
 
 
 @dataclass(frozen=True)
@@ -40,20 +42,36 @@ class Account:
     school_name: str | None
 
 
-def sign_in(session: Session, issuer: TokenIssuer, username: str, password: str, demo_mode: bool) -> IssuedToken:
+# Staff accounts lock after this many failures within STAFF_LOCK_SECONDS, whatever the address (issue 7, part 4).
+STAFF_MAX_FAILURES = 10
+STAFF_LOCK_SECONDS = 15 * 60
+
+
+def staff_locks() -> FailureLock:
+    return FailureLock(STAFF_MAX_FAILURES, STAFF_LOCK_SECONDS, STAFF_LOCK_SECONDS)
+
+
+def sign_in(session: Session, issuer: TokenIssuer, username: str, password: str, demo_mode: bool,
+            locks: FailureLock) -> IssuedToken:
+    key = "staff:" + username.strip().casefold()
+    if wait := locks.retry_after(key):
+        raise account_locked(wait)
     user = repo.user_by_username(session, username.strip())
     if user is None or not user.is_active:
         verify_password(_DUMMY_HASH, password)
+        locks.failed(key)  # unknown names lock too: the lock tells nobody which accounts exist
         raise _invalid()
     if not verify_password(user.password_hash, password):
+        locks.failed(key)
         raise _invalid()
+    locks.succeeded(key)
     if user.is_demo and not demo_mode:
         raise TucaiError("demo_login_disabled", "演示账号仅在演示模式下可用",
                          "Demo accounts work only in demo mode", status=403)
     principal = Principal(subject=user.id, role=Role(user.role), username=user.username,
                           province=user.province_code, school=user.school_code, college=user.college_id,
                           klass=user.class_id)
-    return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds)
+    return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds, principal=principal)
 
 
 def _invalid() -> Unauthorized:
@@ -82,37 +100,47 @@ def me(session: Session, principal: Principal) -> Account:
     )
 
 
-# Student sign-in: school + 学号 + a second factor the school chooses. Repeated failures lock the record.
+# Student sign-in: school + 学号 + a second factor the school chooses. Failures lock the 学号 (known or not) for
+# everyone, whatever the address; a lock is also written on the record so that every replica honours it.
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
+# What an unknown 学号 is compared against: the same work as a real one, never a match.
+_NO_FACTOR = "\x00" * 6
 
 
-def student_sign_in(uow: UnitOfWork, issuer: TokenIssuer, school_code: str, student_no: str,
-                    secret: str) -> IssuedToken:
+def student_locks() -> FailureLock:
+    return FailureLock(MAX_FAILURES, LOCK_MINUTES * 60, LOCK_MINUTES * 60)
+
+
+def student_sign_in(uow: UnitOfWork, issuer: TokenIssuer, school_code: str, student_no: str, secret: str,
+                    locks: FailureLock) -> IssuedToken:
     session = uow.session
+    key = f"student:{school_code}:{student_no.strip().casefold()}"
     student = repo.student_for_signin(session, school_code, student_no.strip())
     now = datetime.now(UTC)
-    if student is None:
-        raise _student_invalid()
-    if student.locked_until and student.locked_until > now:
-        minutes = max(1, int((student.locked_until - now).total_seconds() // 60) + 1)
-        raise TucaiError("account_locked", f"尝试次数过多，请 {minutes} 分钟后再试",
-                         f"Too many attempts; try again in {minutes} minutes", status=429,
-                         headers={"Retry-After": str(minutes * 60)})
+    wait = locks.retry_after(key)
+    if student is not None and student.locked_until and student.locked_until > now:
+        wait = max(wait, int((student.locked_until - now).total_seconds()) + 1)
+    if wait:
+        raise account_locked(wait)
     school = directory_repo.school_for_system(session, school_code)
-    expected = _second_factor(student, school.student_second_factor if school else "id_last6")
-    if not expected or not hmac.compare_digest(secret.strip().upper(), expected.upper()):
-        student.failed_logins += 1
-        if student.failed_logins >= MAX_FAILURES:
-            student.locked_until, student.failed_logins = now + timedelta(minutes=LOCK_MINUTES), 0
-        session.add(student)
-        raise _student_invalid(keep_changes=True)  # the failure must count even though this sign-in fails
+    expected = _second_factor(student, school.student_second_factor if school else "id_last6") if student else ""
+    given = secret.strip().upper().encode()
+    matches = hmac.compare_digest(given, (expected or _NO_FACTOR).upper().encode())
+    if student is None or not expected or not matches:
+        locked_for = locks.failed(key)
+        if student is not None and locked_for:
+            student.locked_until, student.failed_logins = now + timedelta(seconds=locked_for), 0
+            session.add(student)
+        # the lock must be kept even though this sign-in fails
+        raise _student_invalid(keep_changes=student is not None and bool(locked_for))
+    locks.succeeded(key)
     student.failed_logins, student.locked_until = 0, None
     session.add(student)
     principal = Principal(subject=student.id, role=Role.STUDENT, username=student.student_no,
                           province=student.province_code, school=student.school_code,
                           subject_key=student.subject_key if student.review_status == "approved" else None)
-    return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds)
+    return IssuedToken(access_token=issuer.issue(principal), expires_in=issuer.ttl_seconds, principal=principal)
 
 
 def _second_factor(student: Student, kind: str) -> str:

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -17,6 +18,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from services.roster.documents._common import display_width, minute_text
+from services.roster.rules.inert import inert_text
 
 # ---------------------------------------------------------------------------------------------------------- data
 
@@ -84,10 +86,10 @@ TEXT_FORMAT = "@"  # keep 学号 and sequence numbers as typed (no 1.2E+10, no d
 
 def _put(ws: Worksheet, row: int, column: int, value: object, *, font: Font = BODY,
          align: Alignment = CENTER, border: Border | None = GRID, fill: PatternFill | None = None) -> Cell:
-    """Write one cell. Text stays text: a value starting with "=" is not turned into a formula, and control
-    characters that Excel refuses are dropped."""
+    """Write one cell. Text stays text: a value a spreadsheet would read as a formula gets a leading apostrophe
+    (rules/inert.py), and control characters that Excel refuses are dropped."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = inert_text(ILLEGAL_CHARACTERS_RE.sub("", value))
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -151,7 +153,7 @@ def class_list_title(cl: ClassList) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip()) + " 图像采集名单"
 
 
-def class_list_xlsx(lists: list[ClassList], *, fee_yuan: int | None = None) -> bytes:
+def class_list_xlsx(lists: list[ClassList], *, fee_yuan: Decimal | int | None = None) -> bytes:
     """One worksheet per class: the students in roster order with blank 拍摄序号, 已缴 and 签名 columns (filled in
     by hand on the day), 应缴费用 prefilled with `fee_yuan` when given, and a 合计 row; set up to print on A4."""
     wb = Workbook()
@@ -165,7 +167,7 @@ def class_list_xlsx(lists: list[ClassList], *, fee_yuan: int | None = None) -> b
     return _save(wb)
 
 
-def _class_sheet(ws: Worksheet, cl: ClassList, fee_yuan: int | None) -> None:
+def _class_sheet(ws: Worksheet, cl: ClassList, fee_yuan: Decimal | int | None) -> None:
     ncols = len(CLASS_HEADERS)
     last_col = get_column_letter(ncols)
     rows = sorted(cl.rows, key=lambda r: r.order)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal, require_roles
@@ -23,6 +24,12 @@ ListReaders = Annotated[Principal, Depends(require_roles(
     Role.PROVINCE_REVIEWER))]
 ReviewReaders = Annotated[Principal, Depends(require_roles(Role.SCHOOL_ADMIN, Role.PROVINCE_REVIEWER))]
 
+# Money is integer fen, never negative, with a ceiling no photo fee reaches (10,000 元).
+MAX_FEE_FEN = 1_000_000
+FeeFen = Annotated[int | None, Query(ge=0, le=MAX_FEE_FEN, description="应缴费用（分），0 至 1,000,000")]
+FeeYuan = Annotated[int | None, Query(ge=0, le=MAX_FEE_FEN // 100, deprecated=True,
+                                      description="应缴费用（元，整数）；请改用 fee_fen")]
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -34,8 +41,10 @@ def _xlsx(data: bytes, filename: str) -> Response:
 @router.get("/class-lists.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}},
             summary="Class lists in roster order with blank 拍摄序号 and fee columns (one sheet per class)")
 def class_lists(principal: ListReaders, uow: UoW, school_code: str | None = None,
-                college_id: str | None = None, class_id: str | None = None, fee_yuan: int | None = None) -> Response:
-    data, name = printouts.class_lists(uow.session, principal, school_code, college_id, class_id, fee_yuan)
+                college_id: str | None = None, class_id: str | None = None, fee_fen: FeeFen = None,
+                fee_yuan: FeeYuan = None) -> Response:
+    fee = Decimal(fee_fen) / 100 if fee_fen is not None else fee_yuan
+    data, name = printouts.class_lists(uow.session, principal, school_code, college_id, class_id, fee)
     return _xlsx(data, name)
 
 

@@ -4,11 +4,12 @@ province-reviewed list. Gathers the rows (through the scoping helper) and hands 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel import Session
 
 from services.kernel.errors import NotFound
-from services.kernel.tenancy import Principal
+from services.kernel.tenancy import Principal, Role
 from services.roster import documents
 from services.roster.directory import repository as directory_repo
 from services.roster.documents import repository as repo
@@ -19,7 +20,7 @@ _DECISION_ZH = {"approved": "通过", "rejected": "不通过", "pending": "待�
 
 
 def class_lists(session: Session, principal: Principal, school_code: str | None, college_id: str | None,
-                class_id: str | None, fee_yuan: int | None) -> tuple[bytes, str]:
+                class_id: str | None, fee_yuan: Decimal | int | None) -> tuple[bytes, str]:
     """The 班级采集名单: one sheet per class with approved students, numbered 1, 2, 3 … in 学号 order without gaps;
     returns the xlsx and a file name.
 
@@ -27,12 +28,16 @@ def class_lists(session: Session, principal: Principal, school_code: str | None,
     rejected or under review is left out and the numbers close up, so the 序号 is the capture day's queue order,
     the same `roster_order` the capture side receives (students.service.all_facts).
 
-    Names: masked (王*明) with the ID number masked (3601**********1234), and no 学号, for every reader. This
+    Names: masked (王*明) with the ID number masked (rules/privacy.py), and no 学号, for every reader. This
     sheet is carried by the photographer on the day and downloaded by the agency, and under the 2023 privacy rule
     (rules/privacy.py) the capture side gets no plaintext roster: it works on pseudonyms and masked facts.
     The school's printed sheet is the same document, so it agrees line for line with the agency's 待拍名单
     (same students, same numbers, same masked names); the monitor and the student confirm identity at the door
     with the ID card itself and the capture pass, not with the list."""
+    if principal.role == Role.CLASS_MONITOR:  # their own class only: another class is refused, not an empty sheet
+        if class_id not in (None, principal.klass):
+            raise NotFound("classes_not_found", "没有可导出的班级", "No classes in scope to export")
+        class_id = principal.klass or "-"
     classes = repo.classes(session, principal, school_code, college_id, class_id)
     if not classes:
         raise NotFound("classes_not_found", "没有可导出的班级", "No classes in scope to export")
@@ -57,6 +62,9 @@ def class_lists(session: Session, principal: Principal, school_code: str | None,
         lists.append(documents.ClassList(school_code=klass.school_code, school_name=school.name if school else "",
                                          college=college.name if college else "", class_no=klass.code,
                                          class_name=klass.name, rows=rows))
+    if not lists:
+        raise NotFound("no_approved_students", "所选班级尚无审核通过的学生",
+                       "No approved students in these classes yet")
     name = f"{lists[0].class_no}-采集名单.xlsx" if len(lists) == 1 else "班级采集名单.xlsx"
     return documents.class_list_xlsx(lists, fee_yuan=fee_yuan), name
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from services.roster.imports.rosterfile import RosterSheet, column_letter
 from services.roster.imports.validation import ERROR, Issue
+from services.roster.rules.inert import inert_text
 
 SUMMARY_HEADER = "问题说明"
 ISSUES_SHEET = "问题清单"
@@ -62,7 +63,7 @@ def _summary(problems: list[Issue]) -> str:
 
 def _text_cell(ref: str, text: str, style: int = PLAIN) -> str:
     s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_xml(text)}</t></is></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_xml(inert_text(text))}</t></is></c>'
 
 
 def annotated_workbook(sheet: RosterSheet, issues: list[Issue]) -> bytes:
@@ -115,8 +116,8 @@ def annotated_workbook(sheet: RosterSheet, issues: list[Issue]) -> bytes:
                 if mine:
                     cells.append(flagged(letters[label], r, text, mine))
                 else:  # _text_cell, inlined: this runs for every cell of the file
-                    if not text.isalnum():  # letters and digits (CJK included) need no escaping
-                        text = text[:MAX_CELL].translate(_ESCAPES)
+                    if not text.isalnum():  # letters and digits (CJK included) need no escaping or prefix
+                        text = inert_text(text[:MAX_CELL]).translate(_ESCAPES)
                     cells.append(f'<c r="{letters[label]}{r}" t="inlineStr"><is><t xml:space="preserve">'
                                  f"{text}</t></is></c>")
         elif r in sheet.other_rows:

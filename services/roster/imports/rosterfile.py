@@ -9,8 +9,10 @@ the row number Excel shows and the original text of each cell. Nothing here vali
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import struct
 import tempfile
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from services.roster.imports import bounds
 from services.roster.rules.normalise import display_text
 
 # ---- canonical fields and the headers registrars write ------------------------------------------------------
@@ -228,6 +231,7 @@ _OTHER_MAGICS = (
 ZIP_LIMIT_RATIO = 200  # deflate tops out near 1,030:1; real sheets compress 5-30:1
 ZIP_RATIO_FLOOR = 16 * 2**20  # the ratio rule applies to members larger than this
 ZIP_MAX_MEMBERS = 10_000
+_BLANK_FILE = re.compile(rb"[ \t\r\n\x00]*")
 
 
 def read_roster(data: bytes, filename: str, *, max_bytes: int = 50 * 2**20, max_rows: int = 200_000) -> RosterSheet:
@@ -235,7 +239,7 @@ def read_roster(data: bytes, filename: str, *, max_bytes: int = 50 * 2**20, max_
     if len(data) > max_bytes:
         raise _err("file_too_large", f"文件大小 {len(data) / 2**20:.1f} MB 超过上限 {max_bytes / 2**20:.0f} MB，"
                    "请按学院拆分后分别导入", f"the file is {len(data):,} bytes, over the limit of {max_bytes:,}")
-    if not data.strip(b" \t\r\n\x00"):
+    if _BLANK_FILE.fullmatch(data):  # (no copy of a 50 MB upload)
         raise _err("file_empty", "文件是空的，没有任何内容", "the file is empty")
     suffix = PurePath(filename or "").suffix.lower()
     head = data[:8]
@@ -290,16 +294,45 @@ def _check_zip(data: bytes, max_bytes: int) -> None:
         for info in infos:
             if info.file_size > ZIP_RATIO_FLOOR and info.file_size > ZIP_LIMIT_RATIO * max(info.compress_size, 1):
                 raise _zip_bomb(f"{info.filename}: {info.file_size:,} bytes from {info.compress_size:,}")
-        # The declared sizes may lie: expand every member, never past its declared size, and check its CRC.
+        # The declared sizes may lie: expand every member, never past its declared size, and check its CRC; on the
+        # way, measure every sheet and refuse DTDs (bounds.py), so calamine only ever sees a workbook that fits.
         try:
+            sheets = _worksheet_parts(archive, infos)
             for info in infos:
-                with archive.open(info) as member:
-                    while member.read(1 << 20):
-                        pass
+                _expand(archive, info, sheets)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
             if isinstance(exc, EOFError) or "truncated" in str(exc).lower():
                 raise _truncated() from None
             raise _corrupt(str(exc)) from None
+        except bounds.SheetBoundsError as exc:
+            raise _err(exc.code, exc.zh, exc.en) from None
+
+
+_RELS = "xl/_rels/workbook.xml.rels"
+
+
+def _worksheet_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> set[str]:
+    names = {i.filename.lower(): i for i in infos}
+    parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    rels = names.get(_RELS)
+    if rels is not None:
+        with archive.open(rels) as member:
+            parts |= bounds.worksheet_parts(member.read(1 << 20))
+    return parts
+
+
+def _expand(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheets: set[str]) -> None:
+    name = info.filename.lower()
+    scanner = None
+    if name.endswith((".xml", ".rels", ".vml")) or name in sheets:
+        scanner = bounds.XmlPartScanner(info.filename, worksheet=name in sheets,
+                                        shared_strings=name == "xl/sharedstrings.xml")
+    with archive.open(info) as member:
+        while chunk := member.read(1 << 20):
+            if scanner is not None:
+                scanner.feed(chunk)
+    if scanner is not None:
+        scanner.close()
 
 
 def _read_ole(data: bytes, *, max_rows: int) -> RosterSheet:
@@ -320,8 +353,17 @@ def _read_ole(data: bytes, *, max_rows: int) -> RosterSheet:
             if "powerpoint document" in streams:
                 raise _not_spreadsheet("PowerPoint 演示文稿", "a PowerPoint presentation")
             raise _not_spreadsheet("不是 Excel 工作簿的 OLE 文件", "an OLE file without a workbook")
-        if _biff_has_filepass(ole.openstream(book).read(4096)):
+        try:
+            stream = ole.openstream(book).read()
+        except Exception:  # noqa: BLE001 - a damaged sector chain
+            raise _corrupt("OLE stream") from None
+        if _biff_has_filepass(stream[:4096]):
             raise _encrypted()
+        try:
+            for extent in bounds.biff_extents(stream):
+                bounds.check_extent(extent, book)
+        except bounds.SheetBoundsError as exc:
+            raise _err(exc.code, exc.zh, exc.en) from None
     finally:
         ole.close()
     return _read_workbook(data, "xls", max_rows)
@@ -362,7 +404,13 @@ def _read_workbook(data: bytes, fmt: str, max_rows: int) -> RosterSheet:
         any_data = False
         for index in order:
             try:
-                grid = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+                sheet = workbook.get_sheet_by_index(index)
+                end = sheet.end
+                if end is not None:  # measured before (bounds.py); checked again before Python holds the grid
+                    bounds.check_extent(bounds.Extent(end[0] + 1, end[1] + 1), metas[index].name)
+                grid = sheet.to_python(skip_empty_area=False)
+            except bounds.SheetBoundsError as exc:
+                raise _err(exc.code, exc.zh, exc.en) from None
             except BaseException as exc:
                 if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
                     raise
@@ -450,27 +498,60 @@ def _read_dbf(data: bytes, *, max_rows: int) -> RosterSheet:
 
 # ---- CSV / text -----------------------------------------------------------------------------------------------
 
-def _decode_text(data: bytes) -> tuple[str, str]:
+TEXT_CHUNK = 1 << 20
+MAX_LINE_CHARS = 64 * 1024  # a roster row is a few hundred characters; Excel's own limit per cell is 32,767
+_EMPTY_ROW: tuple[object, ...] = ()
+
+
+def _text_encoding(data: bytes) -> str:
+    """The text encoding, found by decoding in chunks (a 50 MB file is never held decoded)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            raise _encoding_unknown() from None
+        return _validated(data, "utf-8-sig") or _raise(_encoding_unknown())
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16, tab-separated)
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise _encoding_unknown() from None
+        return _validated(data, "utf-16") or _raise(_encoding_unknown())
     sample = data[:65536]
+    bom_less = _utf16_without_bom(sample)
+    if bom_less:
+        return _validated(data, bom_less) or _raise(_encoding_unknown())
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
     if controls > max(8, len(sample) // 100):
         raise _not_spreadsheet("二进制文件", "binary data")
     for encoding in ("utf-8", "gbk", "gb18030"):
+        if _validated(data, encoding):
+            return encoding
+    raise _encoding_unknown()
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: the zero bytes (of tabs, line ends, digits) fall on one side
+    of every pair, and the sample decodes to text."""
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    for encoding, mine, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if mine < 2 or other * 20 > mine:
+            continue
         try:
-            return data.decode(encoding), encoding
+            text = sample[: max(len(sample) // 2 * 2 - 4, 2)].decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _encoding_unknown()
+        if sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n") <= len(text) // 100:
+            return encoding
+    return None
+
+
+def _validated(data: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), TEXT_CHUNK):
+            decoder.decode(view[start:start + TEXT_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return ""
+    return encoding
+
+
+def _raise(exc: RosterFileError) -> str:
+    raise exc
 
 
 def _encoding_unknown() -> RosterFileError:
@@ -479,28 +560,51 @@ def _encoding_unknown() -> RosterFileError:
                 "the CSV text encoding is not UTF-8 or GBK; save it as .xlsx or as CSV UTF-8")
 
 
+def _line_too_long() -> RosterFileError:
+    return _err("file_line_too_long", f"文件中有一行超过 {MAX_LINE_CHARS:,} 个字符，不是正常的名单。"
+                "请用 Excel 打开检查后另存为 .xlsx 上传",
+                f"a line of the file is longer than {MAX_LINE_CHARS:,} characters; this is not a roster")
+
+
 _TEXT_DELIMITERS = (",", "\t", ";", "|")
 
 
+def _text_stream(data: bytes, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+
+
+def _lines(stream: io.TextIOWrapper, skip: int) -> Iterable[str]:
+    """Lines of at most MAX_LINE_CHARS, read one at a time (a 50 MB single line is refused after 64 K)."""
+    count = 0
+    while line := stream.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise _line_too_long()
+        count += 1
+        if count > skip:
+            yield line
+
+
 def _read_text(data: bytes, *, max_rows: int) -> RosterSheet:
-    text, encoding = _decode_text(data)
-    lowered = text[:4096].lstrip().lower()
+    encoding = _text_encoding(data)
+    with _text_stream(data, encoding) as stream:
+        head = "".join(itertools.islice(_lines(stream, 0), 64))[:65536]
+    lowered = head[:4096].lstrip().lower()
     if lowered.startswith("<") and ("<html" in lowered or "<table" in lowered or "<!doctype html" in lowered):
         raise _err("file_not_spreadsheet", f"文件实际是网页（HTML）格式，只是扩展名为表格。{SAVE_AS_XLSX}",
                    f"the file is an HTML page with a spreadsheet extension; {SAVE_AS_XLSX_EN}")
     if lowered.startswith("<?xml") or lowered.startswith("<"):
-        if "urn:schemas-microsoft-com:office:spreadsheet" in text[:8192]:
+        if "urn:schemas-microsoft-com:office:spreadsheet" in head[:8192]:
             raise _err("file_format_unsupported", f"文件是 XML 表格（Excel 2003 XML）格式。{SAVE_AS_XLSX}",
                        f"the file is an Excel 2003 XML spreadsheet; {SAVE_AS_XLSX_EN}")
         raise _not_spreadsheet("XML/网页文件", "XML or HTML")
     if lowered.startswith("mime-version"):
         raise _err("file_not_spreadsheet", f"文件是网页存档（MHT）格式。{SAVE_AS_XLSX}",
                    f"the file is a web archive (MHT); {SAVE_AS_XLSX_EN}")
-    forced = None
-    first_line, _, rest = text.partition("\n")
+    forced, skip = None, 0
+    first_line = head.partition("\n")[0].lstrip("\ufeff")
     if len(first_line.strip()) == 5 and first_line.lower().startswith("sep="):
-        forced, text = first_line[4], rest  # Excel's "sep=;" hint line: Excel hides it, so rows start after it
-    head_lines = text[:65536].splitlines()[:20]
+        forced, skip = first_line[4], 1  # Excel's "sep=;" hint line: Excel hides it, so rows start after it
+    head_lines = head.splitlines()[skip:skip + 20]
     best: tuple[int, int, str] | None = None
     for delimiter in (forced,) if forced else _TEXT_DELIMITERS:
         sample = list(csv.reader(head_lines, delimiter=delimiter))
@@ -511,16 +615,36 @@ def _read_text(data: bytes, *, max_rows: int) -> RosterSheet:
             best = (score, width, delimiter)
     assert best is not None
     delimiter = best[2]
-    try:
-        grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise _corrupt(f"CSV: {exc}") from None
+    grid = _csv_grid(data, encoding, delimiter, skip)
     if not grid:
         raise _err("file_empty", "文件是空的，没有任何内容", "the file is empty")
     found = _find_header(grid)
     if isinstance(found, _Miss):
         raise _headers_unrecognised(found)
     return _build(grid, found, fmt="csv", encoding=encoding.replace("-sig", ""), sheet_name=None, max_rows=max_rows)
+
+
+def _csv_grid(data: bytes, encoding: str, delimiter: str, skip: int) -> list[Sequence[object]]:
+    """The rows of a CSV, bounded like a sheet: refused past the row and column limits while reading."""
+    grid: list[Sequence[object]] = []
+    widest = 0
+    try:
+        with _text_stream(data, encoding) as stream:
+            for row in csv.reader(_lines(stream, skip), delimiter=delimiter):
+                while row and not row[-1].strip():
+                    row.pop()
+                widest = max(widest, len(row))
+                if len(grid) >= bounds.MAX_SHEET_ROWS or widest > bounds.MAX_SHEET_COLS:
+                    bounds.check_extent(bounds.Extent(len(grid) + 1, widest), "CSV")
+                grid.append(row if row else _EMPTY_ROW)
+            bounds.check_extent(bounds.Extent(len(grid), widest), "CSV")
+    except csv.Error as exc:
+        raise _corrupt(f"CSV: {exc}") from None
+    except bounds.SheetBoundsError as exc:
+        raise _err(exc.code, exc.zh, exc.en) from None
+    except UnicodeDecodeError:
+        raise _encoding_unknown() from None
+    return grid
 
 
 # ---- header row -----------------------------------------------------------------------------------------------

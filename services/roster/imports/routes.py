@@ -12,7 +12,7 @@ from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import TucaiError
 from services.kernel.limits import max_body
 from services.kernel.service import UoW
-from services.roster.deps import PROBLEMS, Blobs, Codes, SchoolAdmin
+from services.roster.deps import PROBLEMS, Blobs, Codes, Offset, SchoolAdmin
 from services.roster.imports import service as importing
 from services.roster.imports.schemas import CommitIn, ImportIssueList, ImportIssueOut, ImportJobList, ImportJobOut
 from services.roster.models import ImportJob
@@ -60,7 +60,7 @@ def read_import(job_id: str, principal: CurrentPrincipal, uow: UoW) -> ImportJob
 
 @router.get("/{job_id}/issues", response_model=ImportIssueList, summary="Every issue: row, column, code, message")
 def list_issues(job_id: str, principal: CurrentPrincipal, uow: UoW, severity: str | None = None,
-                offset: Annotated[int, Query(ge=0)] = 0,
+                offset: Offset = 0,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> ImportIssueList:
     rows, total = importing.issues(uow.session, principal, job_id, severity, offset, limit)
     items = [ImportIssueOut.model_validate(i, from_attributes=True) for i in rows]

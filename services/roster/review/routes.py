@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from services.kernel.auth import CurrentPrincipal, require_roles
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
-from services.roster.deps import PROBLEMS, ProvinceReviewer, SchoolAdmin
+from services.roster.deps import PROBLEMS, Offset, ProvinceReviewer, SchoolAdmin
 from services.roster.review import service as review
 from services.roster.review.schemas import (
     AuditList,
@@ -44,7 +44,7 @@ def _batch_out(summary: review.BatchSummary) -> BatchOut:
 
 @router.get("/audit", response_model=AuditList, summary="Who decided what, when and why (newest first)")
 def list_audit(principal: Auditors, uow: UoW, target_type: str | None = None, target_id: str | None = None,
-               offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> AuditList:
+               offset: Offset = 0, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> AuditList:
     rows, total = review.audit_page(uow.session, principal, target_type=target_type, target_id=target_id,
                                     offset=offset, limit=limit)
     items = [AuditOut.model_validate(r, from_attributes=True) for r in rows]

@@ -17,12 +17,11 @@ def mask_name(name: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
-    """360102199001011234 -> 3601**********1234; short documents keep only their ends."""
-    if len(number) >= 15:
-        return number[:4] + "*" * (len(number) - 8) + number[-4:]
-    if len(number) >= 6:
-        return number[:2] + "*" * (len(number) - 4) + number[-2:]
-    return "*" * len(number)
+    """360102199001011234 -> 3601**************: at most the first four characters (the region), never any of the
+    last eight. The last six are the default student second factor and positions 13-14 the birth day: a mask that
+    showed the last four left two digits to guess (issue 7, part 3)."""
+    keep = min(4, max(len(number) - 8, 0))
+    return number[:keep] + "*" * (len(number) - keep)
 
 
 def new_subject_key() -> str:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.service import UoW
-from services.roster.deps import PROBLEMS, Codes, Issuer, SchoolAdmin, Student
+from services.roster.deps import PROBLEMS, Codes, Issuer, Offset, SchoolAdmin, Student
 from services.roster.models import Student as StudentRow
 from services.roster.rules.privacy import mask_id_number
 from services.roster.students import service as students
@@ -54,7 +54,7 @@ def list_students(
     principal: CurrentPrincipal, uow: UoW, school_code: str | None = None, college_id: str | None = None,
     class_id: str | None = None, review_status: str | None = None,
     q: Annotated[str | None, Query(max_length=40)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Offset = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> StudentList:
     rows, total = students.page(uow.session, principal, school_code=school_code, college_id=college_id,
                                 class_id=class_id, status=review_status, query=q, offset=offset, limit=limit)
