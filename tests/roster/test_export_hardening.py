@@ -42,7 +42,7 @@ def test_the_helper_prefixes_formulas_and_leaves_plain_text_and_numbers() -> Non
 
 
 def test_class_lists_keep_formula_names_inert() -> None:
-    rows = [ClassListRow(order=i + 1, student_no=f"40161220{i:02d}", name=f, sex="男", college=f, major=f,
+    rows = [ClassListRow(order=i + 1, id_number_masked="3601**************", name=f, sex="男", college=f, major=f,
                          class_no="2022001", level="本科") for i, f in enumerate(FORMULAS)]
     cl = ClassList(school_code="10403", school_name="=1+1", college="@SUM(1)", class_no="2022001",
                    class_name="+cmd|x", rows=rows)
