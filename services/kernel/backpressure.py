@@ -2,8 +2,10 @@
 
 Without a bound, a crowd (a school posts the capture notice) piles requests into the threadpool and the database
 pool; each waits up to the pool timeout and ends in a 500, and the process works through requests whose clients
-left long ago. With it, at most `max_in_flight` requests run; a few more wait up to `queue_wait` for a slot; the
-rest get at once a 503 problem+json (code `overloaded`) with `Retry-After`, and the SPA retries after that delay.
+left long ago. With it, at most `max_in_flight` requests run; up to `max_waiting` more wait (first come, first
+served) at most `queue_wait_seconds` for a slot; the rest get at once, and those whose wait runs out get then, a 503
+problem+json (code `overloaded`) with `Retry-After`, and the SPA retries after that delay. The wait bounds the
+backlog: a crowd that leaves leaves at most that much work behind.
 Health, readiness, metrics and the token keys are never shed: an orchestrator must see a busy process as alive
 and other services must still verify tokens while roster is busy.
 """
@@ -73,10 +75,10 @@ class Gate:
 class BackpressureMiddleware:
     """Pure ASGI: sheds HTTP requests beyond the gate with 503 + Retry-After; lifespan and exempt paths pass."""
 
-    def __init__(self, app: ASGIApp, max_in_flight: int, queue_wait_seconds: float = 0.1,
-                 max_waiting: int | None = None, retry_after_seconds: int = 2) -> None:
+    def __init__(self, app: ASGIApp, max_in_flight: int, queue_wait_seconds: float = 1.0,
+                 max_waiting: int = 1000, retry_after_seconds: int = 2) -> None:
         self.app = app
-        self.gate = Gate(max_in_flight, max_in_flight if max_waiting is None else max_waiting, queue_wait_seconds)
+        self.gate = Gate(max_in_flight, max_waiting, queue_wait_seconds)
         self.retry_after = str(retry_after_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -98,4 +100,5 @@ class BackpressureMiddleware:
 def overload_options(settings: Settings) -> dict[str, Any]:
     """The middleware's keywords from the settings (TUCAI_MAX_IN_FLIGHT, TUCAI_OVERLOAD_*)."""
     return {"max_in_flight": settings.in_flight_limit, "queue_wait_seconds": settings.overload_wait_ms / 1000,
+            "max_waiting": settings.overload_queue,
             "retry_after_seconds": settings.overload_retry_after_seconds}

@@ -80,10 +80,12 @@ class Settings(BaseSettings):
     # request in flight holds at most one thread and one database connection at a time.
     threadpool_size: int = Field(default=40, ge=1)
     # Requests a service runs at once per process; default: the threadpool, so none waits for a thread or a
-    # connection. Beyond it a request waits up to overload_wait_ms for a slot (at most max_in_flight waiting),
-    # then gets a 503 `overloaded` with Retry-After: overload_retry_after_seconds.
+    # connection. Beyond it up to overload_queue requests wait (FIFO) at most overload_wait_ms for a slot; the rest,
+    # and those whose wait runs out, get a 503 `overloaded` with Retry-After: overload_retry_after_seconds. The
+    # wait bounds the backlog a crowd leaves behind (a request after the crowd answers within about that long).
     max_in_flight: int | None = Field(default=None, ge=1)
-    overload_wait_ms: int = Field(default=100, ge=0)
+    overload_wait_ms: int = Field(default=1000, ge=0)
+    overload_queue: int = Field(default=1000, ge=0)
     overload_retry_after_seconds: int = Field(default=2, ge=1)
     # Database connections per service engine: pool_size kept open, max_overflow opened on demand. Default
     # pool: the threadpool (requests) + 5 (relay, job runner, consumers, readiness), so a request never waits for

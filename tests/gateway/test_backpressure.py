@@ -35,7 +35,8 @@ def slow() -> dict[str, bool]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FastAPI]]:
     settings = embedded_settings(tmp_path_factory.mktemp("backpressure"), demo=False, max_in_flight=SLOTS,
-                                 overload_wait_ms=100, overload_retry_after_seconds=2, threadpool_size=8)
+                                 overload_wait_ms=100, overload_queue=SLOTS, overload_retry_after_seconds=2,
+                                 threadpool_size=8)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(roster_app, "ROUTERS", [*roster_app.ROUTERS, slow_router])
         app = roster_app.create_app(settings)
