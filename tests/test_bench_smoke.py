@@ -61,3 +61,18 @@ def test_a_failing_benchmark_fails_the_run(monkeypatch: pytest.MonkeyPatch, tmp_
     captured = capsys.readouterr()
     assert "broken  FAILED" in captured.out and "nolimit FAILED" in captured.out
     assert "FAILED: broken, nolimit" in captured.err
+
+
+def test_load_benchmark_reads_wrk_figures() -> None:
+    """The load benchmark's parsing of wrk's report (the run itself needs wrk and a minute: `make bench`)."""
+    from tests.bench import bench_load
+
+    report = ("  Latency Distribution\n     50%    1.01s \n     75%    1.07s \n     99%  716.58ms\n"
+              "  1932 requests in 4.05s, 2.27MB read\n  Non-2xx or 3xx responses: 560\n")
+    assert "load" in discover()
+    assert bench_load._ms("1.01s") == 1010.0 and bench_load._ms("850.00us") == 0.85
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bench_load.subprocess, "run", lambda *a, **k: type("Done", (), {"stdout": report})())
+        figures = bench_load.wrk("http://127.0.0.1:1/x", 500, 4)
+    assert figures["requests"] == 1932 and figures["non_2xx"] == 560 and figures["ok_per_s"] == 343.0
+    assert figures["p50_ms"] == 1010.0 and figures["p99_ms"] == 716.58

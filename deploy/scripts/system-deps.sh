@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages for the test tiers: Chromium (browser e2e, no browser downloads here), CJK fonts
-# (screenshots and PDFs), poppler (PDF checks). Installs only what is missing; needs root for apt.
+# (screenshots and PDFs), poppler (PDF checks), wrk (the load benchmark of `make bench`).
+# Installs only what is missing; needs root for apt.
 set -euo pipefail
-want=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils)
+want=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils wrk)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

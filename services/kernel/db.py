@@ -50,15 +50,21 @@ def new_registry() -> registry:
     return registry(metadata=MetaData(naming_convention=NAMING))
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 45, max_overflow: int = 5, pool_timeout: float = 10.0) -> Engine:
+    """An engine whose pool covers the threads that may use it at once (settings.threadpool_size + 5 for the
+    relay, jobs and consumers), so a request in flight never queues for a connection; pool_timeout bounds that
+    wait anyway, far below a client's patience."""
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        memory = not path or path == ":memory:" or "mode=memory" in url
+        if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               **({} if memory else pool))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from services.kernel import db
 from services.kernel.auth import CurrentPrincipal, KeySetLoader, TokenVerifier
+from services.kernel.backpressure import BackpressureMiddleware, overload_options
 from services.kernel.errors import Forbidden, Problem, TucaiError, install_problem_handlers
 from services.kernel.events.admin import dead_letter_router
 from services.kernel.events.bus import Subscription
@@ -62,7 +63,8 @@ class ServiceContext:
         self.spec = spec
         self.settings = settings
         self.runtime = runtime
-        self.engine = db.make_engine(settings.database_url_for(spec.name))
+        self.engine = db.make_engine(settings.database_url_for(spec.name), pool_size=settings.pool_size,
+                                     max_overflow=settings.db_max_overflow, pool_timeout=settings.db_pool_timeout)
         self.sessions: sessionmaker[Session] = db.make_session_factory(self.engine)
         self.relay = OutboxRelay(spec.name, self.sessions, spec.outbox, runtime.bus,
                                  poll_seconds=settings.relay_poll_seconds)
@@ -127,6 +129,8 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limiter = anyio.to_thread.current_default_thread_limiter()  # shared by the apps of one process
+        limiter.total_tokens = max(int(limiter.total_tokens), settings.threadpool_size)
         await anyio.to_thread.run_sync(ctx.migrate)
         await runtime.acquire()
         try:
@@ -166,6 +170,7 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
     # Innermost first: the body check's refusals still get a request id, a log line and the security headers.
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes, rules=lambda: body_rules(
         [ops, admin, *spec.routers], prefix, settings.max_body_bytes, overrides))
+    app.add_middleware(BackpressureMiddleware, **overload_options(settings))
     app.add_middleware(RequestContextMiddleware, service=spec.name, metrics=ctx.metrics)
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(ops, prefix=prefix)

@@ -76,6 +76,25 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=60.0, gt=0)
     job_retry_seconds: float = Field(default=5.0, ge=0)  # first back-off after a failed attempt, then doubled
 
+    # -- capacity (README "Sizing") ----------------------------------------------------------------------------------
+    # Worker threads for sync routes and database work, per process (anyio's limiter; its default is 40). Every
+    # request in flight holds at most one thread and one database connection at a time.
+    threadpool_size: int = Field(default=40, ge=1)
+    # Requests a service runs at once per process; default: the threadpool, so none waits for a thread or a
+    # connection. Beyond it up to overload_queue requests wait (FIFO) at most overload_wait_ms for a slot; the rest,
+    # and those whose wait runs out, get a 503 `overloaded` with Retry-After: overload_retry_after_seconds. The
+    # wait bounds the backlog a crowd leaves behind (a request after the crowd answers within about that long).
+    max_in_flight: int | None = Field(default=None, ge=1)
+    overload_wait_ms: int = Field(default=1000, ge=0)
+    overload_queue: int = Field(default=1000, ge=0)
+    overload_retry_after_seconds: int = Field(default=2, ge=1)
+    # Database connections per service engine: pool_size kept open, max_overflow opened on demand. Default
+    # pool: the threadpool (requests) + 5 (relay, job runner, consumers, readiness), so a request never waits for
+    # a connection; db_pool_timeout bounds that wait anyway (seconds).
+    db_pool_size: int | None = Field(default=None, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+
     # -- payments ------------------------------------------------------------------------------------------------
     # "sandbox": the built-in gateway speaking WeChat Pay v3 / Alipay with test keys (embedded mode, tests).
     payments_provider: str = "sandbox"
@@ -91,6 +110,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"
+
+    @property
+    def in_flight_limit(self) -> int:
+        return self.max_in_flight or self.threadpool_size
+
+    @property
+    def pool_size(self) -> int:
+        return self.db_pool_size or self.threadpool_size + 5
 
     def service_url(self, service: str) -> str | None:
         return getattr(self, f"{service}_url", None)

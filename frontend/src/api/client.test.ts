@@ -2,7 +2,7 @@ import createFetchClient from "openapi-fetch";
 import { beforeEach, describe, expect, it } from "vitest";
 import { session } from "../auth/session";
 import { QueryClient } from "@tanstack/react-query";
-import { apiMiddleware, roster, rosterKey, scheduling, schedulingKey } from "./client";
+import { apiMiddleware, MAX_RETRY_WAIT_MS, retryDelayMs, roster, rosterKey, scheduling, schedulingKey } from "./client";
 import { ApiError } from "./problem";
 import type { paths } from "./schema/roster";
 
@@ -149,5 +149,76 @@ describe("query keys derived from the typed client", () => {
     expect(client.getQueryState(one)?.isInvalidated).toBe(true);
     expect(client.getQueryState(all)?.isInvalidated).toBe(true);
     expect(client.getQueryState(other)?.isInvalidated).toBe(false);
+  });
+});
+
+const overloaded = {
+  type: "https://tucai.cn/problems/overloaded",
+  title: "Service Unavailable",
+  status: 503,
+  detail: "The service is busy; please retry shortly",
+  code: "overloaded",
+  message_zh: "系统繁忙，请稍后重试",
+  message_en: "The service is busy; please retry shortly",
+  errors: [],
+};
+
+/** A client whose server answers with the given responses in turn (the last one repeats). */
+function clientAnsweringInTurn(answers: Array<() => Response>, seen: Request[] = []) {
+  const client = createFetchClient<paths>({
+    baseUrl: "http://tucai.test",
+    fetch: async (request: Request) => {
+      seen.push(request);
+      return answers[Math.min(seen.length, answers.length) - 1]();
+    },
+  });
+  client.use(apiMiddleware);
+  return client;
+}
+
+const shed = (retryAfter: string) => () =>
+  new Response(JSON.stringify(overloaded), {
+    status: 503,
+    headers: { "Content-Type": "application/problem+json", "Retry-After": retryAfter },
+  });
+const fine = () => new Response(JSON.stringify({ items: [], total: 0 }), { status: 200, headers: { "Content-Type": "application/json" } });
+
+describe("a busy service (503 + Retry-After)", () => {
+  it("reads once more after the delay asked for, and the caller sees only the answer", async () => {
+    session.start("tok-3", 3600);
+    const seen: Request[] = [];
+    const started = Date.now();
+    const { data } = await clientAnsweringInTurn([shed("1"), fine], seen).GET("/api/roster/v1/schools");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(data).toEqual({ items: [], total: 0 });
+    expect(seen).toHaveLength(2);
+    expect(seen[1].headers.get("Authorization")).toBe("Bearer tok-3");
+  });
+
+  it("retries only once, then reports the overload in Chinese", async () => {
+    const seen: Request[] = [];
+    const call = clientAnsweringInTurn([shed("0")], seen).GET("/api/roster/v1/schools");
+    await expect(call).rejects.toMatchObject({ status: 503, code: "overloaded", message: "系统繁忙，请稍后重试" });
+    expect(seen).toHaveLength(2);
+  });
+
+  it("does not send a write again", async () => {
+    const seen: Request[] = [];
+    const call = clientAnsweringInTurn([shed("0"), fine], seen).POST("/api/roster/v1/colleges", {
+      body: { code: "07", name: "信息工程学院" },
+    });
+    await expect(call).rejects.toMatchObject({ status: 503, code: "overloaded" });
+    expect(seen).toHaveLength(1);
+  });
+
+  it("caps the wait and ignores a 503 without Retry-After", () => {
+    const busy = (value: string) => new Response(null, { status: 503, headers: { "Retry-After": value } });
+    expect(retryDelayMs(busy("2"))).toBe(2000);
+    expect(retryDelayMs(busy("3600"))).toBe(MAX_RETRY_WAIT_MS);
+    const now = Date.parse("2026-05-01T08:00:00Z");
+    expect(retryDelayMs(busy("Fri, 01 May 2026 08:00:03 GMT"), now)).toBe(3000);
+    expect(retryDelayMs(busy("soon"))).toBeNull();
+    expect(retryDelayMs(new Response(null, { status: 503 }))).toBeNull();
+    expect(retryDelayMs(new Response(null, { status: 500, headers: { "Retry-After": "1" } }))).toBeNull();
   });
 });

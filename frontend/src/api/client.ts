@@ -2,7 +2,8 @@
  * One typed client per service (openapi-fetch), all on the SPA's own origin: the gateway serves the SPA and
  * `/api/<service>/...`. A shared middleware adds the bearer token, turns every non-2xx answer into an ApiError
  * whose message is the server's `message_zh`, and on a 401 to an authenticated call renews the short-lived access
- * token once with the refresh token and retries; only when that fails does the session end.
+ * token once with the refresh token and retries; only when that fails does the session end. A read shed by a busy
+ * service (503 with `Retry-After`) is retried once, politely, after the delay the server asked for.
  */
 import type { QueryKey } from "@tanstack/react-query";
 import createFetchClient, { type MergedOptions, type Middleware } from "openapi-fetch";
@@ -63,6 +64,32 @@ export function refreshSession(options: Pick<MergedOptions, "baseUrl" | "fetch">
   return refreshing;
 }
 
+/** The longest the one polite retry of a shed read waits, whatever `Retry-After` asks (milliseconds). */
+export const MAX_RETRY_WAIT_MS = 5000;
+
+/** How long a 503 asks us to wait (`Retry-After` in seconds or as an HTTP date), capped; null: do not retry. */
+export function retryDelayMs(response: Response, now = Date.now()): number | null {
+  const header = response.status === 503 ? response.headers.get("Retry-After") : null;
+  if (!header) return null;
+  const delay = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
+  return Number.isFinite(delay) ? Math.min(Math.max(delay, 0), MAX_RETRY_WAIT_MS) : null;
+}
+
+function wait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 export const apiMiddleware: Middleware = {
   onRequest({ request }) {
     const token = session.token();
@@ -79,6 +106,12 @@ export const apiMiddleware: Middleware = {
     let answer = response;
     const copy = retryCopies.get(request);
     retryCopies.delete(request);
+    const delay = request.method === "GET" || request.method === "HEAD" ? retryDelayMs(answer) : null;
+    if (delay !== null) {
+      // Shed before the service did any work: a read may be sent again, once, after the delay asked for.
+      await wait(delay, request.signal);
+      answer = await options.fetch((copy ?? request).clone());
+    }
     // A 401 on a call made with a token: the access token expired (or the key rotated). Refresh once and retry.
     if (answer.status === 401 && copy && (await refreshSession(options))) {
       copy.headers.set("Authorization", `Bearer ${session.token()}`);

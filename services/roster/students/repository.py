@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
-from services.roster.models import College, SchoolClass, Student, StudentChange
+from services.roster.models import College, School, SchoolClass, Student, StudentChange
 
 # One table, three unique keys (学号, ID number per school; the pseudonym): one stable code for all of them.
 register_conflict("student", "student_exists", "该学生（学号或证件号码）已存在", "The student already exists")
@@ -18,6 +18,14 @@ register_conflict("student", "student_exists", "该学生（学号或证件号�
 
 def student(session: Session, principal: Principal, student_id: str) -> Student | None:
     return get_scoped(session, principal, Student, id=student_id)
+
+
+def own_student(session: Session, principal: Principal) -> tuple[Student, str | None] | None:
+    """The signed-in student's row and their school's name in one query (the notice-day hot read)."""
+    stmt = (select(Student, School.name).outerjoin(School, col(School.school_code) == col(Student.school_code))
+            .where(Student.id == principal.subject))
+    row = session.exec(scoped(stmt, Student, principal)).first()
+    return (row[0], row[1]) if row else None
 
 
 def student_for_system(session: Session, student_id: str) -> Student | None:

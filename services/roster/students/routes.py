@@ -34,7 +34,11 @@ def _out(s: StudentRow, reason: str | None = None) -> StudentOut:
 
 
 def _detail(uow: UoW, s: StudentRow) -> StudentDetail:
-    record = students.record(uow.session, s)
+    return _detail_of(students.record(uow.session, s))
+
+
+def _detail_of(record: students.StudentRecord) -> StudentDetail:
+    s = record.student
     return StudentDetail(
         id=s.id, school_code=s.school_code, school_name=record.school_name, student_no=s.student_no,
         exam_no=s.exam_no, name=s.name, sex=s.sex, birth_date=s.birth_date, id_type=s.id_type,
@@ -64,7 +68,7 @@ def list_students(
 
 @router.get("/students/me", response_model=StudentDetail, summary="The signed-in student's own record")
 def read_my_record(principal: Student, uow: UoW) -> StudentDetail:
-    return _detail(uow, students.student_in_scope(uow.session, principal, principal.subject))
+    return _detail_of(students.own_record(uow.session, principal))
 
 
 @router.get("/students/me/pass", response_model=CapturePass, summary="The student's capture pass (QR)")

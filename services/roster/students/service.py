@@ -167,13 +167,27 @@ class StudentRecord:
     has_capture_pass: bool
 
 
-def record(session: Session, student: Student) -> StudentRecord:
-    school = directory_repo.school_for_system(session, student.school_code)
-    latest = review_repo.latest_items(session, [student.id]).get(student.id)
+def record(session: Session, student: Student, school_name: str | None = None) -> StudentRecord:
+    """A student's record; the school's name is looked up unless given, the province's reason only for a
+    rejected student (as in the school's list)."""
+    if school_name is None:
+        school = directory_repo.school_for_system(session, student.school_code)
+        school_name = school.name if school else ""
+    latest = (review_repo.latest_items(session, [student.id]).get(student.id)
+              if student.review_status == "rejected" else None)
     return StudentRecord(
-        student=student, school_name=school.name if school else "",
+        student=student, school_name=school_name,
         review_reason=latest.reason if latest and latest.decision == "rejected" else None,
         has_capture_pass=bool(student.subject_key and student.review_status == "approved"))
+
+
+def own_record(session: Session, principal: Principal) -> StudentRecord:
+    """The signed-in student's own record: one query unless they were rejected (then one more for the reason)."""
+    found = repo.own_student(session, principal)
+    if found is None:
+        raise NotFound("student_not_found", "学生不存在或无权访问", "No such student in your scope")
+    student, school_name = found
+    return record(session, student, school_name or "")
 
 
 def history(session: Session, principal: Principal, student_id: str) -> list[StudentChange]:
