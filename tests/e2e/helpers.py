@@ -89,9 +89,14 @@ def screenshot(page: Page, path: Path) -> None:
     """A full-page screenshot once the page is still: no spinner, no running transition (a row caught mid
     fade-in would look disabled in the artifact)."""
     expect(page.locator(".ant-spin-spinning")).to_have_count(0)
-    # Only what can be seen counts: a hidden element's endless spin (a collapsed menu's icon) changes no pixel.
-    moving = """() => document.getAnimations().filter(a => a.playState === 'running'
-        && (!a.effect?.target?.checkVisibility || a.effect.target.checkVisibility({visibilityProperty: true})))"""
+    # Only what can be seen counts: a hidden or zero-size element's animation (a button's loading icon stuck
+    # in its leave transition at 0×0) changes no pixel.
+    moving = """() => document.getAnimations().filter(a => {
+        const t = a.effect?.target;
+        if (a.playState !== 'running' || !t) return false;
+        const r = t.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && (!t.checkVisibility || t.checkVisibility({visibilityProperty: true}));
+    })"""
     try:
         page.wait_for_function(f"() => ({moving})().length === 0")
     except Exception as exc:  # say which element never stops moving

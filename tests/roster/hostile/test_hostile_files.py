@@ -5,7 +5,7 @@ written."""
 from __future__ import annotations
 
 import json
-import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,24 +41,22 @@ def _safe_name(name: str) -> str:
     return name.replace("/", "_").replace("\\", "_").lstrip(".")
 
 
-def _run_measured(args: list[str]) -> tuple[int, str, int]:
-    """Run a command and return its exit code, stdout and its own peak RSS (os.wait4 on exactly that child)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.close(read)
-        os.dup2(write, 1)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.chdir(REPO)
-        os.execv(args[0], args)
-    os.close(write)
-    chunks = []
-    while chunk := os.read(read, 65536):
-        chunks.append(chunk)
-    os.close(read)
-    _, status, usage = os.wait4(pid, 0)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode(), usage.ru_maxrss * 1024
+# Linux keeps a process's peak RSS across execve, so a child forked from this (large) test process would report
+# the test's own size. A small launcher is exec'd first; the command it forks starts from the launcher's size, and
+# RUSAGE_CHILDREN is exactly that command's peak.
+_LAUNCHER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:], stderr=subprocess.DEVNULL)
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024))
+sys.exit(code)
+"""
+
+
+def _run_measured(args: list[str], peak_file: Path) -> tuple[int, str, int]:
+    """Run a command and return its exit code, stdout and its own peak RSS."""
+    done = subprocess.run([sys.executable, "-c", _LAUNCHER, str(peak_file), *args], cwd=REPO,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+    return done.returncode, done.stdout.decode(), int(peak_file.read_text())
 
 
 def test_the_offline_check_refuses_each_in_bounded_memory(tmp_path: Path) -> None:
@@ -67,7 +65,8 @@ def test_the_offline_check_refuses_each_in_bounded_memory(tmp_path: Path) -> Non
     for hostile in CORPUS:
         path = tmp_path / (_safe_name(hostile.name) or "file")
         path.write_bytes(hostile.build())
-        code, out, peak = _run_measured([tucai, "roster", "check", str(path), "--school", "10403", "--json"])
+        code, out, peak = _run_measured([tucai, "roster", "check", str(path), "--school", "10403", "--json"],
+                                        tmp_path / "peak")
         try:
             problem = json.loads(out)["error"]["code"]
         except (ValueError, KeyError):
