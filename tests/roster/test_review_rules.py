@@ -176,6 +176,7 @@ def test_resubmission_takes_only_corrected_students_of_the_chosen_classes(embedd
     assert _detail(embedded, untouched)["review_status"] == "rejected"
     # A correction of the ID number itself clears its warning.
     _decide(embedded, again.json()["id"], "rejected", None, "请更正为18位身份证号")
+    assert _detail(embedded, corrected)["review_reason"] == "请更正为18位身份证号"  # the newest decision's reason
     upgraded = _patch(embedded, f"/api/roster/v1/students/{corrected}", "school10403",
                       {"changes": {"id_number": upgrade_15("360102850315123")}})
     assert upgraded.status_code == 200, upgraded.text

@@ -103,9 +103,8 @@ def latest_items(session: Session, student_ids: Sequence[str]) -> dict[str, Revi
     latest: dict[str, ReviewItem] = {}
     for item in session.exec(stmt):
         current = latest.get(item.student_id)
-        # The ignore below hides a real bug: datetime vs str when only one of the two items is decided (a
-        # rejected student resubmitted raises TypeError); left as it behaves today, reported for a fix of its own.
-        if current is None or (item.decided_at or item.term) > (current.decided_at or current.term):  # type: ignore[operator]
+        # Ids are time-ordered (UUIDv7): the newest submission is the latest item, decided or still pending.
+        if current is None or item.id > current.id:
             latest[item.student_id] = item
     return latest
 
