@@ -8,13 +8,16 @@ import { router } from "./router";
 import { createQueryClient } from "./queryClient";
 import { SessionCacheGuard } from "./auth/AuthContext";
 
+/** Honour the system's "reduce motion" setting: antd's transitions (and its loading icons' leave motion) off. */
+const reducedMotion = typeof window !== "undefined" && window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
   return (
     <ConfigProvider
       locale={zhCN}
       button={{ autoInsertSpace: false }}
-      theme={{ token: { colorPrimary: "#1677ff", borderRadius: 6 } }}
+      theme={{ token: { colorPrimary: "#1677ff", borderRadius: 6, motion: !reducedMotion } }}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>

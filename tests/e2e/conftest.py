@@ -120,8 +120,10 @@ def console_errors() -> ConsoleErrors:
 
 
 def _new_page(browser, base_url: str, errors: ConsoleErrors, **context_args):  # type: ignore[no-untyped-def]
+    # Reduced motion, as a user may ask for: the SPA then turns antd's transitions off, so a button's loading icon
+    # cannot linger in a leave transition (and in its accessible name) on a loaded CI machine.
     context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  **context_args)
+                                  reduced_motion="reduce", **context_args)
     context.set_default_timeout(15_000)
     page = context.new_page()
 
