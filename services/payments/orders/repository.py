@@ -13,7 +13,7 @@ from services.kernel.db import table_of, upsert_insert
 from services.kernel.errors import register_conflict
 from services.kernel.ids import new_id
 from services.kernel.queries import get_scoped, get_system, list_scoped
-from services.kernel.tenancy import Principal, Role, scoped, unscoped_for_system
+from services.kernel.tenancy import Principal, scoped, unscoped_for_system
 from services.payments.models import (
     NotificationLog,
     OrderState,
@@ -39,11 +39,7 @@ NUMBERS = table_of(TradeNumber)
 # -- reads ---------------------------------------------------------------------------------------------------------
 
 def payer_in_scope(session: Session, principal: Principal, subject_key: str) -> Payer | None:
-    """A student reads their own payer row by the pseudonym roster resolved from their token (payers are closed
-    to students by scope, so this is a system read pinned to that key and the token's school)."""
-    if principal.role == Role.STUDENT:
-        payer = get_system(session, Payer, subject_key=subject_key)
-        return payer if payer and payer.school_code == principal.school else None
+    """A payer row in the caller's scope (a student sees only their own, by the key in their token)."""
     return get_scoped(session, principal, Payer, subject_key=subject_key)
 
 

@@ -10,7 +10,7 @@ import anyio.from_thread
 from fastapi import APIRouter, Depends, Request
 
 from services.kernel.auth import require_roles
-from services.kernel.errors import NotFound, Problem
+from services.kernel.errors import Problem
 from services.kernel.service import Context, ServiceContext, UoW
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
@@ -36,14 +36,6 @@ router = APIRouter(prefix="/v1", tags=["payments"],
 StudentCaller = Annotated[Principal, Depends(require_roles(Role.STUDENT))]
 Monitor = Annotated[Principal, Depends(require_roles(Role.CLASS_MONITOR))]
 FeeStaff = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.SCHOOL_ADMIN, Role.CLASS_MONITOR))]
-
-
-def _as_payer(principal: Principal, request: Request, ctx: ServiceContext) -> Principal:
-    """The student as payments knows them: by the pseudonymous key an approved student's token carries."""
-    if not principal.subject_key:
-        raise NotFound("payer_not_found", "未找到你的缴费信息（学生尚未通过审核；通过后请重新登录）",
-                       "No fee is due from you (not an approved student yet; sign in again once approved)")
-    return principal
 
 
 def _order_out(uow: UnitOfWork, order: PaymentOrder) -> OrderOut:
@@ -78,27 +70,25 @@ def _ttl(ctx: ServiceContext) -> timedelta:
 
 @router.get("/orders/me", response_model=MyFee, summary="The signed-in student's fee and order")
 def read_my_order(principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> MyFee:
-    return _my_fee(uow, _as_payer(principal, request, ctx))
+    return _my_fee(uow, principal)
 
 
 @router.post("/orders/me/pay", response_model=PayLaunch,
              summary="Pay the student's fee: what the phone opens (re-paying reuses the order's number)")
 def pay_my_order(body: PayIn, principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> PayLaunch:
-    payer = _as_payer(principal, request, ctx)
-    order = service.prepare_student_payment(uow, payer, _ttl(ctx))
+    order = service.prepare_student_payment(uow, principal, _ttl(ctx))
     return _launch(order, body, request, uow, ctx, "/m/pay/result")
 
 
 @router.post("/orders/me/check", response_model=MyFee,
              summary="Ask the provider how the student's order stands (the result page; never trust the redirect)")
 def check_my_order(principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> MyFee:
-    payer = _as_payer(principal, request, ctx)
-    fee = service.student_fee(uow, payer)
+    fee = service.student_fee(uow, principal)
     if fee.order is not None and launch.needs_query(fee.order):
         statuses = anyio.from_thread.run(launch.query, provider_set(ctx.settings, ctx.runtime), fee.order)
         launch.apply_statuses(uow, fee.order, statuses)
         uow.session.refresh(fee.order)
-    return _my_fee(uow, payer)
+    return _my_fee(uow, principal)
 
 
 @router.get("/orders", response_model=OrderList, summary="Orders in scope (agency, school, class monitor)")

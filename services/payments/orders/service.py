@@ -68,8 +68,8 @@ class ClassSettlement:
 
 
 def _not_payer() -> NotFound:
-    return NotFound("payer_not_found", "未找到你的缴费信息（学生尚未通过审核）",
-                    "No fee is due from you (not an approved student yet)")
+    return NotFound("payer_not_found", "未找到你的缴费信息（学生尚未通过审核；通过后请重新登录）",
+                    "No fee is due from you (not an approved student yet; sign in again once approved)")
 
 
 def student_fee(uow: UnitOfWork, principal: Principal) -> StudentFee:
