@@ -27,7 +27,13 @@ def approved_ready(api: Api) -> None:
                >= 58)
 
 
+def school_ready(api: Api, school_code: str = "10403") -> None:
+    """Roster's demo schools have reached scheduling's read model (a fresh system publishes them as events)."""
+    wait_until(lambda: api.get(f"{URL}/schools/{school_code}/summary", "agency").status_code == 200)
+
+
 def create_day(api: Api, **overrides: Any) -> dict[str, Any]:
+    school_ready(api, overrides.get("school_code", "10403"))
     response = api.post(f"{URL}/capture-days", "agency", json=day_body(**overrides))
     assert response.status_code == 201, response.text
     return dict(response.json())
