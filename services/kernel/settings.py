@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     def blob_url(self) -> str:
         return self.object_store_url or f"file://{(self.data_dir / 'objects').resolve()}"
 
+    @property
+    def jwt_key_path(self) -> Path:
+        """Roster's token-signing key (Ed25519, PEM); `tucai keys rotate` replaces it and keeps the previous one."""
+        return self.jwt_private_key_file or self.data_dir / "keys" / "jwt-ed25519.pem"
+
     def signing_key(self) -> bytes:
         if self.signing_secret is not None:
             return self.signing_secret.get_secret_value().encode()

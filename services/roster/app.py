@@ -49,7 +49,7 @@ def spec() -> ServiceSpec:
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     settings = settings or Settings()
-    key_file = settings.jwt_private_key_file or settings.data_dir / "keys" / "jwt-ed25519.pem"
+    key_file = settings.jwt_key_path
     issuer = TokenIssuer(load_or_create_private_key(key_file), settings.jwt_issuer,
                          settings.access_token_minutes * 60, load_previous_public_keys(key_file))
 
