@@ -104,7 +104,7 @@ class Checkin(CaptureTable, TenantScoped, table=True):
     subject_key: str = Field(index=True, max_length=40)
     sequence_no: int
     status: str = Field(default=CheckinStatus.OPEN, index=True, max_length=8)
-    method: str = Field(max_length=16)  # pass | capture_code
+    method: str = Field(max_length=16)  # pass | capture_code | id_number (legacy)
     photographer: str = Field(max_length=64)
     opened_at: datetime = _created()
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

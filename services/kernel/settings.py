@@ -46,6 +46,9 @@ class Settings(BaseSettings):
 
     public_base_url: str = "http://127.0.0.1:8000"
     jwt_private_key_file: Path | None = None
+    # Legacy check-in by ID number (the deployment must opt in): capture sends the number to roster, which answers
+    # with the pseudonymous key only, so capture still never stores a full ID number.
+    capture_legacy_id_checkin: bool = False
     jwt_issuer: str = "tucai-roster"
     access_token_minutes: int = Field(default=30, gt=0)  # short: the SPA refreshes on a 401
     refresh_token_days: int = Field(default=14, gt=0)  # a refresh token is rotated on every use

@@ -281,6 +281,8 @@ ROLE_ONLY = {
     ("POST", "roster", "/v1/review/batches/{batch_id}/decisions"), ("POST", "roster", "/v1/imports"),
     ("GET", "roster", "/v1/students/me"), ("GET", "roster", "/v1/students/me/pass"),
     ("PUT", "roster", "/v1/students/me/capture-code"), ("POST", "scheduling", "/v1/capture-days"),
+    # photographers only, in their province (tests/capture/test_legacy_checkin.py)
+    ("POST", "roster", "/v1/students/identify"),
     ("GET", "scheduling", "/v1/slots/me"), ("POST", "scheduling", "/v1/makeup/windows"),
     ("GET", "scheduling", "/v1/makeup/bookings/me"), ("PUT", "scheduling", "/v1/makeup/bookings/me"),
     ("DELETE", "scheduling", "/v1/makeup/bookings/me"),

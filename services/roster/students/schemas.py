@@ -89,6 +89,21 @@ class CapturePass(BaseModel):
     expires_at: datetime
 
 
+class IdentifyIn(BaseModel):
+    """Legacy check-in: the ID number read from the student's card at the station."""
+
+    school_code: str | None = Field(default=None, min_length=5, max_length=10, pattern=r"^[0-9A-Za-z]+$",
+                                    description="Only this school's students (default: any in the caller's scope)")
+    id_number: str = Field(min_length=15, max_length=20, description="居民身份证号码（15 或 18 位）")
+
+
+class Identified(BaseModel):
+    """The approved student's pseudonymous key and school: nothing about the person leaves roster this way."""
+
+    subject_key: str
+    school_code: str
+
+
 class CaptureCodeIn(BaseModel):
     capture_code: str = Field(min_length=4, max_length=64, pattern=r"^[0-9A-Za-z-]+$",
                               description="学信网图像采集码")

@@ -425,7 +425,8 @@ export interface components {
         };
         /**
          * CheckinIn
-         * @description Exactly one of `pass` (the capture pass's QR text) or `capture_code` (学信网图像采集码).
+         * @description Exactly one of `pass` (the capture pass's QR text), `capture_code` (学信网图像采集码) or, where the
+         *     deployment enables legacy check-in, `id_number` (read from the student's ID card; never stored here).
          */
         CheckinIn: {
             /**
@@ -433,6 +434,11 @@ export interface components {
              * @description 学信网图像采集码
              */
             capture_code?: string | null;
+            /**
+             * Id Number
+             * @description 居民身份证号码（旧式签到）
+             */
+            id_number?: string | null;
             /**
              * Pass
              * @description 采集凭证二维码内容
