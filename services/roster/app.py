@@ -14,7 +14,6 @@ from services.kernel.service import ServiceContext, ServiceSpec, build_app
 from services.kernel.settings import Settings
 from services.roster import demo
 from services.roster.accounts import routes as accounts
-from services.roster.accounts import service as signing_in
 from services.roster.certificates import routes as certificates
 from services.roster.directory import routes as directory
 from services.roster.documents import routes as documents
@@ -60,6 +59,4 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.issuer = issuer
     app.state.code_tables = load_code_tables(settings.roster_code_tables_file)
     app.state.signin_limiter = SlidingWindowLimiter(settings.signin_attempts_per_window, window_seconds=300)
-    app.state.staff_locks = signing_in.staff_locks()
-    app.state.student_locks = signing_in.student_locks()
     return app
