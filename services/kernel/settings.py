@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -100,7 +101,23 @@ class Settings(BaseSettings):
 
     # -- payments ------------------------------------------------------------------------------------------------
     # "sandbox": the built-in gateway speaking WeChat Pay v3 / Alipay with test keys (embedded mode, tests).
-    payments_provider: str = "sandbox"
+    payments_provider: Literal["sandbox", "live"] = "sandbox"
+    # Live providers (payments_provider "live"): the merchant's own ids and key files, read at start-up. A provider
+    # left unset is not offered; see services/payments/providers/live.py.
+    payments_wechat_mchid: str | None = None
+    payments_wechat_appid: str | None = None
+    payments_wechat_apiv3_key: SecretStr | None = None
+    payments_wechat_private_key_file: Path | None = None  # the merchant API private key (PEM)
+    payments_wechat_serial: str | None = None  # the merchant API certificate's serial
+    payments_wechat_public_key_id: str | None = None  # PUB_KEY_ID_… of WeChat Pay's public key
+    payments_wechat_public_key_file: Path | None = None
+    payments_wechat_platform_certs: str | None = None  # "SERIAL=/path/cert.pem,…" (platform-certificate mode)
+    payments_wechat_api_base: str = "https://api.mch.weixin.qq.com"
+    payments_alipay_app_id: str | None = None
+    payments_alipay_private_key_file: Path | None = None  # the app's private key (PEM)
+    payments_alipay_public_key_file: Path | None = None  # Alipay's public key (PEM), not the app's own
+    payments_alipay_seller_id: str | None = None
+    payments_alipay_gateway: str = "https://openapi.alipay.com/gateway.do"
     payments_order_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)  # an unpaid order closes after this
     payments_query_after_seconds: int = Field(default=60, ge=0)  # no notification by then: ask the provider
     payments_sweep_seconds: float = Field(default=60.0, gt=0)  # how often the query/close/refund sweep runs

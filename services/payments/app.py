@@ -50,4 +50,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = build_app(spec(), settings, runtime)
     if settings.payments_provider == "sandbox":  # the providers' stand-in, on its own router (not in OpenAPI)
         app.include_router(sandbox_router(_sandbox), prefix="/api/payments")
+    else:  # live keys are read now: a missing or partial configuration stops the start, naming what to set
+        provider_set(settings, app.state.ctx.runtime)
     return app
