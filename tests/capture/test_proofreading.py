@@ -16,7 +16,6 @@ import pytest
 from PIL import Image
 from sqlmodel import col, select
 
-from services.capture.models import outbox
 from services.capture.photos.storage import URL_LIFETIME
 from services.kernel.blobstore import local as local_blobs
 from tests.capture.support import demo_stations, jpeg
@@ -77,9 +76,11 @@ def upload(api: Api, checkin: str, seed: int) -> dict[str, Any]:
     return dict(response.json())
 
 
-def events(api: Api, type_: str, subject_key: str) -> list[dict[str, Any]]:
-    """What capture's outbox holds (the events it published or is about to)."""
-    with api.client.app.apps["capture"].state.ctx.transaction() as uow:  # type: ignore[attr-defined]
+def events(api: Api, type_: str, subject_key: str, service: str = "capture") -> list[dict[str, Any]]:
+    """What a service's outbox holds (the events it published or is about to)."""
+    ctx = api.client.app.apps[service].state.ctx  # type: ignore[attr-defined]
+    outbox = ctx.spec.outbox
+    with ctx.transaction() as uow:
         rows = uow.session.execute(select(outbox.c.payload).where(col(outbox.c.type) == type_)).scalars()
         return [p for p in rows if p["subject_key"] == subject_key]
 
@@ -273,6 +274,9 @@ def test_a_student_lists_only_their_own_errata(system: dict[str, Any]) -> None:
     # Filing on another student's record is refused.
     assert a.post(f"/api/roster/v1/students/{b.id}/errata", json={"field": "major_name",
                                                                   "new_value": "x"}).status_code in {403, 404}
+    [requested] = events(api, "roster.erratum.requested", a.key, service="roster")
+    assert (requested["field"], requested["source"]) == ("major_name", "proofreading")
+    assert "软件工程" not in str(requested)  # which field, never the value
     own = a.get("/api/roster/v1/errata").json()["items"]
     assert [e["id"] for e in own] == [filed.json()["id"]]
     assert a.get("/api/roster/v1/errata", params={"student_id": b.id}).json()["items"] == []
