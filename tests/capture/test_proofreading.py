@@ -234,6 +234,13 @@ def test_concurrent_confirms_confirm_once(system: dict[str, Any]) -> None:
     assert len(events(api, "capture.proof.confirmed", student.key)) == 1
 
 
+def test_an_id_number_typed_into_a_note_is_masked_before_capture_stores_it(system: dict[str, Any]) -> None:
+    reported = system[E].report("retake", "请重拍，我的证件号 36010219990101123X")
+    assert reported.status_code == 200, reported.text
+    [report] = reported.json()["reports"]
+    assert report["note"] == "请重拍，我的证件号 36**************3X"
+
+
 def test_the_agency_sets_the_deadline_and_proofreading_closes(system: dict[str, Any]) -> None:
     api, c = system["api"], system[C]
     put = lambda user, body: api.client.put(f"{CAPTURE}/proofreading/deadline",  # noqa: E731

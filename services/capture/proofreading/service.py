@@ -4,6 +4,7 @@ work; they never commit."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,10 @@ from services.kernel.blobstore.port import BlobStore
 from services.kernel.errors import Conflict, Forbidden, NotFound
 from services.kernel.tenancy import Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
+
+# A student may type their ID number into a note; capture keeps no full ID number (教学服〔2022〕10号), so runs of
+# 15 or more digits (an 18-digit number may end in X) are masked before the note is stored.
+_ID_LIKE = re.compile(r"(?<!\d)(\d{2})\d{11,14}(\d[\dXx])(?![\dXx])")
 
 # Without a deadline set by the agency, a photo may be proofread for this long after it was taken.
 DEFAULT_WINDOW = timedelta(days=14)
@@ -126,6 +131,7 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, note: str) -> Proof
     if kind == "retake" and view.closed(utcnow()):
         raise _closed()
     session = uow.session
+    note = _ID_LIKE.sub(lambda m: m.group(1) + "*" * (len(m.group(0)) - 4) + m.group(2), note)
     if repo.report_of(session, photo.subject_key, photo.version, kind) is None:
         anomaly_id = None
         if kind == "not_me":
