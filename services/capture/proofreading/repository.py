@@ -100,9 +100,9 @@ def set_verdict(session: Session, photo: Photo, state: str, *, only_if_changed: 
     changes = {k: v for k, v in values.items() if k != "subject_key"}
     stmt = upsert_insert(session, table).values(**values)
     where = ((table.c.version != photo.version) | (table.c.state != state)) if only_if_changed else None
-    result = session.execute(stmt.on_conflict_do_update(index_elements=[table.c.subject_key], set_=changes,
-                                                        where=where))
-    return bool(getattr(result, "rowcount", 1))
+    # RETURNING, not rowcount: a row comes back only when inserted or updated (rowcount is -1 on psycopg here).
+    upsert = stmt.on_conflict_do_update(index_elements=[table.c.subject_key], set_=changes, where=where)
+    return session.execute(upsert.returning(table.c.subject_key)).first() is not None
 
 
 def resolve_reports(session: Session, resolution: str, *, subject_key: str | None = None,
