@@ -14,6 +14,7 @@ from services.kernel.service import ServiceContext, ServiceSpec, build_app
 from services.kernel.settings import Settings
 from services.roster import demo
 from services.roster.accounts import routes as accounts
+from services.roster.captures.consumers import captures_consumer
 from services.roster.certificates import routes as certificates
 from services.roster.directory import routes as directory
 from services.roster.documents import routes as documents
@@ -43,7 +44,7 @@ async def _startup(ctx: ServiceContext) -> None:
 def spec() -> ServiceSpec:
     return ServiceSpec(name="roster", title="Tucai roster", metadata=metadata, outbox=outbox, inbox=inbox,
                        migrations_dir=MIGRATIONS, routers=ROUTERS, on_startup=_startup,
-                       jobs=import_jobs.KINDS)
+                       jobs=import_jobs.KINDS, consumers=[captures_consumer])
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

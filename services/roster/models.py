@@ -298,6 +298,26 @@ class StudentChange(RosterTable, TenantScoped, table=True):
     at: datetime = _created()
 
 
+class StudentCapture(RosterTable, TenantScoped, table=True):
+    """That a student was photographed for a term, as capture reported it (its PhotoAccepted events): the fact
+    the review's "captured in an earlier term" rule reads, instead of guessing it from an earlier approval."""
+
+    __tablename__ = "student_capture"
+    __table_args__ = (UniqueConstraint("student_id", "term"),)
+    __subject_column__ = "student_id"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    student_id: str = Field(foreign_key="student.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5, index=True)
+    province_code: str = Field(max_length=2)
+    term: str = Field(max_length=7)
+    first_photo_id: str = Field(max_length=32)  # capture's photo ids (opaque here)
+    captured_at: datetime = _created()
+    latest_photo_id: str = Field(max_length=32)
+    latest_version: int
+    updated_at: datetime = _created()
+
+
 class Certificate(RosterTable, TenantScoped, table=True):
     """补拍证明: issued by the school, verified by the agency at the make-up shoot."""
 

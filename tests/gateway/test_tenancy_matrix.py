@@ -41,6 +41,8 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("capture", "/v1/subjects"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/stations"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/anomalies"): ("school10405", "agency"),
+    ("capture", "/v1/proofreading"): ("school10405", "agency", "photographer"),
+    ("capture", "/v1/proofreading/summary"): ("school10405", "agency"),
     ("payments", "/v1/payers"): ("school10405", "agency"),
     ("payments", "/v1/fee-profiles"): ("school10405", "agency"),
     ("payments", "/v1/orders"): ("school10405", "agency"),
@@ -215,6 +217,8 @@ def _capture_probes() -> dict[tuple[str, str, str], Probe]:
         ("GET", "capture", "/v1/photos/{photo_id}"): obj("photo"),
         ("POST", "capture", "/v1/photos/{photo_id}/override"): obj("photo", "/override", {"reason": "越权"}),
         ("POST", "capture", "/v1/anomalies/{anomaly_id}/resolve"): obj("anomaly", "/resolve", {"resolution": "越权"}),
+        ("PUT", "capture", "/v1/proofreading/deadline"): lambda api: ("/v1/proofreading/deadline", {
+            "school_code": "10403", "term": "2026-06", "deadline": "2031-01-01T00:00:00+08:00"}),
     }
 
 
@@ -295,6 +299,10 @@ ROLE_ONLY = {
     ("POST", "payments", "/v1/orders/me/pay"), ("POST", "payments", "/v1/orders/me/check"),
     ("GET", "payments", "/v1/classes/me/settlement"), ("POST", "payments", "/v1/classes/me/settlement/pay"),
     ("POST", "payments", "/v1/classes/me/settlement/check"),
+    # capture (tests/capture/test_proofreading.py): the student's own proofreading; the reminders CSV (another
+    # school gets an empty list there)
+    ("GET", "capture", "/v1/proofreading/me"), ("POST", "capture", "/v1/proofreading/me/confirm"),
+    ("POST", "capture", "/v1/proofreading/me/report"), ("GET", "capture", "/v1/proofreading/reminders.csv"),
 }
 
 

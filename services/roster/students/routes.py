@@ -49,7 +49,8 @@ def _detail_of(record: students.StudentRecord) -> StudentDetail:
         major_name=s.major_name, level=s.level, duration=s.duration, study_mode=s.study_mode,
         entry_date=s.entry_date, expected_graduation=s.expected_graduation, college_id=s.college_id,
         class_id=s.class_id, campus=s.campus, review_status=s.review_status,
-        review_reason=record.review_reason, has_capture_pass=record.has_capture_pass, capture_code=s.capture_code)
+        review_reason=record.review_reason, has_capture_pass=record.has_capture_pass, capture_code=s.capture_code,
+        captured_terms=record.captured_terms)
 
 
 def _pass(issuer: Issuer, student: StudentRow) -> CapturePass:

@@ -59,6 +59,7 @@ class StudentDetail(BaseModel):
     review_reason: str | None = None
     has_capture_pass: bool
     capture_code: str | None
+    captured_terms: list[str] = Field(default_factory=list, description="已采集的届别（采集服务确认收片后记录）")
 
 
 class StudentEditIn(BaseModel):

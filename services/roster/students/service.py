@@ -16,6 +16,7 @@ from services.kernel.auth import TokenIssuer
 from services.kernel.errors import Conflict, FieldIssue, Forbidden, NotFound, TucaiError
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
+from services.roster.captures import repository as captures_repo
 from services.roster.directory import repository as directory_repo
 from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated
 from services.roster.imports.validation import ERROR, RECORD_FIELD_OF, Issue, check_row
@@ -166,6 +167,7 @@ class StudentRecord:
     school_name: str
     review_reason: str | None
     has_capture_pass: bool
+    captured_terms: list[str]
 
 
 def record(session: Session, student: Student, school_name: str | None = None) -> StudentRecord:
@@ -179,7 +181,8 @@ def record(session: Session, student: Student, school_name: str | None = None) -
     return StudentRecord(
         student=student, school_name=school_name,
         review_reason=latest.reason if latest and latest.decision == "rejected" else None,
-        has_capture_pass=bool(student.subject_key and student.review_status == "approved"))
+        has_capture_pass=bool(student.subject_key and student.review_status == "approved"),
+        captured_terms=captures_repo.captured_terms(session, [student.id]).get(student.id, []))
 
 
 def identify_by_id_number(session: Session, principal: Principal, school_code: str | None, id_number: str
@@ -206,7 +209,8 @@ def identify_by_id_number(session: Session, principal: Principal, school_code: s
 
 
 def own_record(session: Session, principal: Principal) -> StudentRecord:
-    """The signed-in student's own record: one query unless they were rejected (then one more for the reason)."""
+    """The signed-in student's own record: two queries (the record, the terms they were photographed in), one more
+    for the reason when they were rejected."""
     found = repo.own_student(session, principal)
     if found is None:
         raise NotFound("student_not_found", "学生不存在或无权访问", "No such student in your scope")

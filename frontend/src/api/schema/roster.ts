@@ -2052,6 +2052,11 @@ export interface components {
             campus: string | null;
             /** Capture Code */
             capture_code: string | null;
+            /**
+             * Captured Terms
+             * @description 已采集的届别（采集服务确认收片后记录）
+             */
+            captured_terms?: string[];
             /** Class Id */
             class_id: string | null;
             /** College Id */
