@@ -113,6 +113,8 @@ class Settings(BaseSettings):
     payments_wechat_public_key_file: Path | None = None
     payments_wechat_platform_certs: str | None = None  # "SERIAL=/path/cert.pem,…" (platform-certificate mode)
     payments_wechat_api_base: str = "https://api.mch.weixin.qq.com"
+    # The official account's AppSecret: JSAPI pay inside WeChat learns the payer's openid with it (网页授权).
+    payments_wechat_app_secret: SecretStr | None = None
     payments_alipay_app_id: str | None = None
     payments_alipay_private_key_file: Path | None = None  # the app's private key (PEM)
     payments_alipay_public_key_file: Path | None = None  # Alipay's public key (PEM), not the app's own

@@ -32,8 +32,9 @@ from services.payments.providers.port import (
 )
 from services.payments.providers.sandbox import SandboxGateway
 from services.payments.providers.sandbox_http import PREFIX
-from services.payments.providers.sandbox_keys import SandboxKeys
+from services.payments.providers.sandbox_keys import SANDBOX_APP_SECRET, SandboxKeys
 from services.payments.providers.wechat import WeChatPay, WeChatVerifier
+from services.payments.providers.wechat_oauth import OAuthConfig
 
 SANDBOX_BASE = "/api/payments" + PREFIX
 CHANNEL_PROVIDER = {Channel.WECHAT_H5: Provider.WECHAT, Channel.WECHAT_JSAPI: Provider.WECHAT,
@@ -46,9 +47,13 @@ class ProviderSet:
         self.runtime = runtime
         self.wechat_config: WeChatConfig | None
         self.alipay_config: AlipayConfig | None
+        self.oauth: OAuthConfig | None = None  # JSAPI's openid (WeChat web authorisation); None: not offered
         if settings.payments_provider == "live":
             self._sandbox: SandboxGateway | None = None
             self.wechat_config, self.alipay_config = live.wechat_config(settings), live.alipay_config(settings)
+            if self.wechat_config and settings.payments_wechat_app_secret:
+                self.oauth = OAuthConfig(self.wechat_config.appid,
+                                         settings.payments_wechat_app_secret.get_secret_value())
             if self.wechat_config is None and self.alipay_config is None:
                 raise live.LiveConfigError("TUCAI_PAYMENTS_PROVIDER=live but neither WeChat Pay "
                                            "(TUCAI_PAYMENTS_WECHAT_*) nor Alipay (TUCAI_PAYMENTS_ALIPAY_*) is set")
@@ -57,6 +62,10 @@ class ProviderSet:
             self._sandbox = SandboxGateway(keys, send=self._send)
             self.wechat_config = keys.wechat_config(SANDBOX_BASE + "/wechat")
             self.alipay_config = keys.alipay_config(SANDBOX_BASE + "/alipay/gateway.do")
+            self.oauth = OAuthConfig(
+                self.wechat_config.appid, SANDBOX_APP_SECRET,
+                authorize_url=settings.public_base_url.rstrip("/") + SANDBOX_BASE + "/wechat/connect/oauth2/authorize",
+                token_url=SANDBOX_BASE + "/wechat/sns/oauth2/access_token")
         self._wechat_verifier = WeChatVerifier(self.wechat_config) if self.wechat_config else None
 
     @property

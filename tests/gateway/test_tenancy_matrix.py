@@ -299,6 +299,8 @@ ROLE_ONLY = {
     ("POST", "payments", "/v1/orders/me/pay"), ("POST", "payments", "/v1/orders/me/check"),
     ("GET", "payments", "/v1/classes/me/settlement"), ("POST", "payments", "/v1/classes/me/settlement/pay"),
     ("POST", "payments", "/v1/classes/me/settlement/check"),
+    # the student's own WeChat round trip (tests/payments/test_wechat_openid.py)
+    ("GET", "payments", "/v1/wechat/authorize"), ("POST", "payments", "/v1/wechat/openid"),
     # capture (tests/capture/test_proofreading.py): the student's own proofreading; the reminders CSV (another
     # school gets an empty list there)
     ("GET", "capture", "/v1/proofreading/me"), ("POST", "capture", "/v1/proofreading/me/confirm"),
