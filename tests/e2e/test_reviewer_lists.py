@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import brotli
@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ConsoleErrors
-from tests.e2e.helpers import PASSWORD, open_menu, screenshot, sign_in, sign_out
+from tests.e2e.helpers import PASSWORD, RosterRow, open_menu, screenshot, sign_in, sign_out, write_roster
 from tests.scheduling.helpers import day_body
 from tests.support.api import wait_until
 
@@ -139,6 +139,31 @@ def test_the_school_prints_a_classs_capture_passes_as_one_pdf(page: Page, artifa
     with page.expect_download() as again:
         page.get_by_role("button", name=re.compile("打印本班采集凭证")).click()
     assert again.value.suggested_filename == "XG2301-采集凭证.pdf"
+    sign_out(page)
+    console_errors.check()
+
+
+def test_the_done_screen_links_each_left_out_row_to_its_problems(page: Page, tmp_path: Path, artifacts: Path,
+                                                                 console_errors: ConsoleErrors) -> None:
+    rows = [
+        RosterRow("2024770001", "钱文博", male=True, born=date(2000, 1, 12)),  # Excel row 2
+        RosterRow("2024770002", "冯雅琪", male=False, born=date(2000, 4, 3), bad_id=True),  # row 3: check digit
+        RosterRow("2024770003", "陈一鸣", male=True, born=date(2000, 8, 30)),  # row 4
+    ]
+    roster = write_roster(tmp_path / "补充名单.xlsx", rows)
+    sign_in(page, "school10403")
+    open_menu(page, "名单导入")
+    page.locator("input[type=file]").set_input_files(roster)
+    expect(page.get_by_text("发现 1 个错误")).to_be_visible()
+    page.get_by_role("button", name="仅导入无误的 2 行").click()
+    page.get_by_role("button", name="确定导入").click()
+    left_out = page.get_by_role("alert").filter(has_text="1 行有错误，未导入")
+    expect(left_out).to_contain_text("第 3 行：2024770002 冯雅琪 — 身份证号：")
+    left_out.get_by_role("button", name="第 3 行的问题").click()
+    problems = page.locator(".ant-popover").filter(has_text="第 3 行的问题（1 处）")
+    expect(problems).to_contain_text("身份证号")
+    expect(problems).to_contain_text("校验位")
+    screenshot(page, artifacts / "import-done-left-out.png")
     sign_out(page)
     console_errors.check()
 
