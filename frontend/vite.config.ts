@@ -1,13 +1,15 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { precompressPlugin } from "./build/precompress";
 
 // The SPA is served by the same origin as the API (`/api/<service>/...`). In development, point the proxy at a
 // running `tucai serve` (default http://127.0.0.1:8000, override with TUCAI_API).
 const api = process.env.TUCAI_API ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
-  plugins: [react()],
+  // precompressPlugin: .br and .gz beside every built text file, served by the gateway and nginx.
+  plugins: [react(), precompressPlugin()],
   server: {
     proxy: { "/api": { target: api, changeOrigin: false } },
   },
@@ -29,6 +31,6 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "build/**/*.test.ts"],
   },
 });

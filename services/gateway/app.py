@@ -9,16 +9,21 @@ from importlib import import_module
 from pathlib import Path
 
 from fastapi import FastAPI
-from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.datastructures import Headers
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from services.gateway.static import choose_encoding, precompressed, spa_response
 from services.kernel.errors import PROBLEM_BASE, PROBLEM_JSON
 from services.kernel.runtime import Runtime
 from services.kernel.security import SecurityHeadersMiddleware
 from services.kernel.settings import SERVICES, Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Responses of the APIs that are compressed formats already: gzip would only cost time.
+API_UNCOMPRESSED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf", "application/octet-stream",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def service_apps(settings: Settings, runtime: Runtime) -> dict[str, FastAPI]:
@@ -41,12 +46,21 @@ class Gateway:
         if path.startswith("/api/"):
             service = path.split("/", 3)[2]
             app = self.apps.get(service)
-            await (app or SecurityHeadersMiddleware(_unknown_api))(scope, receive, send)
+            if app is None or scope["type"] != "http":
+                await (app or SecurityHeadersMiddleware(_unknown_api))(scope, receive, send)
+                return
+            # JSON compressed as nginx does in the distributed mode (gzip_proxied any, gzip_min_length 1024);
+            # files that are compressed already (xlsx, PDF, photos, zips) go as they are.
+            await GZipMiddleware(app, minimum_size=1024, compresslevel=5,
+                                 exclude_content_types=API_UNCOMPRESSED)(scope, receive, send)
             return
         if scope["type"] == "http":
-            # Static assets compressed as nginx does in the distributed mode (gzip_min_length 1024); the hashed
-            # file names under /assets/ are the cache-busting, so they are cached for a year (index.html never).
-            spa = GZipMiddleware(self._spa(path), minimum_size=1024, compresslevel=6)
+            # The SPA's precompressed .br/.gz (written at build time) when the client accepts them; any other
+            # file compressed on the fly as nginx does (gzip_min_length 1024). Cache rules: see static.py.
+            accept = Headers(scope=scope).get("accept-encoding", "")
+            spa: ASGIApp = spa_response(self.spa_dir, path, accept)
+            if not precompressed(spa) and choose_encoding(accept, ["gzip"]):
+                spa = GZipMiddleware(spa, minimum_size=1024, compresslevel=6)
             await SecurityHeadersMiddleware(spa)(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -65,17 +79,6 @@ class Gateway:
         await self.runtime.stop_relays()
         await stack.aclose()
         await send({"type": "lifespan.shutdown.complete"})
-
-    def _spa(self, path: str) -> ASGIApp:
-        root = self.spa_dir.resolve()
-        index = root / "index.html"
-        if not index.exists():
-            return HTMLResponse("<h1>图采 Tucai</h1><p>前端尚未构建：请运行 <code>make run</code>。</p>", 503)
-        candidate = (root / path.lstrip("/")).resolve()
-        if candidate.is_file() and candidate.is_relative_to(root):
-            cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
-            return FileResponse(candidate, headers={"Cache-Control": cache})
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
 
 async def _unknown_api(scope: Scope, receive: Receive, send: Send) -> None:

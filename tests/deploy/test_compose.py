@@ -352,6 +352,20 @@ def test_nginx_serves_the_spa_with_a_history_fallback() -> None:
     assert args_of(locations[("/api/",)], "return")[0][0] == "404"
 
 
+def test_nginx_sends_the_precompressed_spa_and_gzips_json() -> None:
+    """As the embedded gateway does: the build's .gz beside each file (gzip_static), JSON gzipped on the fly,
+    `Vary: Accept-Encoding` so that a cache keeps the encodings apart."""
+    http = only(nginx_config(), "http")["block"]
+    assert args_of(http, "gzip_static") == [["on"]]
+    assert args_of(http, "gzip") == [["on"]] and args_of(http, "gzip_vary") == [["on"]]
+    assert args_of(http, "gzip_proxied") == [["any"]]
+    (types,) = args_of(http, "gzip_types")
+    assert {"application/json", "application/problem+json", "application/javascript", "text/css"} <= set(types)
+    server = only(http, "server")["block"]
+    for location in blocks(server, "location"):  # no location turns it off again
+        assert not args_of(location["block"], "gzip_static") and not args_of(location["block"], "gzip")
+
+
 @pytest.mark.parametrize(
     ("status", "code"), [("502", "bad_gateway"), ("504", "gateway_timeout"), ("413", "payload_too_large")]
 )

@@ -270,6 +270,8 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
     ("GET", "roster", "/v1/review/batches/{batch_id}/items"): lambda api: (
         f"/v1/review/batches/{_batch(api)}/items", None),
     ("GET", "roster", "/v1/class-lists.xlsx"): lambda api: ("/v1/class-lists.xlsx?school_code=10403", None),
+    ("GET", "roster", "/v1/classes/{class_id}/passes.pdf"): lambda api: (f"/v1/classes/{_class(api)}/passes.pdf",
+                                                                         None),
     ("GET", "roster", "/v1/reviewed-list.xlsx"): lambda api: (
         "/v1/reviewed-list.xlsx?term=2026-06&school_code=10403", None),
     ("GET", "scheduling", "/v1/schools/{school_code}/summary"): lambda api: ("/v1/schools/10403/summary", None),

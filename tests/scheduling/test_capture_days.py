@@ -24,6 +24,28 @@ def test_the_agency_creates_a_day_and_the_weekday_is_computed(embedded: Api) -> 
     assert changed.status_code == 200 and changed.json()["dates"][0]["weekday"] == "星期五"
 
 
+def test_the_list_says_each_days_school_and_where_its_plan_stands(embedded: Api) -> None:
+    """The agency's dashboard lists the next capture days with the school's name and the plan state."""
+    def listed(day_id: str) -> dict:  # type: ignore[type-arg]
+        items = embedded.get(f"{URL}/capture-days", "agency").json()["items"]
+        return next(d for d in items if d["id"] == day_id)
+
+    day = create_day(embedded)
+    assert (listed(day["id"])["school_name"], listed(day["id"])["plan_status"]) == ("南昌大学", "none")
+    approved_ready(embedded)
+    plan = embedded.post(f"{URL}/capture-days/{day['id']}/plan", "agency").json()
+    assert listed(day["id"])["plan_status"] == "draft"
+    assert embedded.post(f"{URL}/plans/{plan['id']}/publish", "agency").status_code == 200
+    assert listed(day["id"])["plan_status"] == "published"
+    embedded.post(f"{URL}/capture-days/{day['id']}/plan", "agency")  # a re-plan's draft: still published
+    assert listed(day["id"])["plan_status"] == "published"
+    school_view = next(d for d in embedded.get(f"{URL}/capture-days", "school10403").json()["items"]
+                       if d["id"] == day["id"])
+    assert school_view["plan_status"] == "published"
+    other = embedded.get(f"{URL}/capture-days", "school10405").json()["items"]  # another school sees none of it
+    assert day["id"] not in {d["id"] for d in other} and "南昌大学" not in {d["school_name"] for d in other}
+
+
 def test_only_the_agency_creates_and_edits_days(embedded: Api) -> None:
     for user in ("school10403", "province"):
         response = embedded.post(f"{URL}/capture-days", user, json=day_body())

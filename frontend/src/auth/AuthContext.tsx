@@ -74,6 +74,11 @@ const CurrentUserContext = createContext<Me | null>(null);
 
 export const CurrentUserProvider = CurrentUserContext.Provider;
 
+/** The signed-in user, or null outside the routes guarded by RequireAuth (shared components use it). */
+export function useOptionalCurrentUser(): Me | null {
+  return useContext(CurrentUserContext);
+}
+
 /** The signed-in user, inside routes guarded by RequireAuth. */
 export function useCurrentUser(): Me {
   const me = useContext(CurrentUserContext);

@@ -1,27 +1,40 @@
 /**
  * The console's list: a card with filters (a search box, select filters), refresh, Excel export ("导出") of the rows
- * on screen, optional row selection with batch actions, and an antd Table with Chinese pagination, loading, error
- * and empty states. Pagination is client-side over `rows`, or server-side when `pagination.total` is given.
+ * and columns on screen, a column chooser ("列设置", remembered per user and table when `columnsKey` is given),
+ * optional row selection with batch actions, and an antd Table with Chinese pagination, loading, error and empty
+ * states. Pagination is client-side over `rows`, or server-side when `pagination.total` is given.
  */
-import { DownloadOutlined, ReloadOutlined } from "@ant-design/icons";
-import { Button, Card, Empty, Flex, Input, Select, Space, Table, Tooltip, Typography } from "antd";
+import { DownloadOutlined, ReloadOutlined, SettingOutlined } from "@ant-design/icons";
+import { Button, Card, Checkbox, Empty, Flex, Input, Popover, Select, Space, Table, Tooltip, Typography } from "antd";
 import type { TableColumnType, TableProps } from "antd";
 import { type Key, type ReactNode, useMemo, useState } from "react";
+import { useOptionalCurrentUser } from "../auth/AuthContext";
 import { saveBlob } from "../lib/download";
 import { QueryErrorAlert } from "./QueryErrorAlert";
 import {
+  type ChoosableColumn,
+  type ColumnChoice,
   type ExportableColumn,
+  NO_CHOICE,
+  choosableColumns,
+  columnId,
+  columnStorageKey,
   exportColumns,
   exportFilename,
   filterByKeyword,
   nextPage,
+  parseColumnChoice,
   selectedRows,
+  toggleColumn,
+  visibleColumns,
 } from "./dataTable";
 import { toXlsx } from "../lib/xlsx";
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-export type DataColumn<T> = TableColumnType<T> & Pick<ExportableColumn<T>, "exportTitle" | "exportValue">;
+export type DataColumn<T> = TableColumnType<T> &
+  Pick<ExportableColumn<T>, "exportTitle" | "exportValue"> &
+  Pick<ChoosableColumn, "alwaysShown" | "defaultHidden">;
 
 /** The part of a TanStack query result the table shows: loading, refreshing, failure and retry. */
 export interface ListQuery {
@@ -117,6 +130,79 @@ export interface DataTableProps<T> {
   footer?: ReactNode;
   /** The refresh button; off where the page refreshes several lists at once (tabs). Default on. */
   refresh?: boolean;
+  /**
+   * The table's name for the column chooser (e.g. "students"): with it the user picks the columns shown (and
+   * exported), remembered per user in this browser. Columns marked `alwaysShown` are not offered.
+   */
+  columnsKey?: string;
+}
+
+/** The user's column choice for one table, kept in localStorage under their username. */
+function useColumnChoice(table: string | undefined): [ColumnChoice, (next: ColumnChoice) => void] {
+  const me = useOptionalCurrentUser();
+  const key = table && me ? columnStorageKey(me.username, table) : undefined;
+  const [choice, setChoice] = useState<{ key: string | undefined; value: ColumnChoice }>(() => ({
+    key,
+    value: key ? parseColumnChoice(readStorage(key)) : NO_CHOICE,
+  }));
+  // Another user signing in on this browser (or another table) reads their own choice.
+  const current = choice.key === key ? choice.value : key ? parseColumnChoice(readStorage(key)) : NO_CHOICE;
+  const save = (next: ColumnChoice) => {
+    setChoice({ key, value: next });
+    if (key) writeStorage(key, JSON.stringify(next));
+  };
+  return [current, save];
+}
+
+function readStorage(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null; // storage off (private mode, policy): the defaults
+  }
+}
+
+function writeStorage(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // full or off: the choice lasts until the page is left
+  }
+}
+
+function ColumnChooser<T>({ columns, choice, onChange }: {
+  columns: DataColumn<T>[];
+  choice: ColumnChoice;
+  onChange: (next: ColumnChoice) => void;
+}) {
+  const options = choosableColumns(columns);
+  const shown = new Set(visibleColumns(columns, choice).map((c) => columnId(c)));
+  const content = (
+    <Flex vertical gap={6} style={{ maxHeight: 360, overflowY: "auto", minWidth: 160 }}>
+      {options.map((o) => (
+        <Checkbox
+          key={o.id}
+          checked={shown.has(o.id)}
+          disabled={shown.has(o.id) && options.filter((x) => shown.has(x.id)).length === 1}
+          onChange={(e) => onChange(toggleColumn(choice, o.id, e.target.checked))}
+        >
+          {o.label}
+        </Checkbox>
+      ))}
+      <Button size="small" type="link" style={{ alignSelf: "flex-start", padding: 0 }} onClick={() => onChange(NO_CHOICE)}>
+        恢复默认
+      </Button>
+    </Flex>
+  );
+  return (
+    <Popover trigger="click" placement="bottomRight" title="显示的列" content={content}>
+      <Tooltip title="选择显示的列（导出时同样只含这些列）">
+        <Button aria-label="列设置" icon={<SettingOutlined aria-hidden />}>
+          列
+        </Button>
+      </Tooltip>
+    </Popover>
+  );
 }
 
 const DEFAULT_SIZES = [20, 50, 100];
@@ -128,6 +214,11 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
   const selectedKeys = props.selection?.keys ?? ownKeys;
   const setSelectedKeys = props.selection?.onChange ?? setOwnKeys;
   const [busy, setBusy] = useState<string | null>(null);
+  const [columnChoice, setColumnChoice] = useColumnChoice(props.columnsKey);
+  const columns = useMemo(
+    () => (props.columnsKey ? visibleColumns(props.columns, columnChoice) : props.columns),
+    [props.columnsKey, props.columns, columnChoice],
+  );
 
   const fields = search?.fields;
   const visible = useMemo(() => (fields ? filterByKeyword(rows, keyword, fields) : [...rows]), [rows, keyword, fields]);
@@ -139,11 +230,11 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
   const filtered = Boolean(props.filtered || keyword || filters.some((f) => f.value));
 
   function exportRows() {
-    const columns = exportColumns(props.columns);
+    const exported = exportColumns(columns);
     const name = props.exportName ?? "导出";
     const data = toXlsx(
-      columns.map((c) => c.title),
-      visible.map((row) => columns.map((c) => c.value(row))),
+      exported.map((c) => c.title),
+      visible.map((row) => exported.map((c) => c.value(row))),
       name,
     );
     saveBlob(new Blob([data as BlobPart], { type: XLSX_TYPE }), exportFilename(name, new Date(), "xlsx"));
@@ -172,7 +263,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
   );
 
   const refresh = props.refresh ?? true;
-  const hasActions = Boolean(refresh || props.exportName || props.toolbar);
+  const hasActions = Boolean(refresh || props.exportName || props.toolbar || props.columnsKey);
   const actions = (
     <Space wrap>
       {refresh && (
@@ -192,6 +283,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
           </Button>
         </Tooltip>
       )}
+      {props.columnsKey && <ColumnChooser columns={props.columns} choice={columnChoice} onChange={setColumnChoice} />}
       {props.toolbar}
     </Space>
   );
@@ -273,7 +365,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
       <Table<T>
         {...props.table}
         rowKey={props.rowKey}
-        columns={props.columns}
+        columns={columns}
         dataSource={visible}
         loading={props.loadingWhileFetching ? query.isFetching : query.isPending}
         pagination={tablePagination}

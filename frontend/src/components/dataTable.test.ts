@@ -1,5 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, exportColumns, exportFilename, filterByKeyword, nextPage, selectedRows, toCsv } from "./dataTable";
+import {
+  type ColumnChoice,
+  NO_CHOICE,
+  choosableColumns,
+  columnStorageKey,
+  csvCell,
+  exportColumns,
+  exportFilename,
+  filterByKeyword,
+  nextPage,
+  parseColumnChoice,
+  selectedRows,
+  toCsv,
+  toggleColumn,
+  visibleColumns,
+} from "./dataTable";
 
 interface Row {
   code: string;
@@ -92,5 +107,51 @@ describe("selection and paging", () => {
   it("goes back to page 1 when the page size changes, and keeps the page otherwise", () => {
     expect(nextPage(3, 20, 20)).toEqual({ page: 3, pageSize: 20 });
     expect(nextPage(3, 50, 20)).toEqual({ page: 1, pageSize: 50 });
+  });
+});
+
+describe("column choice", () => {
+  const cols = [
+    { title: "学号", dataIndex: "student_no", alwaysShown: true },
+    { title: "姓名", dataIndex: "name" },
+    { title: "院系", dataIndex: ["college", "name"] },
+    { title: "入学日期", dataIndex: "entry_date", defaultHidden: true },
+    { title: { icon: true } as unknown, key: "bar", exportTitle: "进度" },
+    { title: "操作", key: "action", alwaysShown: true },
+  ];
+  const titles = (c: ColumnChoice) => visibleColumns(cols, c).map((x) => x.exportTitle ?? x.title);
+
+  it("offers the columns with a text header that may be hidden, under stable ids", () => {
+    expect(choosableColumns(cols)).toEqual([
+      { id: "name", label: "姓名" },
+      { id: "college.name", label: "院系" },
+      { id: "entry_date", label: "入学日期" },
+      { id: "bar", label: "进度" },
+    ]);
+  });
+
+  it("shows the defaults without a choice, and follows the user's ticks", () => {
+    expect(titles(NO_CHOICE)).toEqual(["学号", "姓名", "院系", "进度", "操作"]);
+    let choice = toggleColumn(NO_CHOICE, "entry_date", true);
+    choice = toggleColumn(choice, "college.name", false);
+    expect(titles(choice)).toEqual(["学号", "姓名", "入学日期", "进度", "操作"]);
+    choice = toggleColumn(choice, "college.name", true);
+    expect(choice.hidden).toEqual([]);
+    expect(titles(choice)).toContain("院系");
+  });
+
+  it("never hides every choosable column, nor the always-shown ones", () => {
+    const none = { shown: [], hidden: ["name", "college.name", "entry_date", "bar", "student_no", "action"] };
+    expect(titles(none)).toEqual(["学号", "姓名", "操作"]);
+  });
+
+  it("reads back what it stored per user and table, and ignores anything unreadable", () => {
+    const choice = toggleColumn(NO_CHOICE, "name", false);
+    expect(parseColumnChoice(JSON.stringify(choice))).toEqual(choice);
+    for (const raw of [null, "", "{", "null", "42", '"x"', '{"hidden": "name"}', '{"hidden": [1, {"a": 2}]}']) {
+      expect(parseColumnChoice(raw)).toEqual(NO_CHOICE);
+    }
+    expect(parseColumnChoice(JSON.stringify({ hidden: Array(500).fill("x") })).hidden).toHaveLength(100);
+    expect(columnStorageKey("school10403", "students")).not.toEqual(columnStorageKey("school10405", "students"));
   });
 });

@@ -95,3 +95,96 @@ export function selectedRows<T, K>(visible: readonly T[], keys: readonly K[], ke
 export function nextPage(page: number, size: number, previousSize: number): { page: number; pageSize: number } {
   return { page: size !== previousSize ? 1 : page, pageSize: size };
 }
+
+/** A column as the column chooser sees it. */
+export interface ChoosableColumn {
+  key?: unknown;
+  dataIndex?: unknown;
+  title?: unknown;
+  exportTitle?: string;
+  /** Never hidden (the row's identity, its actions): not offered in the chooser. */
+  alwaysShown?: boolean;
+  /** Hidden until the user shows it. */
+  defaultHidden?: boolean;
+}
+
+/** A column's stable id for remembering the choice: its key, else its dataIndex, else its text title. */
+export function columnId(column: ChoosableColumn): string | undefined {
+  if (typeof column.key === "string" || typeof column.key === "number") return String(column.key);
+  if (Array.isArray(column.dataIndex)) return column.dataIndex.join(".");
+  if (typeof column.dataIndex === "string" || typeof column.dataIndex === "number") return String(column.dataIndex);
+  return typeof column.title === "string" ? column.title : undefined;
+}
+
+/** The columns offered in the chooser, with the label to show: those with an id and a plain-text header. */
+export function choosableColumns<C extends ChoosableColumn>(columns: readonly C[]): { id: string; label: string }[] {
+  const out: { id: string; label: string }[] = [];
+  for (const column of columns) {
+    const id = columnId(column);
+    const label = column.exportTitle ?? (typeof column.title === "string" ? column.title : undefined);
+    if (id && label && !column.alwaysShown) out.push({ id, label });
+  }
+  return out;
+}
+
+/**
+ * The user's choice: `shown` and `hidden` name the columns they switched on or off; a column named in neither
+ * follows its default, so a column added to a page later appears (or not) as its page says, not as an old choice.
+ */
+export interface ColumnChoice {
+  shown: string[];
+  hidden: string[];
+}
+
+export const NO_CHOICE: ColumnChoice = { shown: [], hidden: [] };
+
+/** The columns to show under a choice; at least one choosable column always stays. */
+export function visibleColumns<C extends ChoosableColumn>(columns: readonly C[], choice: ColumnChoice): C[] {
+  const hidden = new Set(choice.hidden);
+  const shown = new Set(choice.shown);
+  const isShown = (c: C) => {
+    const id = columnId(c);
+    if (c.alwaysShown || !id) return true;
+    if (hidden.has(id)) return false;
+    if (shown.has(id)) return true;
+    return !c.defaultHidden;
+  };
+  const choosable = new Set(choosableColumns(columns).map((c) => c.id));
+  const isChoosable = (c: C) => choosable.has(columnId(c) ?? "") && !c.alwaysShown;
+  const visible = columns.filter(isShown);
+  if (choosable.size > 0 && !visible.some(isChoosable)) {
+    const first = columns.find(isChoosable);
+    return columns.filter((c) => isShown(c) || c === first);
+  }
+  return visible;
+}
+
+/** The choice after the user ticks (`on`) or unticks a column. */
+export function toggleColumn(choice: ColumnChoice, id: string, on: boolean): ColumnChoice {
+  const shown = choice.shown.filter((x) => x !== id);
+  const hidden = choice.hidden.filter((x) => x !== id);
+  return on ? { shown: [...shown, id], hidden } : { shown, hidden: [...hidden, id] };
+}
+
+/** Where a user's choice for one table is kept: per user and per table, in localStorage. */
+export function columnStorageKey(user: string, table: string): string {
+  return `tucai.columns.v1.${user}.${table}`;
+}
+
+/** The stored choice, or no choice when nothing (or something unreadable, or foreign) is stored. */
+export function parseColumnChoice(raw: string | null): ColumnChoice {
+  if (!raw) return NO_CHOICE;
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (!value || typeof value !== "object") return NO_CHOICE;
+    const { shown, hidden } = value as { shown?: unknown; hidden?: unknown };
+    return { shown: idList(shown), hidden: idList(hidden) };
+  } catch {
+    return NO_CHOICE;
+  }
+}
+
+function idList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((x): x is string => typeof x === "string" && x.length <= 100).slice(0, 100);
+}

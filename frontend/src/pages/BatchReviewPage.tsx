@@ -216,7 +216,7 @@ export default function BatchReviewPage() {
 
   const b = batch.data;
   const columns: DataColumn<ReviewItem>[] = [
-    { title: "学号", dataIndex: "student_no", width: 112 },
+    { title: "学号", dataIndex: "student_no", width: 112, alwaysShown: true },
     {
       title: "姓名",
       dataIndex: "name",
@@ -372,6 +372,7 @@ export default function BatchReviewPage() {
         ]}
         pagination={{ defaultPageSize: 50, pageSizeOptions: [20, 50, 100, 200], total: (n) => `共 ${n} 人` }}
         exportName={b ? `审核名单-${b.school_code}-${b.term}` : "审核名单"}
+        columnsKey="review-items"
         emptyText={onlyFlagged ? "没有带标记的学生" : "没有符合条件的学生"}
         table={{ size: "middle", scroll: { x: 1120 }, rowClassName: (i) => (i.flags.length ? "row-flagged" : "") }}
       />

@@ -25,6 +25,7 @@ import { errorMessage } from "../api/problem";
 import type { Coordinator, CoordinatorCreate, SchoolClass, SchoolUpdate } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
 import { DataTable, type DataColumn } from "../components/DataTable";
+import { PrintPassesButton } from "../components/PrintPassesButton";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { applyProblem } from "../components/formErrors";
 import { PageContainer } from "../layout/PageContainer";
@@ -39,6 +40,7 @@ function useCollegeNames() {
 }
 
 function ClassesTab() {
+  const me = useCurrentUser();
   const { colleges, names } = useCollegeNames();
   const classes = roster.useQuery("get", "/api/roster/v1/classes");
   const [collegeId, setCollegeId] = useState<string | undefined>();
@@ -59,6 +61,17 @@ function ClassesTab() {
     { title: "班号", dataIndex: "code", width: 140 },
     { title: "班级名称", dataIndex: "name" },
     { title: "学生人数", dataIndex: "students", width: 110, align: "right", sorter: (a, b) => (a.students ?? 0) - (b.students ?? 0) },
+    ...(me.role === "school_admin"
+      ? [
+          {
+            title: "操作",
+            key: "action",
+            width: 150,
+            exportValue: false as const,
+            render: (_: unknown, c: SchoolClass) => <PrintPassesButton classId={c.id} classCode={c.code} size="small" />,
+          },
+        ]
+      : []),
   ];
   return (
     <DataTable<SchoolClass>
@@ -97,6 +110,7 @@ function ClassesTab() {
               <Table.Summary.Cell index={1} align="right">
                 <Typography.Text strong>{total}</Typography.Text>
               </Table.Summary.Cell>
+              {me.role === "school_admin" && <Table.Summary.Cell index={2} />}
             </Table.Summary.Row>
           ) : null,
       }}

@@ -4,13 +4,16 @@ import { DataTable, type DataColumn } from "../components/DataTable";
 import { STATES, segments, studentsLink, studentsTotal, sumStates } from "./campaignState";
 import { ItemList } from "../components/ItemList";
 import { Link } from "react-router";
-import { roster } from "../api/client";
+import { roster, scheduling } from "../api/client";
+import type { components as SchedulingSchema } from "../api/schema/scheduling";
+import { dayjs, DISPLAY_TZ } from "../lib/time";
+import { planState, roomsText, upcomingDays, type UpcomingDay } from "./captureDays";
 import { errorMessage } from "../api/problem";
 import { useCurrentUser } from "../auth/AuthContext";
 import { organisationOf, pagesFor, roleLabel } from "../auth/roles";
 import { PageContainer } from "../layout/PageContainer";
 import { PAGE_ICONS } from "../layout/icons";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 
 function greeting(hour: number): string {
   if (hour < 6) return "夜深了";
@@ -199,6 +202,57 @@ function SchoolsOverview({ queue }: { queue: boolean }) {
   );
 }
 
+type CaptureDay = SchedulingSchema["schemas"]["CaptureDayOut"];
+
+/** The agency's next capture days: school, date and weekday, rooms, and whether the plan is out. */
+function CaptureDaysCard() {
+  const days = scheduling.useQuery("get", "/api/scheduling/v1/capture-days");
+  const [today] = useState(() => dayjs().tz(DISPLAY_TZ).format("YYYY-MM-DD"));
+  const rows = useMemo(() => upcomingDays(days.data?.items ?? [], today).slice(0, 8), [days.data, today]);
+  const coming = rows.filter((r) => !r.past).length;
+  const columns: DataColumn<UpcomingDay<CaptureDay>>[] = [
+    {
+      title: "采集日期",
+      key: "date",
+      width: 190,
+      render: (_: unknown, r) => (
+        <Space size={4} wrap>
+          <Link to={`/schedule?school=${r.day.school_code}&day=${r.day.id}`}>
+            {r.next.date} {r.next.weekday}
+          </Link>
+          {r.past ? <Tag>已结束</Tag> : r.remaining > 1 ? <Tag color="blue">共 {r.remaining} 天</Tag> : null}
+        </Space>
+      ),
+      exportValue: (r) => `${r.next.date} ${r.next.weekday}`,
+    },
+    { title: "学校", key: "school", width: 160, render: (_: unknown, r) => r.day.school_name || r.day.school_code, exportValue: (r) => r.day.school_name },
+    { title: "场地", key: "rooms", ellipsis: true, render: (_: unknown, r) => roomsText(r.day.rooms), exportValue: (r) => roomsText(r.day.rooms) },
+    {
+      title: "排期",
+      key: "plan",
+      width: 120,
+      render: (_: unknown, r) => {
+        const state = planState(r.day.plan_status);
+        return <Tag color={state.color}>{state.label}</Tag>;
+      },
+      exportValue: (r) => planState(r.day.plan_status).label,
+    },
+  ];
+  return (
+    <DataTable<UpcomingDay<CaptureDay>>
+      title={`近期采集日（${coming} 个待进行）`}
+      toolbar={<Link to="/schedule">排期管理</Link>}
+      query={days}
+      errorTitle="采集日加载失败"
+      rows={rows}
+      rowKey={(r) => r.day.id}
+      columns={columns}
+      emptyText="还没有采集日，请在「采集排期」中新建"
+      table={{ size: "small", scroll: { x: 640 }, rowClassName: (r) => (r.past ? "row-past" : "") }}
+    />
+  );
+}
+
 export default function DashboardPage() {
   const me = useCurrentUser();
   const [hour] = useState(() => new Date().getHours());
@@ -211,6 +265,11 @@ export default function DashboardPage() {
         {me.role === "school_admin" && (
           <Col span={24}>
             <SchoolOverview />
+          </Col>
+        )}
+        {me.role === "agency_admin" && (
+          <Col span={24}>
+            <CaptureDaysCard />
           </Col>
         )}
         {(me.role === "province_reviewer" || me.role === "agency_admin" || me.role === "photographer") && (

@@ -14,6 +14,7 @@ import {
   Empty,
   Flex,
   Popconfirm,
+  Popover,
   Progress,
   Result,
   Segmented,
@@ -369,14 +370,45 @@ function ReportStep({ job, onCommitted, onRestart }: {
   );
 }
 
-/** The rows an import left out (rows with errors), by row number with 学号 and 姓名 as written. */
+/** One left-out row: who it is, its first problem, and a link that opens every problem of the row. */
+function LeftOutRow({ row, issues }: { row: number; issues: ImportIssue[] }) {
+  const first = issues[0];
+  const who = [first.student_no, first.student_name].filter(Boolean).join(" ") || "（无学号姓名）";
+  const detail = (
+    <Flex vertical gap={4} style={{ maxWidth: 420 }}>
+      {issues.map((i) => (
+        <Typography.Text key={`${i.column}-${i.code}-${i.message}`}>
+          <Typography.Text strong>{i.column ?? "整行"}</Typography.Text>：{i.message}
+        </Typography.Text>
+      ))}
+      <Typography.Text type="secondary">在原表格第 {row} 行改正后重新上传即可。</Typography.Text>
+    </Flex>
+  );
+  return (
+    <Typography.Text>
+      <Popover trigger="click" placement="bottomLeft" title={`第 ${row} 行的问题（${issues.length} 处）`} content={detail}>
+        <Button type="link" size="small" style={{ padding: 0, height: "auto" }} aria-label={`第 ${row} 行的问题`}>
+          第 {row} 行
+        </Button>
+      </Popover>
+      ：{who} — {first.column ? `${first.column}：` : ""}
+      {first.message}
+      {issues.length > 1 && <Typography.Text type="secondary">（等 {issues.length} 处）</Typography.Text>}
+    </Typography.Text>
+  );
+}
+
+/**
+ * The rows an import left out (rows with errors), by row number with 学号 and 姓名 as written, each with its
+ * problem and a link to all of them.
+ */
 function LeftOut({ job }: { job: ImportJob }) {
   const issues = roster.useQuery("get", "/api/roster/v1/imports/{job_id}/issues", {
     params: { path: { job_id: job.id }, query: { severity: "error", limit: 500 } },
   });
-  const rows = new Map<number, string>();
+  const rows = new Map<number, ImportIssue[]>();
   for (const i of issues.data?.items ?? []) {
-    if (i.row !== null && !rows.has(i.row)) rows.set(i.row, [i.student_no, i.student_name].filter(Boolean).join(" ") || "（无学号姓名）");
+    if (i.row !== null) rows.set(i.row, [...(rows.get(i.row) ?? []), i]);
   }
   if (rows.size === 0) return null;
   return (
@@ -387,10 +419,8 @@ function LeftOut({ job }: { job: ImportJob }) {
       title={`${job.rows_with_errors} 行有错误，未导入`}
       description={
         <Flex vertical gap={4}>
-          {[...rows.entries()].slice(0, 50).map(([row, who]) => (
-            <Typography.Text key={row}>
-              第 {row} 行：{who}
-            </Typography.Text>
+          {[...rows.entries()].slice(0, 50).map(([row, list]) => (
+            <LeftOutRow key={row} row={row} issues={list} />
           ))}
           {rows.size > 50 && <Typography.Text type="secondary">……共 {rows.size} 行，详见问题标注文件</Typography.Text>}
           <Typography.Text type="secondary">修改这些行后重新上传即可补充导入（已导入的学生按学号更新，不会重复）。</Typography.Text>

@@ -43,7 +43,7 @@ function BatchItems({ batch }: { batch: ReviewBatch }) {
   const [onlyRejected, setOnlyRejected] = useState(false);
   const rows = (items.data?.items ?? []).filter((i) => !onlyRejected || i.decision === "rejected");
   const columns: DataColumn<ReviewItem>[] = [
-    { title: "学号", dataIndex: "student_no", width: 130 },
+    { title: "学号", dataIndex: "student_no", width: 130, alwaysShown: true },
     { title: "姓名", dataIndex: "name", width: 100 },
     { title: "层次", dataIndex: "level", width: 110 },
     { title: "审核结果", dataIndex: "decision", width: 100, render: (d: string) => <SpecTag spec={decisionTag(d)} />, exportValue: (i) => decisionTag(i.decision).label },
@@ -73,6 +73,7 @@ function BatchItems({ batch }: { batch: ReviewBatch }) {
       }
       pagination={{ hideOnSinglePage: true, total: (n) => `共 ${n} 人` }}
       exportName={`审核结果-${batch.term}`}
+      columnsKey="school-review-items"
       emptyText="本批次没有学生"
       table={{ size: "small", scroll: { x: 800 } }}
     />

@@ -2,6 +2,7 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, 
 import { useQueryClient } from "@tanstack/react-query";
 import type dayjs from "dayjs";
 import { useState } from "react";
+import { useSearchParams } from "react-router";
 import { errorMessage } from "../api/problem";
 import { roster, scheduling, schedulingClient, schedulingKey } from "../api/client";
 import type { components } from "../api/schema/scheduling";
@@ -24,8 +25,10 @@ const STATUS: Record<string, { label: string; color: string }> = {
 export default function SchedulePage() {
   const me = useCurrentUser();
   const isAgency = me.role === "agency_admin" || me.role === "platform_admin";
-  const [school, setSchool] = useState<string | undefined>(me.school_code ?? undefined);
-  const [selected, setSelected] = useState<string | null>(null);
+  // ?school=…&day=… (the dashboard's links to one capture day)
+  const [params] = useSearchParams();
+  const [school, setSchool] = useState<string | undefined>(params.get("school") ?? me.school_code ?? undefined);
+  const [selected, setSelected] = useState<string | null>(params.get("day"));
   const [creating, setCreating] = useState(false);
   const schools = roster.useQuery("get", "/api/roster/v1/schools", {}, { enabled: isAgency });
   const days = scheduling.useQuery("get", "/api/scheduling/v1/capture-days", { params: { query: { school_code: school } } });

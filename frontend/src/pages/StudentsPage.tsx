@@ -6,6 +6,7 @@ import { roster } from "../api/client";
 import type { Student } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
 import { DataTable, type DataColumn } from "../components/DataTable";
+import { PrintPassesButton } from "../components/PrintPassesButton";
 import { SpecTag } from "../components/SpecTag";
 import { StudentDrawer } from "../components/StudentDrawer";
 import { PageContainer } from "../layout/PageContainer";
@@ -90,7 +91,7 @@ export default function StudentsPage() {
   };
 
   const columns: DataColumn<Student>[] = [
-    { title: "学号", dataIndex: "student_no", width: 130, fixed: "left" },
+    { title: "学号", dataIndex: "student_no", width: 130, fixed: "left", alwaysShown: true },
     {
       title: "姓名",
       dataIndex: "name",
@@ -125,6 +126,7 @@ export default function StudentsPage() {
             title: "操作",
             key: "action",
             exportValue: false as const,
+            alwaysShown: true,
             width: 70,
             fixed: "right" as const,
             render: (_: unknown, s: Student) => (
@@ -208,6 +210,17 @@ export default function StudentsPage() {
           },
         }}
         exportName="学生名单"
+        columnsKey="students"
+        toolbar={
+          isAdmin &&
+          classId && (
+            <PrintPassesButton
+              classId={classId}
+              classCode={className(classId) ?? "本班"}
+              label="打印本班采集凭证"
+            />
+          )
+        }
         emptyText="还没有学生，请先导入名单"
         filteredEmptyText="没有符合条件的学生"
         table={{ size: "middle", scroll: { x: 1100 } }}

@@ -66,10 +66,11 @@ class MissingGlyphs(TucaiError):
 
     status = 422
 
-    def __init__(self, chars: str, font: Path) -> None:
+    def __init__(self, chars: str, font: Path, document: str = "证明") -> None:
         super().__init__(
             "certificate_glyphs_missing",
-            f"证明中的字符“{chars}”无法用当前字体打印，请管理员配置包含这些字符的 TrueType 字体（TUCAI_CJK_FONT）",
+            f"{document}中的字符“{chars}”无法用当前字体打印，"
+            "请管理员配置包含这些字符的 TrueType 字体（TUCAI_CJK_FONT）",
             f"The font {font} has no glyph for {chars!r}; set TUCAI_CJK_FONT to a TrueType font that has them",
         )
         self.chars = chars
@@ -118,6 +119,9 @@ def draw_qr(canvas: Canvas, qr: segno.QRCode, x: float, y: float, size: float) -
     canvas.setFillColor(colors.white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.setFillColor(colors.black)
+    # One path of rectangles (a run of dark modules each), filled once: written as PDF operators directly, as a
+    # sheet of class passes draws hundreds of symbols and a canvas call per run would dominate its time.
+    ops: list[str] = []
     for r, row in enumerate(matrix):
         top = y + size - (QR_BORDER + r) * module
         c = 0
@@ -128,8 +132,11 @@ def draw_qr(canvas: Canvas, qr: segno.QRCode, x: float, y: float, size: float) -
             start = c
             while c < n and row[c]:
                 c += 1
-            canvas.rect(x + (QR_BORDER + start) * module, top - module, (c - start) * module, module,
-                        stroke=0, fill=1)
+            ops.append(f"{x + (QR_BORDER + start) * module:.3f} {top - module:.3f} "
+                       f"{(c - start) * module:.3f} {module:.3f} re")
+    if ops:
+        ops.append("f")
+        canvas.addLiteral("\n".join(ops))
     canvas.restoreState()
 
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal, require_roles
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
-from services.roster.deps import PROBLEMS
+from services.roster.deps import PROBLEMS, Issuer, SchoolAdmin
 from services.roster.documents import service as printouts
 from services.roster.documents.schemas import SchoolStats, SchoolStatsList
 
@@ -31,6 +31,7 @@ FeeYuan = Annotated[int | None, Query(ge=0, le=MAX_FEE_FEN // 100, deprecated=Tr
                                       description="应缴费用（元，整数）；请改用 fee_fen")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def _xlsx(data: bytes, filename: str) -> Response:
@@ -46,6 +47,15 @@ def class_lists(principal: ListReaders, uow: UoW, school_code: str | None = None
     fee = Decimal(fee_fen) / 100 if fee_fen is not None else fee_yuan
     data, name = printouts.class_lists(uow.session, principal, school_code, college_id, class_id, fee)
     return _xlsx(data, name)
+
+
+@router.get("/classes/{class_id}/passes.pdf", response_class=Response, responses={200: {"content": {PDF: {}}}},
+            summary="Every capture pass of a class on A4 sheets (eight to a page), to cut and hand out")
+def class_passes(class_id: Annotated[str, Path(max_length=32)], principal: SchoolAdmin, uow: UoW,
+                 issuer: Issuer) -> Response:
+    data, name = printouts.class_passes(uow.session, principal, issuer, class_id)
+    return Response(data, media_type=PDF,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 @router.get("/reviewed-list.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}},

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from services.kernel.auth import TokenIssuer
 from services.kernel.errors import NotFound
 from services.kernel.tenancy import Principal, Role
 from services.roster import documents
@@ -15,6 +16,7 @@ from services.roster.directory import repository as directory_repo
 from services.roster.documents import repository as repo
 from services.roster.models import School, Student
 from services.roster.rules.privacy import mask_id_number, mask_name
+from services.roster.students import service as students_service
 
 _DECISION_ZH = {"approved": "通过", "rejected": "不通过", "pending": "待审"}
 
@@ -67,6 +69,33 @@ def class_lists(session: Session, principal: Principal, school_code: str | None,
                        "No approved students in these classes yet")
     name = f"{lists[0].class_no}-采集名单.xlsx" if len(lists) == 1 else "班级采集名单.xlsx"
     return documents.class_list_xlsx(lists, fee_yuan=fee_yuan), name
+
+
+def class_passes(session: Session, principal: Principal, issuer: TokenIssuer, class_id: str) -> tuple[bytes, str]:
+    """Every capture pass of one class on A4 sheets (eight to a page) in one PDF: the approved students in 学号
+    order, numbered as on the class list; the others are counted on the sheet (their pass comes after approval).
+    One query for the class, one for its students, whatever the class size. Returns the PDF and a file name."""
+    classes = repo.classes(session, principal, None, None, class_id)
+    if not classes:
+        raise NotFound("class_not_found", "班级不存在或无权访问", "No such class in your scope")
+    klass = classes[0]
+    students = repo.students(session, principal, klass.school_code, None, klass.id)
+    approved = [s for s in students if students_service.has_capture_pass(s)]
+    if not approved:
+        raise NotFound("no_approved_students", "该班尚无审核通过的学生，暂无采集凭证可打印",
+                       "No approved students in this class yet: no capture passes to print")
+    cards = []
+    for order, student in enumerate(approved, start=1):
+        token, expires = students_service.pass_token(issuer, student)
+        cards.append(documents.PassCard(order=order, name=student.name, student_no=student.student_no,
+                                        token=token, expires_at=expires))
+    college = next((c for c in repo.colleges(session, principal, klass.school_code) if c.id == klass.college_id),
+                   None)
+    school = directory_repo.schools_for_system(session, {klass.school_code}).get(klass.school_code)
+    sheet = documents.PassSheet(school_name=school.name if school else klass.school_code,
+                                college=college.name if college else "", class_code=klass.code,
+                                class_name=klass.name, cards=cards, left_out=len(students) - len(approved))
+    return documents.class_passes_pdf(sheet), f"{klass.code}-采集凭证.pdf"
 
 
 def reviewed_list(session: Session, principal: Principal, term: str, school_code: str | None) -> tuple[bytes, str]:

@@ -181,7 +181,7 @@ def record(session: Session, student: Student, school_name: str | None = None) -
     return StudentRecord(
         student=student, school_name=school_name,
         review_reason=latest.reason if latest and latest.decision == "rejected" else None,
-        has_capture_pass=bool(student.subject_key and student.review_status == "approved"),
+        has_capture_pass=has_capture_pass(student),
         captured_terms=captures_repo.captured_terms(session, [student.id]).get(student.id, []))
 
 
@@ -314,17 +314,28 @@ class CapturePassIssued:
     expires_at: datetime
 
 
-def capture_pass(issuer: TokenIssuer, student: Student) -> CapturePassIssued:
-    """A signed QR code the student shows at check-in. It carries only the pseudonymous subject key, signed by
-    roster, so capture can verify it with the published key; its own audience keeps it from ever working as an
-    API token."""
-    if student.review_status != "approved" or not student.subject_key:
+def has_capture_pass(student: Student) -> bool:
+    return student.review_status == "approved" and bool(student.subject_key)
+
+
+def pass_token(issuer: TokenIssuer, student: Student) -> tuple[str, datetime]:
+    """The signed token of a capture pass and when it expires. It carries only the pseudonymous subject key,
+    signed by roster, so capture can verify it with the published key; its own audience keeps it from ever working
+    as an API token."""
+    if not has_capture_pass(student):
         raise Conflict("not_approved", "资格审查通过后才能获取采集凭证", "A capture pass is issued after approval")
+    assert student.subject_key is not None
     expires = datetime.now(UTC) + timedelta(days=PASS_DAYS)
     principal = Principal(subject=student.subject_key, role=Role.STUDENT, username="",
                           province=student.province_code, school=student.school_code)
     claims = {"typ": "capture_pass", "aud": "tucai-capture-pass", "exp": int(expires.timestamp())}
-    token = issuer.issue(principal, extra=claims)
+    return issuer.issue(principal, extra=claims), expires
+
+
+def capture_pass(issuer: TokenIssuer, student: Student) -> CapturePassIssued:
+    """A signed QR code the student shows at check-in (see pass_token)."""
+    token, expires = pass_token(issuer, student)
+    assert student.subject_key is not None
     buffer = io.BytesIO()
     segno.make(token, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
     return CapturePassIssued(subject_key=student.subject_key, token=token, qr_svg=buffer.getvalue().decode(),

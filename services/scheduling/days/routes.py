@@ -28,9 +28,10 @@ router = APIRouter(prefix="/v1", tags=["capture-days"],
 Agency = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN))]
 
 
-def day_out(day: CaptureDay) -> CaptureDayOut:
+def day_out(day: CaptureDay, state: service.DayState | None = None) -> CaptureDayOut:
+    extra = {"school_name": state.school_name, "plan_status": state.plan_status} if state else {}
     return CaptureDayOut.model_validate({
-        **day.model_dump(exclude={"dates"}), "timezone": LOCAL_TZ,
+        **day.model_dump(exclude={"dates"}), "timezone": LOCAL_TZ, **extra,
         "dates": [DayDate(date=d, weekday=weekday(date.fromisoformat(d))) for d in day.dates]})
 
 
@@ -46,7 +47,9 @@ def _spec(body: CaptureDayIn) -> service.DaySpec:
 @router.get("/capture-days", response_model=CaptureDayList, summary="Capture days in scope")
 def list_capture_days(principal: CurrentPrincipal, uow: UoW, school_code: str | None = None,
                       term: str | None = None) -> CaptureDayList:
-    items = [day_out(d) for d in service.list_days(uow, principal, school_code, term)]
+    days = service.list_days(uow, principal, school_code, term)
+    states = service.day_states(uow, principal, days)
+    items = [day_out(d, states[d.id]) for d in days]
     return CaptureDayList(items=items, total=len(items))
 
 

@@ -108,6 +108,9 @@ class CaptureDayOut(BaseModel):
     dress: list[str]
     created_at: datetime
     updated_at: datetime
+    school_name: str | None = Field(None, description="in lists: the school's name")
+    plan_status: str | None = Field(
+        None, description="in lists: none, solving, draft, published or failed (published once any plan is)")
 
 
 class CaptureDayList(BaseModel):

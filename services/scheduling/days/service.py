@@ -50,6 +50,31 @@ def list_days(uow: UnitOfWork, principal: Principal, school_code: str | None, te
     return repo.days(uow.session, principal, school_code, term)
 
 
+@dataclass(frozen=True)
+class DayState:
+    """What a list of days shows beside each: the school's name and where its plan stands."""
+
+    school_name: str
+    plan_status: str  # none, solving, draft, published or failed
+
+
+def plan_state(statuses: list[str]) -> str:
+    """A day's plan state from its plans' statuses (newest first): published as soon as one is (a re-plan's
+    draft does not unpublish it), else the newest plan's status, "none" without any."""
+    if "published" in statuses:
+        return "published"
+    current = [s for s in statuses if s != "superseded"]
+    return current[0] if current else "none"
+
+
+def day_states(uow: UnitOfWork, principal: Principal, days: list[CaptureDay]) -> dict[str, DayState]:
+    """The state of every listed day in two queries, whatever their number."""
+    names = repo.school_names(uow.session, principal, {d.school_code for d in days}) if days else {}
+    plans = repo.plan_statuses(uow.session, principal, [d.id for d in days]) if days else {}
+    return {d.id: DayState(school_name=names.get(d.school_code, ""), plan_status=plan_state(plans.get(d.id, [])))
+            for d in days}
+
+
 def create_day(uow: UnitOfWork, principal: Principal, spec: DaySpec) -> CaptureDay:
     school = repo.school(uow.session, principal, spec.school_code)
     if school is None:
