@@ -44,6 +44,8 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("payments", "/v1/payers"): ("school10405", "agency"),
     ("payments", "/v1/fee-profiles"): ("school10405", "agency"),
     ("payments", "/v1/orders"): ("school10405", "agency"),
+    ("payments", "/v1/reconciliation/runs"): ("agency",),
+    ("payments", "/v1/reconciliation/discrepancies"): ("school10405", "agency"),
 }
 
 
@@ -293,6 +295,11 @@ ROLE_ONLY = {
     ("POST", "payments", "/v1/orders/me/pay"), ("POST", "payments", "/v1/orders/me/check"),
     ("GET", "payments", "/v1/classes/me/settlement"), ("POST", "payments", "/v1/classes/me/settlement/pay"),
     ("POST", "payments", "/v1/classes/me/settlement/check"),
+    # payments reconciliation (tests/payments/test_reconciliation.py, which also reads a 10403 discrepancy as
+    # 10405's admin and gets 404): runs and resolutions are the agency's alone
+    ("POST", "payments", "/v1/reconciliation/runs"), ("GET", "payments", "/v1/reconciliation/runs/{run_id}"),
+    ("GET", "payments", "/v1/reconciliation/discrepancies/{discrepancy_id}"),
+    ("POST", "payments", "/v1/reconciliation/discrepancies/{discrepancy_id}/resolve"),
 }
 
 
