@@ -22,6 +22,7 @@ from services.payments.providers.sandbox import SandboxGateway
 from services.payments.providers.sandbox_http import sandbox_router
 from services.payments.reconciliation import routes as reconciliation_routes
 from services.payments.reconciliation.jobs import JOB_KINDS as RECONCILE_JOBS
+from services.payments.reports import routes as reports_routes
 from services.payments.settlement.consumers import photographed_consumer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -38,7 +39,7 @@ def spec() -> ServiceSpec:
     return ServiceSpec(name="payments", title="Tucai payments", metadata=metadata, outbox=outbox, inbox=inbox,
                        migrations_dir=MIGRATIONS,
                        routers=[payers_routes.router, fees_routes.router, orders_routes.router,
-                                notify_routes.router, reconciliation_routes.router],
+                                notify_routes.router, reconciliation_routes.router, reports_routes.router],
                        consumers=[payers_consumer, photographed_consumer], jobs=[*JOB_KINDS, *RECONCILE_JOBS],
                        on_startup=_startup)
 

@@ -46,6 +46,8 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("payments", "/v1/orders"): ("school10405", "agency"),
     ("payments", "/v1/reconciliation/runs"): ("agency",),
     ("payments", "/v1/reconciliation/discrepancies"): ("school10405", "agency"),
+    ("payments", "/v1/reports/schools"): ("school10405", "agency"),
+    ("payments", "/v1/reports/classes"): ("school10405", "agency"),
 }
 
 
@@ -300,6 +302,8 @@ ROLE_ONLY = {
     ("POST", "payments", "/v1/reconciliation/runs"), ("GET", "payments", "/v1/reconciliation/runs/{run_id}"),
     ("GET", "payments", "/v1/reconciliation/discrepancies/{discrepancy_id}"),
     ("POST", "payments", "/v1/reconciliation/discrepancies/{discrepancy_id}/resolve"),
+    # the reports' files: agency and school admins only, each its own scope (test_reconciliation.py)
+    ("GET", "payments", "/v1/reports/schools/export"), ("GET", "payments", "/v1/reports/classes/export"),
 }
 
 

@@ -5,6 +5,7 @@ real bills; the agency uploads them, a job reconciles, and each discrepancy is r
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,8 +15,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
+from sqlalchemy import update
 
 from services.capture.events import PhotoAccepted
+from services.kernel.db import table_of
 from services.kernel.tenancy import Principal, Role
 from services.payments.models import Payer
 from services.payments.orders import service as order_rules
@@ -296,3 +300,51 @@ def test_only_the_agency_acts_and_schools_see_only_their_own(scene: Scene) -> No
         assert api.get(f"{BASE}/discrepancies", user).status_code == 403
     r = api.post(f"{BASE}/discrepancies/{target['id']}/resolve", "agency", json={"action": "ignore", "reason": ""})
     assert r.status_code == 422
+
+
+def test_reports_total_the_school_and_class_and_export(scene: Scene) -> None:
+    api = scene.api
+    class_id = scene.payers[0].class_id
+
+    def school_line() -> dict[str, Any] | None:
+        [line] = api.get("/api/payments/v1/reports/schools", "agency", params={"school_code": "10403"}).json()["items"]
+        return line if line["refunded_fen"] == 3000 else None  # B's refund and E's duplicate, both done
+
+    line = wait_until(school_line, timeout=30)
+    # A, B, E (twice), F, G paid 15 yuan each; B (not photographed) and E's second payment were refunded.
+    assert (line["photographed"], line["paid_fen"], line["net_fen"]) == (6, 9000, 6000)
+    assert (line["expected_fen"], line["outstanding_fen"], line["overpaid_fen"]) == (9000, 3000, 0)  # C and D owe
+    classes = api.get("/api/payments/v1/reports/classes", "school10403").json()
+    ours = next(i for i in classes["items"] if i["class_id"] == class_id)
+    assert (ours["paid_fen"], ours["refunded_fen"], ours["outstanding_fen"]) == (9000, 3000, 3000)
+    assert classes["totals"]["paid_fen"] == sum(i["paid_fen"] for i in classes["items"])
+
+    # Tenancy: a school sees only itself, the agency its province; monitors and students nothing.
+    assert {i["school_code"] for i in api.get("/api/payments/v1/reports/schools", "school10405").json()["items"]} \
+        <= {"10405"}
+    assert api.get("/api/payments/v1/reports/classes", "school10405", params={"school_code": "10403"}).json()[
+        "items"] == []
+    for user in ("monitor10403", DEMO_STUDENT):
+        for path in ("schools", "classes", "schools/export", "classes/export"):
+            assert api.get(f"/api/payments/v1/reports/{path}", user).status_code == 403, (user, path)
+    assert api.get("/api/payments/v1/reports/schools", "agency", params={"school_code": "1' OR 1=1"}).status_code \
+        == 422
+
+    # A class name that a spreadsheet would run as a formula is exported inert.
+    with scene.ctx().transaction() as uow:
+        payers = table_of(Payer)
+        uow.session.execute(update(payers).where(payers.c.class_id == class_id)
+                            .values(class_name="=HYPERLINK(\"http://evil.test\",\"点我\")"))
+    csv_file = api.get("/api/payments/v1/reports/classes/export", "school10403", params={"format": "csv"})
+    assert csv_file.status_code == 200 and csv_file.content.startswith(b"\xef\xbb\xbf")
+    text = csv_file.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    assert text.splitlines()[0].startswith("学校代码,班级编号,班级名称")
+    other = api.get("/api/payments/v1/reports/classes/export", "school10405",
+                    params={"format": "csv", "school_code": "10403"}).content.decode("utf-8-sig")
+    assert other.count("\r\n") == 1 and "10403" not in other  # the header alone: 10403 is not 10405's
+    xlsx = api.get("/api/payments/v1/reports/schools/export", "agency", params={"format": "xlsx"})
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert float(rows["10403"][6]) == 90.0 and float(rows["10403"][9]) == 30.0  # paid, outstanding in yuan
