@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from services.capture.events import PhotoAccepted
 from services.kernel.db import table_of
 from services.kernel.tenancy import Principal, Role
-from services.payments.models import Payer
+from services.payments.models import NotificationLog, Payer
 from services.payments.orders import service as order_rules
 from services.payments.provider_set import provider_set
 from services.payments.providers.port import Provider
@@ -205,6 +205,15 @@ def test_resolutions_refund_once_mark_paid_and_are_audited(scene: Scene) -> None
         return got["refund"]["state"] == "succeeded"
 
     wait_until(refunded, timeout=30)
+
+    def refund_notified() -> list[str]:  # the sandbox's refund notification came over HTTP, verified
+        with scene.ctx().transaction() as uow:
+            rows = uow.session.execute(select(table_of(NotificationLog)).where(
+                table_of(NotificationLog).c.out_trade_no == scene.numbers["B"],
+                table_of(NotificationLog).c.kind == "refund")).all()
+            return [r.outcome for r in rows]
+
+    assert wait_until(refund_notified, timeout=30)[0] in ("refund_settled", "refund_already_settled")
     orders = {o["id"]: o for o in api.get("/api/payments/v1/orders", "agency", params={"school_code": "10403"})
               .json()["items"]}
     assert orders[scene.orders["B"]]["state"] == "refunded"
