@@ -61,6 +61,7 @@ export const router = createBrowserRouter([
               { path: "makeup", lazy: signedIn(() => import("./pages/MakeupPage")) },
               { path: "capture", lazy: signedIn(() => import("./pages/CapturePage")) },
               { path: "settlement", lazy: signedIn(() => import("./pages/SettlementPage")) },
+              { path: "payments", lazy: signedIn(() => import("./pages/PaymentsPage")) },
               ...comingSoon,
               { path: "*", lazy: signedIn(() => import("./pages/NotFoundPage")) },
             ],

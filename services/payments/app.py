@@ -20,6 +20,9 @@ from services.payments.payers.consumers import payers_consumer
 from services.payments.provider_set import provider_set
 from services.payments.providers.sandbox import SandboxGateway
 from services.payments.providers.sandbox_http import sandbox_router
+from services.payments.reconciliation import routes as reconciliation_routes
+from services.payments.reconciliation.jobs import JOB_KINDS as RECONCILE_JOBS
+from services.payments.reports import routes as reports_routes
 from services.payments.settlement.consumers import photographed_consumer
 from services.payments.wechat_identity import routes as wechat_identity_routes
 
@@ -37,8 +40,10 @@ def spec() -> ServiceSpec:
     return ServiceSpec(name="payments", title="Tucai payments", metadata=metadata, outbox=outbox, inbox=inbox,
                        migrations_dir=MIGRATIONS,
                        routers=[payers_routes.router, fees_routes.router, orders_routes.router,
-                                notify_routes.router, wechat_identity_routes.router],
-                       consumers=[payers_consumer, photographed_consumer], jobs=JOB_KINDS, on_startup=_startup)
+                                notify_routes.router, wechat_identity_routes.router, reconciliation_routes.router,
+                                reports_routes.router],
+                       consumers=[payers_consumer, photographed_consumer], jobs=[*JOB_KINDS, *RECONCILE_JOBS],
+                       on_startup=_startup)
 
 
 def _sandbox(request: Request) -> SandboxGateway:

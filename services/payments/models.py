@@ -202,3 +202,109 @@ class Photographed(PaymentsTable, TenantScoped, table=True):
     class_id: str | None = Field(default=None, index=True, max_length=32)
     term: str = Field(max_length=7)
     photographed_at: datetime = _at()
+
+
+class RunState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    UNTRUSTED = "untrusted"  # the bill's own summary disagrees with its rows: nothing was matched against it
+    FAILED = "failed"  # the file is not a bill we can read (code in error_code)
+
+
+class ReconciliationRun(PaymentsTable, TenantScoped, table=True):
+    """One provider's bill of one day, reconciled for one province. Re-uploading the day re-runs the same row
+    (discrepancies are keyed, so a re-run updates them instead of adding copies)."""
+
+    __tablename__ = "reconciliation_run"
+    __table_args__ = (UniqueConstraint("province_code", "provider", "bill_date"),)
+    __tenant_level__ = "province"
+
+    id: str = Field(primary_key=True, max_length=32)
+    province_code: str = Field(index=True, max_length=2)
+    provider: str = Field(max_length=12)
+    bill_date: str = Field(max_length=10)  # YYYY-MM-DD, the providers' (Beijing) day
+    state: str = Field(default=RunState.QUEUED, max_length=12)
+    blob_key: str = Field(max_length=200)
+    filename: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64)
+    expected_sha1: str | None = Field(default=None, max_length=40)
+    job_id: str | None = Field(default=None, max_length=32)
+    rows: int = 0
+    summary_ok: bool | None = None
+    problems: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error_code: str | None = Field(default=None, max_length=40)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _at()
+    finished_at: datetime | None = _maybe_at()
+
+
+class DiscrepancyType(StrEnum):
+    PROVIDER_ONLY = "provider_only"  # in the provider's bill, unknown here
+    PLATFORM_ONLY = "platform_only"  # credited here, missing from the bill (carried one day first)
+    AMOUNT_MISMATCH = "amount_mismatch"
+    STATUS_MISMATCH = "status_mismatch"  # the bill says paid/refunded, our order or refund says otherwise
+    DUPLICATE_PAYMENT = "duplicate_payment"  # a second transaction for an order, not refunded
+    PAID_NOT_PHOTOGRAPHED = "paid_not_photographed"  # refund due
+    PHOTOGRAPHED_UNPAID = "photographed_unpaid"  # receivable
+    CLASS_OVERPAID = "class_overpaid"  # a class paid for more students than were photographed: refund due
+
+
+class DiscrepancyState(StrEnum):
+    OPEN = "open"
+    CARRIED = "carried"  # waiting for the next day's bill (a payment near midnight lands in tomorrow's bill)
+    CLEARED = "cleared"  # a later run no longer found it (the late bill row came, the student was photographed)
+    RESOLVED = "resolved"  # a person decided (action + reason), audited
+
+
+class Discrepancy(PaymentsTable, TenantScoped, table=True):
+    """One thing the three-way match found. `key` names it stably (type + provider + transaction, or order,
+    or student), so re-running a day updates it and a resolved one stays resolved."""
+
+    __tablename__ = "discrepancy"
+    __table_args__ = (UniqueConstraint("province_code", "key"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    key: str = Field(max_length=160)
+    type: str = Field(index=True, max_length=24)
+    state: str = Field(default=DiscrepancyState.OPEN, index=True, max_length=12)
+    province_code: str = Field(index=True, max_length=2)
+    school_code: str = Field(index=True, max_length=5)  # "" when the bill row matches no order of ours
+    class_id: str | None = Field(default=None, max_length=32)
+    subject_key: str | None = Field(default=None, max_length=40)
+    provider: str | None = Field(default=None, max_length=12)
+    bill_date: str | None = Field(default=None, max_length=10)  # the day whose run found (or carried) it
+    run_id: str | None = Field(default=None, max_length=32)
+    order_id: str | None = Field(default=None, max_length=32)
+    out_trade_no: str | None = Field(default=None, max_length=64)
+    provider_txn: str | None = Field(default=None, max_length=64)
+    out_refund_no: str | None = Field(default=None, max_length=64)
+    ours_fen: int | None = None  # what our ledger says
+    bill_fen: int | None = None  # what the bill says
+    amount_fen: int = 0  # what is due: a refund (to give back) or a receivable (to collect), in fen
+    detail: str = Field(default="", max_length=200)
+    resolution: str | None = Field(default=None, max_length=12)  # refund / mark_paid / ignore
+    reason: str | None = Field(default=None, max_length=200)
+    resolved_by: str | None = Field(default=None, max_length=64)
+    resolved_at: datetime | None = _maybe_at()
+    refund_id: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _at()
+    updated_at: datetime = _at()
+
+
+class DiscrepancyAudit(PaymentsTable, TenantScoped, table=True):
+    """Who did what to a discrepancy, when and why (append-only)."""
+
+    __tablename__ = "discrepancy_audit"
+
+    id: str = Field(primary_key=True, max_length=32)
+    discrepancy_id: str = Field(index=True, max_length=32)
+    province_code: str = Field(index=True, max_length=2)
+    school_code: str = Field(max_length=5)
+    action: str = Field(max_length=12)
+    reason: str = Field(max_length=200)
+    actor: str = Field(max_length=64)
+    refund_id: str | None = Field(default=None, max_length=32)
+    at: datetime = _at()

@@ -46,6 +46,10 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("payments", "/v1/payers"): ("school10405", "agency"),
     ("payments", "/v1/fee-profiles"): ("school10405", "agency"),
     ("payments", "/v1/orders"): ("school10405", "agency"),
+    ("payments", "/v1/reconciliation/runs"): ("agency",),
+    ("payments", "/v1/reconciliation/discrepancies"): ("school10405", "agency"),
+    ("payments", "/v1/reports/schools"): ("school10405", "agency"),
+    ("payments", "/v1/reports/classes"): ("school10405", "agency"),
 }
 
 
@@ -307,6 +311,13 @@ ROLE_ONLY = {
     # school gets an empty list there)
     ("GET", "capture", "/v1/proofreading/me"), ("POST", "capture", "/v1/proofreading/me/confirm"),
     ("POST", "capture", "/v1/proofreading/me/report"), ("GET", "capture", "/v1/proofreading/reminders.csv"),
+    # payments reconciliation (tests/payments/test_reconciliation.py, which also reads a 10403 discrepancy as
+    # 10405's admin and gets 404): runs and resolutions are the agency's alone
+    ("POST", "payments", "/v1/reconciliation/runs"), ("GET", "payments", "/v1/reconciliation/runs/{run_id}"),
+    ("GET", "payments", "/v1/reconciliation/discrepancies/{discrepancy_id}"),
+    ("POST", "payments", "/v1/reconciliation/discrepancies/{discrepancy_id}/resolve"),
+    # the reports' files: agency and school admins only, each its own scope (test_reconciliation.py)
+    ("GET", "payments", "/v1/reports/schools/export"), ("GET", "payments", "/v1/reports/classes/export"),
 }
 
 

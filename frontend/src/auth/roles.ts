@@ -183,8 +183,8 @@ export const PAGES: readonly PageDef[] = [
     title: "缴费与对账",
     icon: "pay",
     roles: ["agency_admin", "school_admin"],
-    ready: false,
-    summary: "按人在线缴费或按班级结算，退款与对账",
+    ready: true,
+    summary: "各校收缴报表、渠道账单对账与差异处理（退款、标记已收、忽略）",
   },
   {
     path: "/proofreading",

@@ -125,11 +125,11 @@ def _parse(lines: BoundedLines) -> ParsedBill:
             amount_fen=abs(_fen(cells[at["refund" if is_refund else "amount"]], lines.number)),
             time=local_time(cells[at["time"]], lines.number),
             status=cells[at["refund_status"]] if is_refund else cells[at["state"]]))
-    problems = _check_summary(summary, totals, len(rows))
+    problems = check_summary(summary, totals, len(rows))
     return ParsedBill("wechat", not problems, rows, problems)
 
 
-def _check_summary(summary: dict[str, str] | None, totals: dict[str, Decimal], count: int) -> list[str]:
+def check_summary(summary: dict[str, str] | None, totals: dict[str, Decimal], count: int) -> list[str]:
     if summary is None:
         return ["no summary lines"]
     problems = []

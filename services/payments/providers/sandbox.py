@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
+
+import structlog
 
 from services.payments.providers import rsa
 from services.payments.providers.money import fen_to_yuan
@@ -31,6 +34,7 @@ from services.payments.providers.sandbox_keys import (
 from services.payments.providers.wechat import SIGNATURE_TYPE, SIGNTEST_PREFIX, encrypt_resource
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+log = structlog.get_logger("tucai.payments.sandbox")
 # Delivery: (url, headers, body) → (status, body). Default is an HTTP POST; tests pass the handler directly.
 Send = Callable[[str, Mapping[str, str], bytes], Awaitable[tuple[int, bytes]]]
 
@@ -93,6 +97,9 @@ class SandboxGateway:
         self.refunds: dict[tuple[Provider, str], SandboxRefund] = {}
         self.wechat_signer = "cert"  # "cert" or "pubkey": which WeChat key signs notifications
         self.oauth_codes: set[str] = set()  # web-authorisation codes handed out and not yet exchanged
+        # A refund's notification follows the refund's answer, as the providers' do (None: not sent). Only when
+        # the gateway has a way to deliver (send): the sandbox of a running system, not a bare one in a test.
+        self.refund_notify_delay_s: float | None = 0.3
         self._serial = 0
 
     def _next(self, prefix: str, width: int) -> str:
@@ -140,6 +147,8 @@ class SandboxGateway:
                                self._next("5030000000", 10), self.now())
         self.refunds[(provider, out_refund_no)] = refund
         order.state = "REFUND"
+        if self.send is not None and self.refund_notify_delay_s is not None:
+            self.deliver_later(self.refund_notification(refund), self.refund_notify_delay_s)
         return refund
 
     # -- notifications -------------------------------------------------------------------------------------------
@@ -256,6 +265,19 @@ class SandboxGateway:
         else:
             raise ValueError(f"{how} does not apply to WeChat")
         return replace(note, headers=headers)
+
+    def deliver_later(self, note: Notification, delay_s: float) -> None:
+        """Deliver from a thread of its own, after the answer that caused it has gone back: the providers send
+        refund notifications on their own schedule, over HTTP, to the notify URL — never inside our request."""
+
+        async def later() -> None:
+            try:
+                [(status, _)] = await self.deliver(note, delay_s=delay_s)
+                log.info("sandbox_notification_delivered", url=note.url, status=status)
+            except Exception as error:  # the merchant's endpoint being down is the merchant's problem
+                log.warning("sandbox_notification_failed", url=note.url, error=str(error)[:200])
+
+        threading.Thread(target=asyncio.run, args=(later(),), name="sandbox-notify", daemon=True).start()
 
     async def deliver(self, note: Notification, times: int = 1, delay_s: float = 0.0,
                       corrupt: Corruption | None = None, send: Send | None = None) -> list[tuple[int, bytes]]:

@@ -15,6 +15,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -28,6 +29,7 @@ from services.payments.providers.money import fen_to_yuan, yuan_to_fen
 from services.payments.providers.order_numbers import is_valid
 from services.payments.providers.port import Provider
 from services.payments.providers.sandbox import SHANGHAI, SandboxGateway, SandboxOrder, SandboxRefund
+from services.payments.providers.sandbox_bills import alipay_bill_zip, wechat_trade_bill
 from services.payments.providers.sandbox_keys import ALIPAY_APP_ID, MCHID, SANDBOX_APP_SECRET, WECHAT_APPID
 from services.payments.providers.wechat import SIGNATURE_TYPE, request_message
 
@@ -429,8 +431,23 @@ def _wechat_oauth_routes(router: APIRouter, get_gateway: GetGateway) -> None:
         return Response(json.dumps(document).encode(), 200, media_type="application/json")
 
 
+def _bill_routes(router: APIRouter, get_gateway: GetGateway) -> None:
+    @router.get("/bills/{provider}/{day}")
+    async def day_bill(provider: Provider, day: date, request: Request) -> Response:
+        """The providers' download of a day's bill (the sandbox's control): WeChat's trade bill with its SHA1 in a
+        header, Alipay's zip. A sandbox-only face; production bills come from the providers' bill APIs."""
+        gateway = get_gateway(request)
+        if provider is Provider.WECHAT:
+            data, sha1 = wechat_trade_bill(gateway, day, bom=True)
+            return Response(data, media_type="text/csv", headers={
+                "X-Bill-SHA1": sha1, "Content-Disposition": f'attachment; filename="wechat-{day}.csv"'})
+        return Response(alipay_bill_zip(gateway, day), media_type="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="alipay-{day}.zip"'})
+
+
 def sandbox_router(get_gateway: GetGateway) -> APIRouter:
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
+    _bill_routes(router, get_gateway)
     _wechat_routes(router, get_gateway)
     _wechat_oauth_routes(router, get_gateway)
     _alipay_routes(router, get_gateway)

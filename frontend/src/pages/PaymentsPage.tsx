@@ -1,0 +1,287 @@
+import { UploadOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
+import { Alert, Button, Card, DatePicker, Flex, Input, Modal, Radio, Select, Space, Table, Tabs, Tag, Typography, Upload } from "antd";
+import type { TableColumnsType } from "antd";
+import type { Dayjs } from "dayjs";
+import { useState } from "react";
+import { payments, paymentsClient } from "../api/client";
+import { errorMessage } from "../api/problem";
+import type { components } from "../api/schema/payments";
+import { useCurrentUser } from "../auth/AuthContext";
+import { PageContainer } from "../layout/PageContainer";
+import { dayjs, formatDateTime } from "../lib/time";
+import { PAYER_MODE, PROVIDER, yuan } from "./payLabels";
+
+type Schemas = components["schemas"];
+type Line = Schemas["ReportLineOut"];
+type Discrepancy = Schemas["DiscrepancyOut"];
+type Run = Schemas["RunOut"];
+type Action = Schemas["ResolveIn"]["action"];
+
+/** Discrepancy types in the agency's words, and what resolving each may do. */
+const TYPES: Record<string, { label: string; color: string; actions: Action[] }> = {
+  provider_only: { label: "账单有、平台无", color: "red", actions: [] },
+  platform_only: { label: "平台有、账单无", color: "orange", actions: [] },
+  amount_mismatch: { label: "金额不符", color: "red", actions: [] },
+  status_mismatch: { label: "状态不符", color: "volcano", actions: ["mark_paid"] },
+  duplicate_payment: { label: "重复支付", color: "magenta", actions: ["refund"] },
+  paid_not_photographed: { label: "已缴未拍（应退）", color: "gold", actions: ["refund"] },
+  photographed_unpaid: { label: "已拍未缴（应收）", color: "blue", actions: ["mark_paid"] },
+  class_overpaid: { label: "班级多缴（应退）", color: "gold", actions: ["refund"] },
+};
+const STATES: Record<string, { label: string; color: string }> = {
+  open: { label: "待处理", color: "red" },
+  carried: { label: "待次日账单", color: "orange" },
+  cleared: { label: "已自动消除", color: "green" },
+  resolved: { label: "已处理", color: "default" },
+};
+const ACTIONS: Record<Action, string> = { refund: "退款", mark_paid: "标记已收", ignore: "忽略" };
+const RUN_STATES: Record<string, { label: string; color: string }> = {
+  queued: { label: "排队中", color: "default" },
+  running: { label: "对账中", color: "processing" },
+  done: { label: "完成", color: "success" },
+  untrusted: { label: "账单汇总不符，未对账", color: "error" },
+  failed: { label: "失败", color: "error" },
+};
+
+const money = (title: string, key: keyof Line) => ({
+  title,
+  dataIndex: key,
+  align: "right" as const,
+  render: (fen: number) => yuan(fen),
+});
+
+const reportColumns: TableColumnsType<Line> = [
+  { title: "学校代码", dataIndex: "school_code", width: 100 },
+  { title: "收费方式", dataIndex: "payer_mode", render: (m: string | null) => PAYER_MODE[m ?? ""] ?? "—" },
+  { title: "已审核", dataIndex: "students", align: "right" },
+  { title: "已拍摄", dataIndex: "photographed", align: "right" },
+  money("应收", "expected_fen"),
+  money("已收", "paid_fen"),
+  money("已退", "refunded_fen"),
+  money("未收", "outstanding_fen"),
+  money("多收", "overpaid_fen"),
+];
+
+function ReportTab() {
+  const report = payments.useQuery("get", "/api/payments/v1/reports/schools");
+  const data = report.data;
+  return (
+    <Card
+      title="各校收缴情况"
+      extra={
+        <Space>
+          <Button href="/api/payments/v1/reports/schools/export?format=xlsx" onClick={download("xlsx")}>导出 Excel</Button>
+          <Button href="/api/payments/v1/reports/schools/export?format=csv" onClick={download("csv")}>导出 CSV</Button>
+        </Space>
+      }
+    >
+      {report.isError ? <Alert type="warning" showIcon title={errorMessage(report.error)} /> : null}
+      <Table<Line>
+        rowKey="school_code"
+        size="middle"
+        loading={report.isPending}
+        columns={reportColumns}
+        dataSource={data?.items ?? []}
+        pagination={false}
+        summary={() =>
+          data && data.items.length > 0 ? (
+            <Table.Summary.Row style={{ background: "#fafafa" }}>
+              <Table.Summary.Cell index={0} colSpan={2}><Typography.Text strong>合计</Typography.Text></Table.Summary.Cell>
+              <Table.Summary.Cell index={2} align="right">{data.totals.students}</Table.Summary.Cell>
+              <Table.Summary.Cell index={3} align="right">{data.totals.photographed}</Table.Summary.Cell>
+              <Table.Summary.Cell index={4} align="right">{yuan(data.totals.expected_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={5} align="right">{yuan(data.totals.paid_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={6} align="right">{yuan(data.totals.refunded_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={7} align="right"><Typography.Text strong type="danger">{yuan(data.totals.outstanding_fen)}</Typography.Text></Table.Summary.Cell>
+              <Table.Summary.Cell index={8} align="right">{yuan(data.totals.overpaid_fen)}</Table.Summary.Cell>
+            </Table.Summary.Row>
+          ) : null
+        }
+      />
+    </Card>
+  );
+}
+
+/** Exports need the bearer token: fetch through the typed client and save the blob. */
+function download(format: "csv" | "xlsx") {
+  return async (event: React.MouseEvent) => {
+    event.preventDefault();
+    const { response } = await paymentsClient.GET("/api/payments/v1/reports/schools/export", {
+      params: { query: { format } },
+      parseAs: "blob",
+    });
+    const blob = await response.blob();
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = `各校收缴情况.${format}`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+}
+
+function ResolveDialog({ item, onClose }: { item: Discrepancy; onClose: () => void }) {
+  const client = useQueryClient();
+  const resolve = payments.useMutation("post", "/api/payments/v1/reconciliation/discrepancies/{discrepancy_id}/resolve");
+  const allowed: Action[] = [...(TYPES[item.type]?.actions ?? []), "ignore"];
+  const [action, setAction] = useState<Action>(allowed[0]);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  async function submit() {
+    setError(null);
+    try {
+      await resolve.mutateAsync({ params: { path: { discrepancy_id: item.id } }, body: { action, reason } });
+      await client.invalidateQueries({ queryKey: ["get", "/api/payments/v1/reconciliation/discrepancies"] });
+      onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+  return (
+    <Modal
+      open
+      title={`处理差异：${TYPES[item.type]?.label ?? item.type}`}
+      okText="确认处理"
+      cancelText="取消"
+      onOk={submit}
+      onCancel={onClose}
+      okButtonProps={{ disabled: reason.trim().length < 2, loading: resolve.isPending }}
+    >
+      <Flex vertical gap={12}>
+        <Typography.Text>涉及金额：{yuan(item.amount_fen)}　{item.detail}</Typography.Text>
+        <Radio.Group value={action} onChange={(e) => setAction(e.target.value as Action)}
+          options={allowed.map((a) => ({ value: a, label: ACTIONS[a] }))} />
+        <Input.TextArea aria-label="处理原因" placeholder="处理原因（必填，记入审计）" maxLength={200} value={reason}
+          onChange={(e) => setReason(e.target.value)} />
+        {error ? <Alert type="error" showIcon title={error} /> : null}
+      </Flex>
+    </Modal>
+  );
+}
+
+function DiscrepancyTab({ canResolve }: { canResolve: boolean }) {
+  const [state, setState] = useState<string | undefined>("open");
+  const list = payments.useQuery("get", "/api/payments/v1/reconciliation/discrepancies", {
+    params: { query: { state } },
+  });
+  const [resolving, setResolving] = useState<Discrepancy | null>(null);
+  const columns: TableColumnsType<Discrepancy> = [
+    { title: "类型", dataIndex: "type", render: (t: string) => <Tag color={TYPES[t]?.color}>{TYPES[t]?.label ?? t}</Tag> },
+    { title: "状态", dataIndex: "state", render: (s: string) => <Tag color={STATES[s]?.color}>{STATES[s]?.label ?? s}</Tag> },
+    { title: "学校", dataIndex: "school_code", render: (s: string) => s || "—" },
+    { title: "渠道", dataIndex: "provider", render: (p: string | null) => (p ? PROVIDER[p] ?? p : "—") },
+    { title: "账单日", dataIndex: "bill_date", render: (d: string | null) => d ?? "—" },
+    { title: "商户订单号", dataIndex: "out_trade_no", render: (n: string | null) => n ?? "—" },
+    { title: "金额", dataIndex: "amount_fen", align: "right", render: (fen: number) => yuan(fen) },
+    { title: "说明", dataIndex: "detail" },
+    {
+      title: "处理",
+      key: "resolve",
+      render: (_: unknown, d: Discrepancy) =>
+        d.state === "open" || d.state === "carried" ? (
+          canResolve ? <Button size="small" onClick={() => setResolving(d)}>处理</Button> : "待采集中心处理"
+        ) : (
+          <Typography.Text type="secondary">
+            {d.resolution ? `${ACTIONS[d.resolution as Action] ?? d.resolution}：${d.reason ?? ""}` : ""}
+            {d.refund ? `（退款 ${yuan(d.refund.amount_fen)}）` : ""}
+          </Typography.Text>
+        ),
+    },
+  ];
+  return (
+    <Card
+      title="对账差异"
+      extra={
+        <Select allowClear placeholder="全部状态" style={{ width: 140 }} value={state} onChange={setState}
+          options={Object.entries(STATES).map(([value, s]) => ({ value, label: s.label }))} />
+      }
+    >
+      {list.isError ? <Alert type="warning" showIcon title={errorMessage(list.error)} /> : null}
+      <Table<Discrepancy> rowKey="id" size="middle" loading={list.isPending} columns={columns}
+        dataSource={list.data?.items ?? []} scroll={{ x: 1000 }} locale={{ emptyText: "暂无差异" }} />
+      {resolving ? <ResolveDialog item={resolving} onClose={() => setResolving(null)} /> : null}
+    </Card>
+  );
+}
+
+function BillsTab() {
+  const client = useQueryClient();
+  const runs = payments.useQuery("get", "/api/payments/v1/reconciliation/runs", undefined, {
+    refetchInterval: (q) => (q.state.data?.items.some((r) => r.state === "queued" || r.state === "running") ? 1000 : false),
+  });
+  const [provider, setProvider] = useState<"wechat" | "alipay">("wechat");
+  const [day, setDay] = useState<Dayjs>(dayjs().subtract(1, "day"));
+  const [error, setError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
+
+  async function upload(file: File) {
+    setError(null);
+    setUploading(true);
+    try {
+      await paymentsClient.POST("/api/payments/v1/reconciliation/runs", {
+        body: { file: "", provider, bill_date: day.format("YYYY-MM-DD") },
+        bodySerializer: () => {
+          const form = new FormData();
+          form.append("file", file, file.name);
+          form.append("provider", provider);
+          form.append("bill_date", day.format("YYYY-MM-DD"));
+          return form;
+        },
+      });
+      await client.invalidateQueries({ queryKey: ["get", "/api/payments/v1/reconciliation/runs"] });
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setUploading(false);
+    }
+  }
+
+  const columns: TableColumnsType<Run> = [
+    { title: "账单日", dataIndex: "bill_date" },
+    { title: "渠道", dataIndex: "provider", render: (p: string) => PROVIDER[p] ?? p },
+    { title: "状态", dataIndex: "state", render: (s: string) => <Tag color={RUN_STATES[s]?.color}>{RUN_STATES[s]?.label ?? s}</Tag> },
+    { title: "账单行数", dataIndex: "rows", align: "right" },
+    { title: "文件", dataIndex: "filename" },
+    { title: "上传时间", dataIndex: "created_at", render: (t: string) => formatDateTime(t) },
+    { title: "问题", dataIndex: "problems", render: (p: string[]) => p.join("；") || "—" },
+  ];
+  return (
+    <Card title="上传渠道账单">
+      <Flex vertical gap={16}>
+        <Space wrap>
+          <Select aria-label="支付渠道" value={provider} onChange={setProvider} style={{ width: 140 }}
+            options={[{ value: "wechat", label: "微信支付" }, { value: "alipay", label: "支付宝" }]} />
+          <DatePicker aria-label="账单日期" value={day} onChange={(d) => d && setDay(d)} allowClear={false}
+            disabledDate={(d) => d.isAfter(dayjs(), "day")} />
+          <Upload accept=".csv,.gz,.zip" showUploadList={false} beforeUpload={(file) => {
+            void upload(file);
+            return Upload.LIST_IGNORE;
+          }}>
+            <Button type="primary" icon={<UploadOutlined />} loading={uploading}>上传账单并对账</Button>
+          </Upload>
+        </Space>
+        {error ? <Alert type="error" showIcon title={error} /> : null}
+        <Table<Run> rowKey="id" size="middle" loading={runs.isPending} columns={columns}
+          dataSource={runs.data?.items ?? []} pagination={false} locale={{ emptyText: "尚未上传账单" }} />
+      </Flex>
+    </Card>
+  );
+}
+
+/** The agency's payments console: takings per school, the bills it reconciles, and the discrepancy queue.
+ * A school admin sees its own school's report and discrepancies, read-only. */
+export default function PaymentsPage() {
+  const me = useCurrentUser();
+  const agency = me.role === "agency_admin";
+  return (
+    <PageContainer title="缴费与对账" subTitle="各校收缴、渠道账单对账与差异处理（金额以元显示，按分结算）">
+      <Tabs
+        items={[
+          { key: "report", label: "收缴报表", children: <ReportTab /> },
+          { key: "discrepancies", label: "对账差异", children: <DiscrepancyTab canResolve={agency} /> },
+          ...(agency ? [{ key: "bills", label: "账单对账", children: <BillsTab /> }] : []),
+        ]}
+      />
+    </PageContainer>
+  );
+}
