@@ -17,15 +17,22 @@ log = structlog.get_logger("tucai.capture.anomalies")
 
 def raise_anomaly(uow: UnitOfWork, kind: str, *, school_code: str, province_code: str, detail: str,
                   reported_by: str, station_id: str | None = None, checkin_id: str | None = None,
-                  subject_key: str | None = None) -> Anomaly:
+                  subject_key: str | None = None, other_subject_key: str | None = None,
+                  photo_id: str | None = None) -> Anomaly:
     anomaly = Anomaly(kind=kind, school_code=school_code, province_code=province_code, station_id=station_id,
-                      checkin_id=checkin_id, subject_key=subject_key, detail=detail[:400], reported_by=reported_by)
+                      checkin_id=checkin_id, subject_key=subject_key, other_subject_key=other_subject_key,
+                      photo_id=photo_id, detail=detail[:400], reported_by=reported_by)
     uow.session.add(anomaly)
     uow.emit(AnomalyRaised(anomaly_id=anomaly.id, kind=kind, school_code=school_code, province_code=province_code,
                            station_id=station_id, subject_key=subject_key))
     # Ids only: the log never carries names or ID numbers.
     log.warning("capture_anomaly", kind=kind, anomaly_id=anomaly.id, station_id=station_id, checkin_id=checkin_id)
     return anomaly
+
+
+def blocked_subjects(uow: UnitOfWork, school_code: str) -> set[str]:
+    """The students of a school that delivery must hold back: named (either side) by an open anomaly."""
+    return repo.open_subject_keys(uow.session, school_code)
 
 
 def anomalies(uow: UnitOfWork, principal: Principal, status: str | None, school_code: str | None) -> list[Anomaly]:

@@ -353,6 +353,10 @@ export interface components {
             id: string;
             /** Kind */
             kind: string;
+            /** Other Subject Key */
+            other_subject_key?: string | null;
+            /** Photo Id */
+            photo_id?: string | null;
             /** Province Code */
             province_code: string;
             /** Reported By */
