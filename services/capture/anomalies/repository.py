@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from services.capture.models import Anomaly
-from services.kernel.tenancy import Principal, scoped, unscoped_for_system
+from services.kernel.tenancy import Principal, scoped
 
 
 def anomalies(session: Session, principal: Principal, status: str | None, school_code: str | None) -> list[Anomaly]:
@@ -19,9 +19,3 @@ def anomalies(session: Session, principal: Principal, status: str | None, school
 
 def anomaly(session: Session, principal: Principal, anomaly_id: str) -> Anomaly | None:
     return session.exec(scoped(select(Anomaly).where(col(Anomaly.id) == anomaly_id), Anomaly, principal)).first()
-
-
-def open_subject_keys(session: Session, school_code: str) -> set[str]:
-    stmt = select(Anomaly.subject_key, Anomaly.other_subject_key).where(
-        col(Anomaly.school_code) == school_code, col(Anomaly.status) == "open")
-    return {key for row in session.exec(unscoped_for_system(stmt)) for key in row if key}

@@ -30,11 +30,6 @@ def raise_anomaly(uow: UnitOfWork, kind: str, *, school_code: str, province_code
     return anomaly
 
 
-def blocked_subjects(uow: UnitOfWork, school_code: str) -> set[str]:
-    """The students of a school that delivery must hold back: named (either side) by an open anomaly."""
-    return repo.open_subject_keys(uow.session, school_code)
-
-
 def anomalies(uow: UnitOfWork, principal: Principal, status: str | None, school_code: str | None) -> list[Anomaly]:
     return repo.anomalies(uow.session, principal, status, school_code)
 
