@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from services.kernel.db import UTCDateTime, new_registry
@@ -152,6 +152,10 @@ class Anomaly(CaptureTable, TenantScoped, table=True):
     station_id: str | None = Field(default=None, max_length=32)
     checkin_id: str | None = Field(default=None, max_length=32)
     subject_key: str | None = Field(default=None, max_length=40)
+    # The identity guard's flags: the photo version that raised it, and the other student whose face matched.
+    # Delivery holds back both students (subject_key and other_subject_key) while the anomaly is open.
+    photo_id: str | None = Field(default=None, max_length=32)
+    other_subject_key: str | None = Field(default=None, index=True, max_length=40)
     detail: str = Field(max_length=400)
     reported_by: str = Field(max_length=64)
     status: str = Field(default="open", index=True, max_length=10)  # open | resolved
@@ -224,6 +228,24 @@ class ProofDeadline(CaptureTable, TenantScoped, table=True):
     deadline: datetime = Field(sa_type=UTCDateTime)
     set_by: str = Field(max_length=64)
     updated_at: datetime = _created()
+
+
+class FaceEmbedding(CaptureTable, TenantScoped, table=True):
+    """The identity guard's face descriptor of one accepted photo version (photoqa.identity: 128 float32, 512 B),
+    compared within a school and campaign (the subject's term). A biometric template of a pseudonymous student:
+    it never leaves the capture database."""
+
+    __tablename__ = "face_embedding"
+    __table_args__ = (Index("ix_face_embedding_school_term", "school_code", "term", "created_at"),)
+
+    photo_id: str = Field(foreign_key="photo.id", primary_key=True, max_length=32)
+    school_code: str = Field(max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    term: str = Field(max_length=7)  # the campaign (roster's term, "2026-06")
+    subject_key: str = Field(index=True, max_length=40)
+    kind: str = Field(max_length=8)  # capture | retake | makeup (photoqa.identity.Kind)
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = _created()
 
 
 register_conflict("capture_day", "capture_day_exists", "该学校当天已有采集日",

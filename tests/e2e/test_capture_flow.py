@@ -35,7 +35,8 @@ def test_photographer_checks_in_the_demo_student_and_uploads_a_photo(
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="上传照片").click()
     chooser.value.set_files(str(photo))
-    expect(page.get_by_text("第 1 版：检测通过")).to_be_visible()
+    # The upload frames the camera shot and runs the real checks; a fresh server loads the face models first.
+    expect(page.get_by_text("第 1 版：检测通过")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("JPEG 照片")).to_be_visible()
     screenshot(page, artifacts / "capture-station.png")
     console_errors.check()

@@ -15,6 +15,8 @@ class AnomalyOut(BaseModel):
     station_id: str | None
     checkin_id: str | None
     subject_key: str | None
+    other_subject_key: str | None = None  # the identity guard: the other student whose face matched
+    photo_id: str | None = None  # the photo version that raised it
     detail: str
     reported_by: str
     status: str

@@ -17,9 +17,11 @@ log = structlog.get_logger("tucai.capture.anomalies")
 
 def raise_anomaly(uow: UnitOfWork, kind: str, *, school_code: str, province_code: str, detail: str,
                   reported_by: str, station_id: str | None = None, checkin_id: str | None = None,
-                  subject_key: str | None = None) -> Anomaly:
+                  subject_key: str | None = None, other_subject_key: str | None = None,
+                  photo_id: str | None = None) -> Anomaly:
     anomaly = Anomaly(kind=kind, school_code=school_code, province_code=province_code, station_id=station_id,
-                      checkin_id=checkin_id, subject_key=subject_key, detail=detail[:400], reported_by=reported_by)
+                      checkin_id=checkin_id, subject_key=subject_key, other_subject_key=other_subject_key,
+                      photo_id=photo_id, detail=detail[:400], reported_by=reported_by)
     uow.session.add(anomaly)
     uow.emit(AnomalyRaised(anomaly_id=anomaly.id, kind=kind, school_code=school_code, province_code=province_code,
                            station_id=station_id, subject_key=subject_key))

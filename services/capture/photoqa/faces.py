@@ -75,24 +75,33 @@ def model_file(name: str) -> Path:
 
 
 class DlibFaces:
-    """Loads each model once, on first use (the embedding model only where embeddings are computed)."""
+    """Loads each model once, on first use (the embedding model only where embeddings are computed).
+
+    Thread safety (ingest checks run on many request threads while the identity guard embeds on a job thread, and
+    one HOG detector shared across threads crashes the process): dlib's object detector is not safe for
+    concurrent use, so each thread gets its own (it is compiled in: constructing one reads no file); the shape
+    predictor is documented as safe to share; the ResNet encoder is one instance behind a lock (only the identity
+    guard uses it, one photo at a time)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._detector: Any = None
+        self._local = threading.local()
         self._predictor: Any = None
         self._encoder: Any = None
+        self._encode_lock = threading.Lock()
 
     def _models(self, embedding: bool = False) -> tuple[Any, Any, Any]:
-        with self._lock:
-            import dlib  # deferred so cli start-up stays light
+        import dlib  # deferred so cli start-up stays light
 
-            if self._detector is None:
-                self._detector = dlib.get_frontal_face_detector()
+        detector = getattr(self._local, "detector", None)
+        if detector is None:
+            detector = self._local.detector = dlib.get_frontal_face_detector()
+        with self._lock:
+            if self._predictor is None:
                 self._predictor = dlib.shape_predictor(str(model_file(LANDMARKS_FILE)))
             if embedding and self._encoder is None:
                 self._encoder = dlib.face_recognition_model_v1(str(model_file(EMBEDDING_FILE)))
-            return self._detector, self._predictor, self._encoder
+            return detector, self._predictor, self._encoder
 
     def detect(self, grey: np.ndarray, detect_height: int = 320) -> list[Face]:
         """Faces found on a copy `detect_height` px tall (never upscaled), landmarks fitted at full resolution."""
@@ -119,7 +128,8 @@ class DlibFaces:
     def embed(self, rgb: np.ndarray, face: Face) -> np.ndarray:
         """The 128-d ResNet descriptor (L2 < 0.6 means the same person on LFW, per dlib)."""
         _, _, encoder = self._models(embedding=True)
-        vector = encoder.compute_face_descriptor(np.ascontiguousarray(rgb), face.shape, 0)
+        with self._encode_lock:
+            vector = encoder.compute_face_descriptor(np.ascontiguousarray(rgb), face.shape, 0)
         return np.asarray(vector, dtype=np.float32)
 
 

@@ -1,86 +1,97 @@
 """The marked place: every upload is checked here before it is accepted, and the standard output is made here.
 
-Until the photo-checks module (services/capture/photoqa) lands, `inspect_photo` checks type, size and
-dimensions only and makes the standard 480×640 baseline JPEG by a centred crop. Swapping in photoqa is the one
-line in `inspect_photo` (check_photo(data, profile) for the checks, frame_photo(data, profile) for the output)."""
+Two stages:
+1. `guard`: cheap refusals read off the file's header, before a single pixel is decoded (a hostile or broken file
+   never reaches a decoder): the bytes window, the type by content (a PNG named .jpg is a PNG), the declared
+   dimensions (too small to frame, or so large it is a decompression bomb) and a complete JPEG (a transfer cut
+   short). Its verdicts are named `original_*`: they judge the upload, not the standard photo.
+2. photoqa: the standard output (480×640 baseline JPEG inside the profile's size window) is the upload itself when
+   that already passes `check_photo`, else `frame_photo` of the upload; `check_photo` of the standard output gives
+   the verdicts the station shows. An upload that cannot be framed (no face) gets a failed `framing` verdict.
+"""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from services.capture.photoqa import FramingError, check_photo, frame_photo, get_profile
+from services.capture.photoqa.container import Header, read_header
+from services.capture.photoqa.profiles import Profile
 
-STANDARD_SIZE = (480, 640)
-STANDARD_BYTES = (20 * 1024, 40 * 1024)  # the default profile's size window of the standard output
 ORIGINAL_BYTES = (10 * 1024, 25 * 1024 * 1024)
-MAX_PIXELS = 60_000_000  # larger than any camera's frame; stops decompression bombs
+MAX_PIXELS = 60_000_000  # larger than any camera's frame (a 61-MP sensor is 9504×6336); stops decompression bombs
 
 
 @dataclass
 class Inspection:
     checks: list[dict[str, Any]] = field(default_factory=list)
-    standard: bytes | None = None  # the standard output, when the original can be framed
+    standard: bytes | None = None  # the standard output, when the upload could be framed
     content_type: str = "application/octet-stream"
 
     @property
     def passed(self) -> bool:
-        return all(c["passed"] for c in self.checks)
+        return all(c["passed"] is not False for c in self.checks)
 
 
-def inspect_photo(data: bytes) -> Inspection:
+def inspect_photo(data: bytes, profile: str | Profile | None = None) -> Inspection:
     """Checks and standard output of one upload (the marked place)."""
-    return basic_inspection(data)
-
-
-def _check(code: str, passed: bool, measured: Any, threshold: Any, zh: str) -> dict[str, Any]:
-    return {"code": code, "passed": passed, "measured": measured, "threshold": threshold, "message": zh}
-
-
-def basic_inspection(data: bytes) -> Inspection:
-    result = Inspection()
-    low, high = ORIGINAL_BYTES
-    result.checks.append(_check("file_size", low <= len(data) <= high, len(data), [low, high],
-                                "文件大小合适" if low <= len(data) <= high else "原片文件大小异常，请重拍"))
-    try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
-            raise ValueError("too many pixels")
-        image.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        result.checks.append(_check("file_type", False, None, "JPEG", "无法识别的图片文件，请上传 JPEG 照片"))
+    p = get_profile(profile)
+    header = read_header(data)
+    result = Inspection(checks=guard(data, header, p), content_type=_content_type(header.kind))
+    if not result.passed:
         return result
-    is_jpeg = image.format == "JPEG"
-    result.content_type = "image/jpeg" if is_jpeg else f"image/{(image.format or 'octet-stream').lower()}"
-    result.checks.append(_check("file_type", is_jpeg, image.format, "JPEG",
-                                "JPEG 照片" if is_jpeg else "照片须为 JPEG 格式"))
-    width, height = image.size
-    big_enough = width >= STANDARD_SIZE[0] and height >= STANDARD_SIZE[1]
-    result.checks.append(_check("dimensions", big_enough, [width, height], list(STANDARD_SIZE),
-                                "尺寸足够" if big_enough else "照片尺寸不足 480×640，请重拍"))
-    if big_enough:
-        result.standard = _standard(image)
+    if (header.width, header.height) == (p.width, p.height):
+        report = check_photo(data, p)
+        if report.passed:  # already a compliant standard photo: re-encoding it could only lose quality
+            result.standard = data
+            result.checks += [c.as_dict() for c in report.checks]
+            return result
+    try:
+        result.standard = frame_photo(data, p)
+    except FramingError as error:
+        result.checks.append(_check("framing", False, None, None, error.zh, error.en))
+        return result
+    result.checks += [c.as_dict() for c in check_photo(result.standard, p).checks]
     return result
 
 
-def _standard(image: Image.Image) -> bytes:
-    """A centred 3:4 crop scaled to 480×640, baseline 24-bit JPEG at 300 dpi, the highest quality ≥ 60 that
-    fits the size window (the framing by face position is photoqa's)."""
-    width, height = image.size
-    target = STANDARD_SIZE[0] / STANDARD_SIZE[1]
-    if width / height > target:
-        crop_w = round(height * target)
-        box = ((width - crop_w) // 2, 0, (width - crop_w) // 2 + crop_w, height)
-    else:
-        crop_h = round(width / target)
-        box = (0, (height - crop_h) // 2, width, (height - crop_h) // 2 + crop_h)
-    framed = image.convert("RGB").crop(box).resize(STANDARD_SIZE, Image.Resampling.LANCZOS)
-    best = b""
-    for quality in (95, 90, 85, 80, 75, 70, 65, 60):
-        buffer = io.BytesIO()
-        framed.save(buffer, "JPEG", quality=quality, dpi=(300, 300), progressive=False, optimize=True)
-        best = buffer.getvalue()
-        if len(best) <= STANDARD_BYTES[1]:
-            break
-    return best
+def guard(data: bytes, header: Header, p: Profile) -> list[dict[str, Any]]:
+    """The header-only refusals, in the order a hostile file meets them; the first failure ends the list."""
+    low, high = ORIGINAL_BYTES
+    size_ok = low <= len(data) <= high
+    checks = [_check("original_size", size_ok, len(data), [low, high],
+                     "原片文件大小合适" if size_ok else "原片文件大小异常（过小或过大），请重拍",
+                     "upload size fine" if size_ok else "the upload is too small or too large; retake it")]
+    is_jpeg = header.kind == "jpeg"
+    checks.append(_check("original_type", is_jpeg, header.kind, "jpeg",
+                         "JPEG 照片" if is_jpeg else f"文件内容为 {header.kind}，照片须为 JPEG 格式",
+                         "JPEG photo" if is_jpeg else f"the file is {header.kind}; a JPEG is required"))
+    if not (size_ok and is_jpeg):
+        return checks
+    intact = header.complete and header.error is None and bool(header.pixels)
+    checks.append(_check("original_intact", intact, header.error, None,
+                         "文件完整" if intact else "照片文件不完整或已损坏（可能传输中断），请重新上传",
+                         "complete file" if intact else "the file is cut short or damaged; upload it again"))
+    if not intact:
+        return checks
+    width, height = header.width or 0, header.height or 0
+    big_enough = width >= p.width and height >= p.height
+    sane = header.pixels <= MAX_PIXELS
+    ok = big_enough and sane
+    zh = "尺寸足够" if ok else (f"照片尺寸不足 {p.width}×{p.height}，请重拍" if not big_enough
+                               else f"声明尺寸 {width}×{height} 过大，拒绝解码")
+    en = "large enough" if ok else (f"smaller than {p.width}×{p.height}; retake it" if not big_enough
+                                    else f"declared {width}×{height} exceeds {MAX_PIXELS:,} pixels; not decoded")
+    checks.append(_check("original_dimensions", ok, [width, height],
+                         {"min": [p.width, p.height], "max_pixels": MAX_PIXELS}, zh, en))
+    return checks
+
+
+def _check(code: str, passed: bool, measured: Any, threshold: Any, zh: str, en: str) -> dict[str, Any]:
+    return {"code": code, "passed": passed, "measured": measured, "threshold": threshold, "message": zh,
+            "message_en": en}
+
+
+def _content_type(kind: str) -> str:
+    return "image/jpeg" if kind == "jpeg" else "application/octet-stream"

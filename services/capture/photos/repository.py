@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from services.capture.models import Photo, Station
+from services.capture.models import FaceEmbedding, Photo, Station, Subject
 from services.kernel.tenancy import Principal, Role, scoped, unscoped_for_system
 
 
@@ -31,3 +31,25 @@ def photo(session: Session, principal: Principal, photo_id: str) -> Photo | None
         stmt = stmt.where(col(Photo.station_id).in_(
             select(Station.id).where(col(Station.photographer) == principal.username)))
     return session.exec(stmt).first()
+
+
+def photo_for_system(session: Session, photo_id: str) -> Photo | None:
+    return session.exec(unscoped_for_system(select(Photo).where(col(Photo.id) == photo_id))).first()
+
+
+def subject_term(session: Session, subject_key: str) -> str | None:
+    stmt = select(Subject.term).where(col(Subject.subject_key) == subject_key)
+    return session.exec(unscoped_for_system(stmt)).first()
+
+
+def has_embedding(session: Session, photo_id: str) -> bool:
+    stmt = select(FaceEmbedding.photo_id).where(col(FaceEmbedding.photo_id) == photo_id)
+    return session.exec(unscoped_for_system(stmt)).first() is not None
+
+
+def embeddings(session: Session, school_code: str, term: str) -> list[FaceEmbedding]:
+    """Every face of one school and campaign, in capture order (the guard's matrix: 512 B a row)."""
+    stmt = (select(FaceEmbedding)
+            .where(col(FaceEmbedding.school_code) == school_code, col(FaceEmbedding.term) == term)
+            .order_by(col(FaceEmbedding.created_at), col(FaceEmbedding.photo_id)))
+    return list(session.exec(unscoped_for_system(stmt)))

@@ -94,7 +94,7 @@ def _emit_verdict(uow: UnitOfWork, photo: Photo, *, first: bool) -> None:
         uow.emit(PhotoRejected(photo_id=photo.id, checkin_id=photo.checkin_id, station_id=photo.station_id,
                                school_code=photo.school_code, province_code=photo.province_code,
                                subject_key=photo.subject_key, version=photo.version,
-                               failed=[c["code"] for c in photo.checks if not c["passed"]]))
+                               failed=[c["code"] for c in photo.checks if c["passed"] is False]))
 
 
 def override(uow: UnitOfWork, principal: Principal, photo_id: str, reason: str) -> Photo:

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from services.capture.photoqa import identity
+from services.capture.photoqa import check_photo, identity
 from services.capture.photoqa.identity import Earlier, NewFace, find_mixups
 from tests.support import photos
 
@@ -88,3 +88,17 @@ def test_vectors_round_trip_through_bytes(vectors: dict[str, np.ndarray]) -> Non
     np.testing.assert_array_equal(identity.from_bytes(stored), vectors["hopper"])
     with pytest.raises(ValueError):
         identity.from_bytes(stored[:-4])
+
+
+def test_checks_and_embeddings_may_run_on_many_threads_at_once() -> None:
+    """Ingest checks run on request threads while the identity guard embeds on a job thread: one dlib detector
+    shared by threads crashed the process; every thread must find the same face as a lone call does."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = photos.compliant("hopper")
+    alone = identity.embed(data)
+    with ThreadPoolExecutor(6) as pool:
+        checks = [pool.submit(check_photo, photos.compliant(name)) for name in photos.NAMES for _ in range(3)]
+        vectors = [pool.submit(identity.embed, data) for _ in range(3)]
+        assert all(f.result().passed for f in checks)
+        assert all(identity.distance(f.result(), alone) < 1e-4 for f in vectors)

@@ -565,11 +565,6 @@ export interface components {
             dress: string[];
             /** Id */
             id: string;
-            /**
-             * Plan Status
-             * @description in lists: none, solving, draft, published or failed (published once any plan is)
-             */
-            plan_status?: string | null;
             /** Preferences */
             preferences: components["schemas"]["Preference"][];
             /** Province Code */
@@ -580,11 +575,6 @@ export interface components {
             rooms: components["schemas"]["Room"][];
             /** School Code */
             school_code: string;
-            /**
-             * School Name
-             * @description in lists: the school's name
-             */
-            school_name?: string | null;
             /** Term */
             term: string;
             /** Timezone */
