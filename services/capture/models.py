@@ -161,9 +161,62 @@ class Anomaly(CaptureTable, TenantScoped, table=True):
     created_at: datetime = _created()
 
 
+class DeliveryPackage(CaptureTable, TenantScoped, table=True):
+    """A delivery package (zip) of one school's accepted standard photos for one term, named by a pattern. Its
+    content is fixed when it is requested (the DeliveryItem rows), so a retake after that changes nothing in it.
+    At most one package per school, term and naming is queued or running at a time (the partial unique index
+    settles concurrent requests)."""
+
+    __tablename__ = "delivery_package"
+    __table_args__ = (
+        Index("uq_delivery_package_active", "school_code", "term", "naming", unique=True,
+              sqlite_where=text("status IN ('queued', 'running')"),
+              postgresql_where=text("status IN ('queued', 'running')")),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    term: str = Field(max_length=7)
+    naming: str = Field(max_length=16)  # id_number | student_no | capture_key
+    status: str = Field(default="queued", index=True, max_length=10)  # queued | running | ready | failed | cancelled
+    job_id: str | None = Field(default=None, max_length=32)
+    requested_by: str = Field(max_length=64)
+    included: int = 0
+    excluded: int = 0
+    blob_key: str | None = Field(default=None, max_length=200)
+    sha256: str | None = Field(default=None, max_length=64)
+    size: int | None = None
+    error_code: str | None = Field(default=None, max_length=80)
+    created_at: datetime = _created()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DeliveryItem(CaptureTable, TenantScoped, table=True):
+    """One approved student's line in a package, fixed at request time: the photo version that goes in, or why
+    the student is left out. File names are not stored here: for the 身份证号 and 学号 patterns they are joined
+    inside roster and exist only in the package itself."""
+
+    __tablename__ = "delivery_item"
+    __table_args__ = (UniqueConstraint("package_id", "subject_key"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    package_id: str = Field(foreign_key="delivery_package.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5)
+    province_code: str = Field(max_length=2)
+    position: int
+    subject_key: str = Field(max_length=40)
+    photo_id: str | None = Field(default=None, max_length=32)
+    standard_key: str | None = Field(default=None, max_length=200)
+    standard_sha256: str | None = Field(default=None, max_length=64)
+    excluded_reason: str | None = Field(default=None, max_length=40)
+
+
 register_conflict("capture_day", "capture_day_exists", "该学校当天已有采集日",
                   "This school already has a capture day on that date")
 register_conflict("station", "station_exists", "该采集日已有同名机位", "A station of that name exists on this day")
 register_conflict("checkin", "checkin_race", "该学生或机位刚刚完成签到，请重试",
                   "The student or station was just checked in elsewhere; retry")
 register_conflict("photo", "photo_race", "同一照片正在上传，请重试", "The same photo is being uploaded; retry")
+register_conflict("delivery_package", "delivery_in_progress", "该学校本届的交付包正在生成，请稍候",
+                  "A delivery package of this school and term is already being made; wait for it")

@@ -418,6 +418,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/roster/v1/delivery/file-names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File names (身份证号 or 学号) of approved students by capture's keys, for delivery packages */
+        post: operations["delivery-delivery_file_names"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roster/v1/errata": {
         parameters: {
             query?: never;
@@ -1596,6 +1613,37 @@ export interface components {
             /** Row */
             row?: number | null;
         };
+        /** FileName */
+        FileName: {
+            /**
+             * Stem
+             * @description the file name without .jpg, exactly as roster holds the value
+             */
+            stem: string;
+            /** Subject Key */
+            subject_key: string;
+        };
+        /** FileNamesIn */
+        FileNamesIn: {
+            naming: components["schemas"]["Naming"];
+            /** School Code */
+            school_code: string;
+            /**
+             * Subject Keys
+             * @description capture's pseudonymous keys
+             */
+            subject_keys: string[];
+        };
+        /** FileNamesOut */
+        FileNamesOut: {
+            /** Names */
+            names: components["schemas"]["FileName"][];
+            /**
+             * Unknown
+             * @description keys that are not (or no longer) approved students of the school
+             */
+            unknown: string[];
+        };
         /** Flag */
         Flag: {
             /** Code */
@@ -1775,6 +1823,11 @@ export interface components {
             /** Username */
             username: string;
         };
+        /**
+         * Naming
+         * @enum {string}
+         */
+        Naming: "id_number" | "student_no";
         /** Problem */
         Problem: {
             /** Code */
@@ -4426,6 +4479,93 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delivery-delivery_file_names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileNamesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileNamesOut"];
+                };
             };
             /** @description Unauthorized */
             401: {
