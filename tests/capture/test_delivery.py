@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlmodel import col
+from structlog.testing import capture_logs
 
 from services.capture.delivery.archive import INDEX_CSV, INDEX_XLSX, MANIFEST
 from services.capture.delivery.naming import Left, name_files
@@ -118,9 +119,13 @@ def _csv_rows(archive: zipfile.ZipFile) -> list[dict[str, str]]:
 
 def test_a_package_named_by_id_number_joins_the_numbers_inside_roster(day: dict[str, Any]) -> None:
     api, students, photos = day["api"], day["students"], day["photos"]
-    created = _request(api, naming="id_number", rebuild=True)
-    assert created.status_code == 201, created.text
-    package = _ready(api, created.json()["id"])
+    with capture_logs() as logs:
+        created = _request(api, naming="id_number", rebuild=True)
+        assert created.status_code == 201, created.text
+        package = _ready(api, created.json()["id"])
+    assert any(e["event"] == "delivery_package_ready" for e in logs)
+    for student in students:  # the numbers crossed the logs of neither service
+        assert student["id_number"] not in repr(logs)
     assert package["status"] == "ready", package
     assert package["progress"]["done"] == package["progress"]["total"] == package["included"]
     archive = _zip(api, package["id"])
@@ -335,3 +340,31 @@ def test_another_province_sees_nothing(day: dict[str, Any]) -> None:
     asked = api.client.post(f"{CAPTURE}/deliveries", headers={"Authorization": f"Bearer {token}"},
                             json={"school_code": "10403", "term": "2026-06"})
     assert asked.status_code == 404 and asked.json()["code"] == "school_not_found"
+
+
+def test_a_cancelled_package_says_so_and_frees_the_school(day: dict[str, Any]) -> None:
+    """The capture job runner is paused so the package stays queued (no race with the job): cancelled through the
+    kernel's job API, the package shows it, and a new request for the same school and term is accepted."""
+    api = day["api"]
+    runner = _app(api, "capture").state.ctx.jobs
+    portal = cast(Any, api.client).portal
+    portal.call(runner.stop)
+    try:
+        queued = _request(api, naming="student_no", rebuild=True)
+        assert queued.status_code == 201, queued.text
+        package = queued.json()
+        assert package["status"] == "queued"
+        blocked = _request(api, naming="student_no", rebuild=True)
+        assert blocked.status_code == 200 and blocked.json()["id"] == package["id"]  # one at a time
+        assert api.get(f"{CAPTURE}/deliveries/{package['id']}/download", "school10403").json()[
+            "code"] == "delivery_not_ready"
+        assert api.post(f"{CAPTURE}/jobs/{package['job_id']}/cancel", "school10405").status_code == 404
+        cancelled = api.post(f"{CAPTURE}/jobs/{package['job_id']}/cancel", "school10403")
+        assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled", cancelled.text
+        after = api.get(f"{CAPTURE}/deliveries/{package['id']}", "school10403").json()
+        assert (after["status"], after["error_code"]) == ("cancelled", "cancelled")
+        again = _request(api, naming="student_no", rebuild=True)
+        assert again.status_code == 201 and again.json()["id"] != package["id"]
+    finally:
+        portal.call(runner.start)
+    assert _ready(api, again.json()["id"])["status"] == "ready"
