@@ -163,15 +163,19 @@ class Anomaly(CaptureTable, TenantScoped, table=True):
 
 class DeliveryPackage(CaptureTable, TenantScoped, table=True):
     """A delivery package (zip) of one school's accepted standard photos for one term, named by a pattern. Its
-    content is fixed when it is requested (the DeliveryItem rows), so a retake after that changes nothing in it.
-    At most one package per school, term and naming is queued or running at a time (the partial unique index
-    settles concurrent requests)."""
+    content is fixed when it is requested (the DeliveryItem rows, summed up in content_sha256), so a retake after
+    that changes nothing in it. The partial unique indexes settle concurrent requests: at most one package per
+    school, term and naming is queued or running, and one live package per content (a request for content already
+    packaged gets that package)."""
 
     __tablename__ = "delivery_package"
     __table_args__ = (
         Index("uq_delivery_package_active", "school_code", "term", "naming", unique=True,
               sqlite_where=text("status IN ('queued', 'running')"),
               postgresql_where=text("status IN ('queued', 'running')")),
+        Index("uq_delivery_package_content", "school_code", "term", "naming", "content_sha256", unique=True,
+              sqlite_where=text("status IN ('queued', 'running', 'ready')"),
+              postgresql_where=text("status IN ('queued', 'running', 'ready')")),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -179,6 +183,7 @@ class DeliveryPackage(CaptureTable, TenantScoped, table=True):
     province_code: str = Field(index=True, max_length=2)
     term: str = Field(max_length=7)
     naming: str = Field(max_length=16)  # id_number | student_no | capture_key
+    content_sha256: str = Field(max_length=64)  # of the fixed content (salted by the id when rebuilt on purpose)
     status: str = Field(default="queued", index=True, max_length=10)  # queued | running | ready | failed | cancelled
     job_id: str | None = Field(default=None, max_length=32)
     requested_by: str = Field(max_length=64)
@@ -218,5 +223,5 @@ register_conflict("station", "station_exists", "该采集日已有同名机位",
 register_conflict("checkin", "checkin_race", "该学生或机位刚刚完成签到，请重试",
                   "The student or station was just checked in elsewhere; retry")
 register_conflict("photo", "photo_race", "同一照片正在上传，请重试", "The same photo is being uploaded; retry")
-register_conflict("delivery_package", "delivery_in_progress", "该学校本届的交付包正在生成，请稍候",
-                  "A delivery package of this school and term is already being made; wait for it")
+register_conflict("delivery_package", "delivery_in_progress", "同一交付包刚刚被申请，正在生成，请稍候刷新",
+                  "The same delivery package was just requested and is being made; refresh in a moment")

@@ -368,3 +368,26 @@ def test_a_cancelled_package_says_so_and_frees_the_school(day: dict[str, Any]) -
     finally:
         portal.call(runner.start)
     assert _ready(api, again.json()["id"])["status"] == "ready"
+
+
+def test_an_anomaly_raised_after_the_request_still_keeps_the_student_out(day: dict[str, Any]) -> None:
+    """Fixed content never overrides the rule: an anomaly raised while the package waits is checked again by the
+    job. (The runner is paused so the anomaly lands between request and job.)"""
+    api, key = day["api"], day["keys"][0]
+    runner = _app(api, "capture").state.ctx.jobs
+    portal = cast(Any, api.client).portal
+    portal.call(runner.stop)
+    try:
+        queued = _request(api, naming="capture_key", rebuild=True)
+        assert queued.status_code == 201, queued.text
+        late = api.post(f"{CAPTURE}/checkins/{day['photos'][0]['checkin_id']}/photos", "photographer",
+                        files={"file": ("late.jpg", jpeg(31337), "image/jpeg")})
+        assert late.json()["code"] == "checkin_closed"  # recorded as an open anomaly naming the student
+    finally:
+        portal.call(runner.start)
+    package = _ready(api, queued.json()["id"])
+    assert {x["subject_key"]: x["reason"] for x in package["left_out"]}[key] == Left.OPEN_ANOMALY
+    assert f"{key}.jpg" not in _zip(api, package["id"]).namelist()
+    for anomaly in api.get(f"{CAPTURE}/anomalies", "agency", params={"status": "open"}).json()["items"]:
+        if anomaly["subject_key"] == key:
+            api.post(f"{CAPTURE}/anomalies/{anomaly['id']}/resolve", "agency", json={"resolution": "核实无误"})

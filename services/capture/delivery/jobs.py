@@ -52,16 +52,18 @@ def make_package(job: JobContext, payload: dict[str, Any]) -> dict[str, Any] | N
     package.status = "running"
     uow.session.add(package)
     items = repo.items(uow.session, package.id)
+    subjects = repo.subjects_for_system(uow.session, [i.subject_key for i in items])
     candidates = [i for i in items if i.excluded_reason is None and i.standard_key]
-    # An anomaly raised since the request keeps its student out too: nothing with an open anomaly goes in.
+    # Since the request a student may have been withdrawn (no longer approved) or had an anomaly raised: either
+    # keeps them out too. Nothing with an open anomaly goes in.
     flagged = repo.subjects_with_open_anomalies(uow.session, package.school_code)
-    unnamed = {i.subject_key: Left.OPEN_ANOMALY for i in candidates if i.subject_key in flagged}
-    going_in = [i for i in candidates if i.subject_key not in flagged]
+    unnamed = {i.subject_key: Left.WITHDRAWN for i in candidates if i.subject_key not in subjects}
+    unnamed.update({i.subject_key: Left.OPEN_ANOMALY for i in candidates if i.subject_key in flagged})
+    going_in = [i for i in candidates if i.subject_key not in unnamed]
     job.progress(0, len(going_in), "正在获取文件名 / naming")
     names, left = _names(job, package, going_in)
     unnamed.update(left)
     repo.leave_out(uow.session, package.id, {k: v.value for k, v in unnamed.items()})
-    subjects = repo.subjects_for_system(uow.session, [i.subject_key for i in items])
     rows: list[Row] = []
     with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as target:
         writer = PackageWriter(target, package.created_at.astimezone(SHANGHAI))

@@ -30,6 +30,7 @@ class Left(StrEnum):
     OPEN_ANOMALY = "open_anomaly"
     NOT_CONFIRMED = "not_confirmed"
     NO_STANDARD = "no_standard"
+    WITHDRAWN = "withdrawn"
     NO_NAME = "no_name"
     UNSAFE_NAME = "unsafe_name"
     DUPLICATE_NAME = "duplicate_name"
@@ -40,6 +41,7 @@ LEFT_LABELS = {
     Left.OPEN_ANOMALY: "存在未处理的异常",
     Left.NOT_CONFIRMED: "学生未确认且未过校对截止日期",
     Left.NO_STANDARD: "无标准照",
+    Left.WITHDRAWN: "已不在审核通过名单中",
     Left.NO_NAME: "学籍库中无对应的身份证号/学号",
     Left.UNSAFE_NAME: "身份证号/学号含非法字符，不能作为文件名",
     Left.DUPLICATE_NAME: "文件名与其他学生重复",

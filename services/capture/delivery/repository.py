@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from services.capture.models import Anomaly, CaptureDay, Checkin, DeliveryItem, DeliveryPackage, Photo, Subject
@@ -57,11 +57,18 @@ def subjects_with_open_anomalies(session: Session, school_code: str) -> set[str]
     return {k for k in keys if k}
 
 
-def latest_package(session: Session, school_code: str, term: str, naming: str) -> DeliveryPackage | None:
-    stmt = (select(DeliveryPackage).where(col(DeliveryPackage.school_code) == school_code,
-                                          col(DeliveryPackage.term) == term, col(DeliveryPackage.naming) == naming)
-            .order_by(col(DeliveryPackage.created_at).desc(), col(DeliveryPackage.id).desc()))
-    return session.exec(unscoped_for_system(stmt)).first()
+def live_package(session: Session, school_code: str, term: str, naming: str, content_sha256: str
+                 ) -> DeliveryPackage | None:
+    """The package of this school, term and naming being made now, else a ready one with exactly this content."""
+    same = (col(DeliveryPackage.school_code) == school_code, col(DeliveryPackage.term) == term,
+            col(DeliveryPackage.naming) == naming)
+    active = select(DeliveryPackage).where(*same, col(DeliveryPackage.status).in_(("queued", "running")))
+    found = session.exec(unscoped_for_system(active)).first()
+    if found is not None:
+        return found
+    ready = select(DeliveryPackage).where(*same, col(DeliveryPackage.status) == "ready",
+                                          col(DeliveryPackage.content_sha256) == content_sha256)
+    return session.exec(unscoped_for_system(ready)).first()
 
 
 def items(session: Session, package_id: str) -> list[DeliveryItem]:
@@ -88,11 +95,6 @@ def package(session: Session, principal: Principal, package_id: str) -> Delivery
 def package_for_system(session: Session, package_id: str) -> DeliveryPackage | None:
     stmt = select(DeliveryPackage).where(col(DeliveryPackage.id) == package_id)
     return session.exec(unscoped_for_system(stmt)).first()
-
-
-def count_items(session: Session, package_id: str) -> int:
-    stmt = select(func.count()).select_from(DeliveryItem).where(col(DeliveryItem.package_id) == package_id)
-    return int(session.execute(unscoped_for_system(stmt)).scalar_one())
 
 
 def leave_out(session: Session, package_id: str, reasons: dict[str, str]) -> None:

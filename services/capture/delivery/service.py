@@ -5,6 +5,7 @@ the zip and stores it. Nothing with an open anomaly goes in."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,15 +15,13 @@ from services.capture.delivery.naming import Left, Naming
 from services.capture.models import DeliveryItem, DeliveryPackage, Subject
 from services.kernel.blobstore.port import BlobStore
 from services.kernel.errors import Conflict, Forbidden, NotFound
+from services.kernel.ids import new_id
 from services.kernel.jobs import enqueue
 from services.kernel.tenancy import PROVINCE_ROLES, Principal
 from services.kernel.uow import UnitOfWork
 
 PACKAGE_JOB = "capture.delivery_package"
 URL_LIFETIME = timedelta(minutes=5)
-ACTIVE = ("queued", "running")
-# Reasons fixed when the package is requested; the job adds the naming ones (no name, unsafe, duplicate).
-SNAPSHOT_REASONS = frozenset({Left.NOT_PHOTOGRAPHED, Left.OPEN_ANOMALY, Left.NOT_CONFIRMED, Left.NO_STANDARD})
 
 
 def awaiting_proofreading(uow: UnitOfWork, school_code: str, subject_keys: Sequence[str]) -> set[str]:
@@ -75,25 +74,27 @@ def _snapshot(uow: UnitOfWork, principal: Principal, school_code: str, term: str
     return lines
 
 
-def _same_content(uow: UnitOfWork, package: DeliveryPackage,
-                  lines: list[tuple[Subject, str | None, str | None, str | None, Left | None]]) -> bool:
-    held = [(i.subject_key, i.photo_id, i.excluded_reason if i.excluded_reason in SNAPSHOT_REASONS else None)
-            for i in repo.items(uow.session, package.id)]
-    return held == [(s.subject_key, photo_id, reason) for s, photo_id, _, _, reason in lines]
+def _digest(lines: list[tuple[Subject, str | None, str | None, str | None, Left | None]], salt: str = "") -> str:
+    """What the package holds, as one hash: who, which photo version, or why not."""
+    text = "\n".join(f"{s.subject_key} {photo_id or '-'} {reason or '-'}" for s, photo_id, _, _, reason in lines)
+    return hashlib.sha256((salt + text).encode()).hexdigest()
 
 
 def request_package(uow: UnitOfWork, principal: Principal, school_code: str, term: str, naming: Naming,
                     rebuild: bool = False) -> Requested:
     """Fix the package's content now and queue the job that writes it. Asking again while a package of the
-    same school, term and naming is being made, or when the ready one has exactly this content, returns that
-    package (unless `rebuild`: e.g. roster corrected a 学号 since)."""
+    same school, term and naming is being made, or when a ready one has exactly this content, returns that
+    package (unless `rebuild`: e.g. roster corrected a 学号 since). Concurrent requests that both found none
+    meet one of the partial unique indexes at the flush: the later one is a 409."""
     province = _school_province(uow, principal, school_code)
     lines = _snapshot(uow, principal, school_code, term)
-    latest = repo.latest_package(uow.session, school_code, term, naming)
-    if latest is not None and (latest.status in ACTIVE or (
-            latest.status == "ready" and not rebuild and _same_content(uow, latest, lines))):
-        return Requested(latest, created=False)
-    package = DeliveryPackage(school_code=school_code, province_code=province, term=term, naming=naming,
+    package_id = new_id()
+    digest = _digest(lines, salt=package_id if rebuild else "")
+    existing = repo.live_package(uow.session, school_code, term, naming, digest)
+    if existing is not None:
+        return Requested(existing, created=False)
+    package = DeliveryPackage(id=package_id, school_code=school_code, province_code=province, term=term,
+                              naming=naming, content_sha256=digest,
                               requested_by=principal.username or principal.subject)
     uow.session.add(package)
     uow.session.flush()  # a concurrent request for the same package becomes the registered 409 here

@@ -1,8 +1,8 @@
 """delivery packages
 
-Revision ID: 1f780055fa29
+Revision ID: 33b47cd4be8c
 Revises: cb1f044aec15
-Create Date: 2026-12-07 02:40:40.485520
+Create Date: 2026-12-07 03:18:32.129429
 """
 from collections.abc import Sequence
 
@@ -13,7 +13,7 @@ import services.kernel.db
 from alembic import op
 
 
-revision: str = '1f780055fa29'
+revision: str = '33b47cd4be8c'
 down_revision: str | None = 'cb1f044aec15'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('province_code', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
     sa.Column('term', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
     sa.Column('naming', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('content_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('job_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('requested_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -45,6 +46,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_delivery_package_school_code'), ['school_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_package_status'), ['status'], unique=False)
         batch_op.create_index('uq_delivery_package_active', ['school_code', 'term', 'naming'], unique=True, sqlite_where=sa.text("status IN ('queued', 'running')"), postgresql_where=sa.text("status IN ('queued', 'running')"))
+        batch_op.create_index('uq_delivery_package_content', ['school_code', 'term', 'naming', 'content_sha256'], unique=True, sqlite_where=sa.text("status IN ('queued', 'running', 'ready')"), postgresql_where=sa.text("status IN ('queued', 'running', 'ready')"))
 
     op.create_table('delivery_item',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -74,6 +76,7 @@ def downgrade() -> None:
 
     op.drop_table('delivery_item')
     with op.batch_alter_table('delivery_package', schema=None) as batch_op:
+        batch_op.drop_index('uq_delivery_package_content', sqlite_where=sa.text("status IN ('queued', 'running', 'ready')"), postgresql_where=sa.text("status IN ('queued', 'running', 'ready')"))
         batch_op.drop_index('uq_delivery_package_active', sqlite_where=sa.text("status IN ('queued', 'running')"), postgresql_where=sa.text("status IN ('queued', 'running')"))
         batch_op.drop_index(batch_op.f('ix_delivery_package_status'))
         batch_op.drop_index(batch_op.f('ix_delivery_package_school_code'))
