@@ -302,6 +302,10 @@ def test_roster_answers_file_names_only_to_capture_or_the_agency(day: dict[str, 
     assert _signed(api, raw, key=b"k" * 32).json()["code"] == "service_call_invalid"
     too_many = __import__("json").dumps({**body, "subject_keys": ["S"] * 5001}).encode()
     assert _signed(api, too_many).status_code == 422
+    audit = api.get("/api/roster/v1/audit", "school10403", params={"target_type": "school", "target_id": "10403"})
+    given = [e for e in audit.json()["items"] if e["action"] == "delivery.file_names"]
+    assert {(e["actor"], e["actor_role"]) for e in given} >= {("capture", "service"), ("agency", "agency_admin")}
+    assert students[0]["id_number"] not in audit.text
     # The agency of another province is refused the school.
     issuer = _app(api, "roster").state.issuer
     stranger = issuer.issue(Principal(subject="x", role=Role.AGENCY_ADMIN, username="agency11", province="11"))

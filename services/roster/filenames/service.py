@@ -13,6 +13,7 @@ from services.kernel.tenancy import Principal, require_school_access
 from services.kernel.uow import UnitOfWork
 from services.roster.directory import repository as directory_repo
 from services.roster.filenames import repository as repo
+from services.roster.models import AuditEntry
 
 
 class Naming(StrEnum):
@@ -38,4 +39,10 @@ def file_names(uow: UnitOfWork, principal: Principal | None, school_code: str, n
     keys = list(dict.fromkeys(subject_keys))
     stems = {key: (id_number if naming == Naming.ID_NUMBER else student_no)
              for key, student_no, id_number in repo.numbers_of(uow.session, school_code, keys)}
+    # Who was given whose numbers is audited (counts only: the audit never repeats the numbers).
+    uow.session.add(AuditEntry(school_code=school_code, province_code=school.province_code,
+                               actor=principal.username if principal else "capture",
+                               actor_role=principal.role.value if principal else "service",
+                               action="delivery.file_names", target_type="school", target_id=school_code,
+                               details={"naming": naming.value, "asked": len(keys), "named": len(stems)}))
     return Names(stems=stems, unknown=[k for k in keys if k not in stems])
