@@ -184,7 +184,7 @@ class DeliveryPackage(CaptureTable, TenantScoped, table=True):
     term: str = Field(max_length=7)
     naming: str = Field(max_length=16)  # id_number | student_no | capture_key
     content_sha256: str = Field(max_length=64)  # of the fixed content (salted by the id when rebuilt on purpose)
-    status: str = Field(default="queued", index=True, max_length=10)  # queued | running | ready | failed | cancelled
+    status: str = Field(default="queued", index=True, max_length=10)  # queued running ready failed cancelled superseded
     job_id: str | None = Field(default=None, max_length=32)
     requested_by: str = Field(max_length=64)
     included: int = 0

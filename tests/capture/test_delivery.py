@@ -89,7 +89,7 @@ def _request(api: Api, user: str = "school10403", **body: Any) -> Any:
 
 def _ready(api: Api, package_id: str) -> dict[str, Any]:
     return dict(wait_until(lambda: (d := api.get(f"{CAPTURE}/deliveries/{package_id}", "school10403").json())[
-        "status"] in ("ready", "failed", "cancelled") and d, timeout=30))
+        "status"] in ("ready", "failed", "cancelled", "superseded") and d, timeout=30))
 
 
 def _zip(api: Api, package_id: str) -> zipfile.ZipFile:
@@ -251,11 +251,17 @@ def test_a_retake_after_the_request_does_not_change_the_package(day: dict[str, A
     package = _ready(api, first.json()["id"])
     hashes = _manifest_holds(_zip(api, package["id"]))
     assert hashes[f"{key}.jpg"] == before["standard_sha256"]
+    old_link = api.get(f"{CAPTURE}/deliveries/{package['id']}/download", "school10403").json()["url"]
     # A new request sees the retake: its content differs, so it is a new package with the new version.
     second = _request(api, naming="capture_key")
     assert second.status_code == 201 and second.json()["id"] != package["id"]
     assert _manifest_holds(_zip(api, _ready(api, second.json()["id"])["id"]))[f"{key}.jpg"] == retake[
         "standard_sha256"]
+    # Only the newest zip is kept: the older one is deleted and says it was superseded.
+    assert _ready(api, package["id"])["status"] == "superseded"
+    assert api.get(f"{CAPTURE}/deliveries/{package['id']}/download", "school10403").json()[
+        "code"] == "delivery_not_ready"
+    assert api.client.get(old_link).status_code == 404
 
 
 def test_requests_are_validated(day: dict[str, Any]) -> None:

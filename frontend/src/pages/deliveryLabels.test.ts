@@ -4,11 +4,11 @@ import { defaultTerm, humanSize, isActive, NAMING_LABELS, STATUS_LABELS } from "
 describe("delivery labels", () => {
   it("names every naming pattern and status in Chinese", () => {
     expect(NAMING_LABELS.id_number).toContain("身份证号");
-    expect(Object.keys(STATUS_LABELS)).toEqual(["queued", "running", "ready", "failed", "cancelled"]);
+    expect(Object.keys(STATUS_LABELS)).toEqual(["queued", "running", "ready", "failed", "cancelled", "superseded"]);
   });
   it("knows which packages are still being made", () => {
     expect(isActive("queued") && isActive("running")).toBe(true);
-    expect(isActive("ready") || isActive("failed") || isActive("cancelled")).toBe(false);
+    expect(["ready", "failed", "cancelled", "superseded"].some(isActive)).toBe(false);
   });
   it("defaults to the June term and prints sizes", () => {
     expect(defaultTerm(new Date(2026, 11, 7))).toBe("2026-06");

@@ -12,6 +12,7 @@ export const STATUS_LABELS: Record<string, { text: string; color: string }> = {
   ready: { text: "已完成", color: "success" },
   failed: { text: "失败", color: "error" },
   cancelled: { text: "已取消", color: "warning" },
+  superseded: { text: "已被新包取代", color: "default" },
 };
 
 export const isActive = (status: string) => status === "queued" || status === "running";

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from functools import partial
 from typing import Any
 
 import structlog
@@ -17,6 +18,7 @@ from services.capture.delivery.roster_names import file_stems
 from services.capture.delivery.service import PACKAGE_JOB, file_name
 from services.capture.models import DeliveryItem, DeliveryPackage, Subject, utcnow
 from services.capture.stations.service import SHANGHAI
+from services.kernel.blobstore.port import BlobStore
 from services.kernel.errors import TucaiError
 from services.kernel.jobs import JobContext, JobKind, JobOutcome
 from services.kernel.uow import UnitOfWork
@@ -96,9 +98,27 @@ def make_package(job: JobContext, payload: dict[str, Any]) -> dict[str, Any] | N
     package.included, package.excluded = done, len(items) - done
     package.finished_at = utcnow()
     uow.session.add(package)
+    _supersede(uow, job.runtime.blobs, package)
     # Counts only: no names, no numbers.
     log.info("delivery_package_ready", package_id=package.id, included=done, excluded=len(items) - done)
     return {"package_id": package.id, "included": done, "excluded": len(items) - done, "sha256": digest}
+
+
+def _supersede(uow: UnitOfWork, blobs: BlobStore, package: DeliveryPackage) -> None:
+    """Only the newest package of a school, term and naming is kept: an older zip (which may carry ID numbers) is
+    deleted once this one is committed, and its record says it was superseded."""
+    for older in repo.older_ready(uow.session, package):
+        if older.blob_key:
+            uow.after_commit(partial(_delete, blobs, older.blob_key))
+        older.status, older.blob_key = "superseded", None
+        uow.session.add(older)
+
+
+def _delete(blobs: BlobStore, key: str) -> None:
+    try:
+        blobs.delete(key)
+    except Exception:  # the record already says superseded; a left-over object is found by its prefix
+        log.warning("delivery_package_delete_failed", key=key, exc_info=True)
 
 
 def give_up(uow: UnitOfWork, payload: dict[str, Any], outcome: JobOutcome) -> None:

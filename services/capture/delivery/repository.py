@@ -71,6 +71,14 @@ def live_package(session: Session, school_code: str, term: str, naming: str, con
     return session.exec(unscoped_for_system(ready)).first()
 
 
+def older_ready(session: Session, package: DeliveryPackage) -> list[DeliveryPackage]:
+    stmt = select(DeliveryPackage).where(
+        col(DeliveryPackage.school_code) == package.school_code, col(DeliveryPackage.term) == package.term,
+        col(DeliveryPackage.naming) == package.naming, col(DeliveryPackage.status) == "ready",
+        col(DeliveryPackage.id) != package.id)
+    return list(session.exec(unscoped_for_system(stmt)))
+
+
 def items(session: Session, package_id: str) -> list[DeliveryItem]:
     stmt = select(DeliveryItem).where(col(DeliveryItem.package_id) == package_id).order_by(
         col(DeliveryItem.position))

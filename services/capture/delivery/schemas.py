@@ -33,7 +33,8 @@ class DeliveryOut(BaseModel):
     school_code: str
     term: str
     naming: Naming
-    status: str = Field(description="queued | running | ready | failed | cancelled")
+    status: str = Field(description="queued | running | ready | failed | cancelled | superseded (a newer package of "
+                                    "the same school, term and naming is ready; this zip was deleted)")
     job_id: str | None
     progress: JobProgress | None = None
     requested_by: str

@@ -655,7 +655,7 @@ export interface components {
             size: number | null;
             /**
              * Status
-             * @description queued | running | ready | failed | cancelled
+             * @description queued | running | ready | failed | cancelled | superseded (a newer package of the same school, term and naming is ready; this zip was deleted)
              */
             status: string;
             /** Term */
@@ -740,7 +740,7 @@ export interface components {
             size: number | null;
             /**
              * Status
-             * @description queued | running | ready | failed | cancelled
+             * @description queued | running | ready | failed | cancelled | superseded (a newer package of the same school, term and naming is ready; this zip was deleted)
              */
             status: string;
             /** Term */
