@@ -25,7 +25,7 @@ from services.capture.delivery.naming import Left, name_files
 from services.kernel import service_auth
 from services.kernel.tenancy import Principal, Role
 from tests.capture.support import demo_stations, jpeg
-from tests.support.api import Api, wait_until
+from tests.support.api import DEMO_STUDENT, Api, wait_until
 
 CAPTURE = "/api/capture/v1"
 FILE_NAMES = "/api/roster/v1/delivery/file-names"
@@ -80,7 +80,14 @@ def day(embedded: Api) -> dict[str, Any]:
             assert api.post(f"{CAPTURE}/checkins/{checkin['id']}/close", "photographer", json={}).status_code == 200
         else:
             open_checkin = checkin["id"]
+    _deadline(api, "2026-01-01T00:00:00+08:00")  # proofreading is over: unconfirmed photos go in too
     return {"api": api, "students": students, "keys": keys, "photos": photos, "open_checkin": open_checkin}
+
+
+def _deadline(api: Api, at: str) -> None:
+    response = api.client.put(f"{CAPTURE}/proofreading/deadline", headers=api.as_user("agency"),
+                              json={"school_code": "10403", "term": "2026-06", "deadline": at})
+    assert response.status_code == 200, response.text
 
 
 def _request(api: Api, user: str = "school10403", **body: Any) -> Any:
@@ -325,9 +332,9 @@ def test_progress_by_college_and_class(day: dict[str, Any]) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     xg = next(c for c in body["classes"] if c["class_no"] == "XG2301")
-    assert xg["approved"] == 30 and xg["checked_in"] >= 7 and xg["photographed"] >= 7 and xg["confirmed"] is None
+    assert xg["approved"] == 30 and xg["checked_in"] >= 7 and xg["photographed"] >= 7 and xg["confirmed"] >= 0
     assert body["totals"]["approved"] == sum(c["approved"] for c in body["classes"])
-    assert body["totals"]["confirmed"] is None
+    assert body["totals"]["confirmed"] == sum(c["confirmed"] for c in body["classes"])
     assert api.get(f"{CAPTURE}/progress", "agency", params={"school_code": "10403"}).json() == body
     assert api.get(f"{CAPTURE}/progress", "agency").json()["code"] == "school_required"
     assert api.get(f"{CAPTURE}/progress", "school10405", params={"school_code": "10403"}).status_code == 403
@@ -401,3 +408,25 @@ def test_an_anomaly_raised_after_the_request_still_keeps_the_student_out(day: di
     for anomaly in api.get(f"{CAPTURE}/anomalies", "agency", params={"status": "open"}).json()["items"]:
         if anomaly["subject_key"] == key:
             api.post(f"{CAPTURE}/anomalies/{anomaly['id']}/resolve", "agency", json={"resolution": "核实无误"})
+
+
+def test_before_the_deadline_only_confirmed_photos_go_in(day: dict[str, Any]) -> None:
+    """The proofreading filter: with the deadline ahead, a photo goes in once its student confirmed it (正确); the
+    others are left out as not confirmed, and the progress page counts the confirmation."""
+    api, keys = day["api"], day["keys"]
+    _deadline(api, "2099-01-01T00:00:00+08:00")
+    try:
+        confirmed = api.post(f"{CAPTURE}/proofreading/me/confirm", DEMO_STUDENT)  # students[0] is the demo student
+        assert confirmed.status_code == 200, confirmed.text
+        created = _request(api, naming="capture_key")
+        assert created.status_code == 201, created.text
+        package = _ready(api, created.json()["id"])
+        names = {n for n in _zip(api, package["id"]).namelist() if n.endswith(".jpg")}
+        assert names == {f"{keys[0]}.jpg"}
+        left = {x["subject_key"]: x["reason"] for x in package["left_out"]}
+        assert all(left[k] == Left.NOT_CONFIRMED for k in (keys[1], keys[2], keys[3], keys[4], keys[6]))
+        xg = next(c for c in api.get(f"{CAPTURE}/progress", "school10403").json()["classes"]
+                  if c["class_no"] == "XG2301")
+        assert xg["confirmed"] >= 1
+    finally:
+        _deadline(api, "2026-01-01T00:00:00+08:00")

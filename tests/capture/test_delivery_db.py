@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ from services.capture.models import (
     DeliveryItem,
     DeliveryPackage,
     Photo,
+    Proof,
+    ProofDeadline,
     Subject,
     outbox,
 )
@@ -70,6 +73,11 @@ def _seed(factory: Any) -> None:
                     detail="x", reported_by="photographer"),
             Anomaly(kind="open_at_two_stations", school_code="10403", province_code="36", subject_key="s1",
                     detail="x", reported_by="photographer", status="resolved")])
+        # Proofreading is over (past the deadline: unconfirmed photos go in); s0 confirmed its photo version 1.
+        uow.session.add(ProofDeadline(school_code="10403", province_code="36", term="2026-06",
+                                      deadline=datetime(2026, 1, 1, tzinfo=UTC), set_by="agency"))
+        uow.session.add(Proof(subject_key="s0", school_code="10403", province_code="36", photo_id="p1", version=1,
+                              state="confirmed"))
         uow.commit()
 
 
@@ -107,5 +115,4 @@ def test_progress_counts_check_ins_and_accepted_photos_per_class(sessions: Any) 
     with UnitOfWork(sessions, outbox) as uow:
         result = progress.progress(uow, SCHOOL, None, "2026-06")
     counts = {c.class_no: (c.approved, c.checked_in, c.photographed, c.confirmed) for c in result.classes}
-    assert counts == {"A": (3, 3, 3, None), "B": (3, 1, 1, None)}
-    assert not result.confirming
+    assert counts == {"A": (3, 3, 3, 1), "B": (3, 1, 1, 0)}

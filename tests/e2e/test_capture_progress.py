@@ -1,6 +1,6 @@
 """School progress and delivery in the browser against the real embedded server: a student of 南昌大学 is checked
-in and photographed through the station API; the school sees the class's counts (confirmed: 暂无 until
-proofreading lands), the agency picks the school and sees the same; the school makes a delivery package named by
+in and photographed through the station API; the school sees the class's counts (approved, checked in,
+photographed, confirmed), the agency picks the school and sees the same; the school makes a delivery package named by
 学号 and sees it finished with who was left out."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def test_school_and_agency_follow_progress_and_the_school_delivers(
     open_menu(page, "采集进度")
     row = page.get_by_role("row").filter(has_text="XG2302")
     expect(row).to_contain_text("28")  # approved in the class
-    expect(row).to_contain_text("暂无")  # confirmed: proofreading has not landed
+    expect(page.get_by_role("columnheader", name="已确认")).to_be_visible()
     expect(page.get_by_text("已拍摄").first).to_be_visible()
     screenshot(page, artifacts / "capture-progress-school.png")
 

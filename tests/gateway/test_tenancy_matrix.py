@@ -42,6 +42,8 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("capture", "/v1/stations"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/anomalies"): ("school10405", "agency"),
     ("capture", "/v1/deliveries"): ("school10405", "agency", "province"),
+    ("capture", "/v1/proofreading"): ("school10405", "agency", "photographer"),
+    ("capture", "/v1/proofreading/summary"): ("school10405", "agency"),
     ("payments", "/v1/payers"): ("school10405", "agency"),
     ("payments", "/v1/fee-profiles"): ("school10405", "agency"),
     ("payments", "/v1/orders"): ("school10405", "agency"),
@@ -234,6 +236,8 @@ def _capture_probes() -> dict[tuple[str, str, str], Probe]:
         # roster's file-name join: a signed service call or the agency; schools and students never
         ("POST", "roster", "/v1/delivery/file-names"): lambda api: (
             "/v1/delivery/file-names", {"school_code": "10403", "naming": "id_number", "subject_keys": []}),
+        ("PUT", "capture", "/v1/proofreading/deadline"): lambda api: ("/v1/proofreading/deadline", {
+            "school_code": "10403", "term": "2026-06", "deadline": "2031-01-01T00:00:00+08:00"}),
     }
 
 
@@ -300,6 +304,8 @@ ROLE_ONLY = {
     ("POST", "roster", "/v1/review/batches/{batch_id}/decisions"), ("POST", "roster", "/v1/imports"),
     ("GET", "roster", "/v1/students/me"), ("GET", "roster", "/v1/students/me/pass"),
     ("PUT", "roster", "/v1/students/me/capture-code"), ("POST", "scheduling", "/v1/capture-days"),
+    # photographers only, in their province (tests/capture/test_legacy_checkin.py)
+    ("POST", "roster", "/v1/students/identify"),
     ("GET", "scheduling", "/v1/slots/me"), ("POST", "scheduling", "/v1/makeup/windows"),
     ("GET", "scheduling", "/v1/makeup/bookings/me"), ("PUT", "scheduling", "/v1/makeup/bookings/me"),
     ("DELETE", "scheduling", "/v1/makeup/bookings/me"),
@@ -312,6 +318,12 @@ ROLE_ONLY = {
     ("POST", "payments", "/v1/orders/me/pay"), ("POST", "payments", "/v1/orders/me/check"),
     ("GET", "payments", "/v1/classes/me/settlement"), ("POST", "payments", "/v1/classes/me/settlement/pay"),
     ("POST", "payments", "/v1/classes/me/settlement/check"),
+    # the student's own WeChat round trip (tests/payments/test_wechat_openid.py)
+    ("GET", "payments", "/v1/wechat/authorize"), ("POST", "payments", "/v1/wechat/openid"),
+    # capture (tests/capture/test_proofreading.py): the student's own proofreading; the reminders CSV (another
+    # school gets an empty list there)
+    ("GET", "capture", "/v1/proofreading/me"), ("POST", "capture", "/v1/proofreading/me/confirm"),
+    ("POST", "capture", "/v1/proofreading/me/report"), ("GET", "capture", "/v1/proofreading/reminders.csv"),
 }
 
 

@@ -1,5 +1,5 @@
 import { keepPreviousData } from "@tanstack/react-query";
-import { Card, Col, Progress, Row, Statistic, Tooltip, Typography } from "antd";
+import { Card, Col, Progress, Row, Statistic, Tooltip } from "antd";
 import { useMemo } from "react";
 import { capture } from "../api/client";
 import type { ClassProgress } from "../api/types";
@@ -7,10 +7,7 @@ import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
 import { useSchoolChoice } from "./useSchoolChoice";
 
-/** Proofreading is not counted yet: the server sends null, and the page says so instead of showing 0. */
-const PENDING = "暂无";
 const share = (n: number, of: number) => (of ? Math.round((n * 100) / of) : 0);
-const confirmed = (r: ClassProgress) => (r.confirmed == null ? PENDING : r.confirmed);
 
 const columns: DataColumn<ClassProgress>[] = [
   { title: "院系", dataIndex: "college_name", width: 180, render: (v: string | null) => v ?? "—" },
@@ -21,7 +18,7 @@ const columns: DataColumn<ClassProgress>[] = [
   { title: "已拍摄", dataIndex: "photographed", width: 90, align: "right" },
   {
     title: (
-      <Tooltip title="学生在手机上确认照片与信息无误；照片校对上线后统计">
+      <Tooltip title="学生已在手机上确认当前版本照片与信息无误">
         <span>已确认</span>
       </Tooltip>
     ),
@@ -29,8 +26,6 @@ const columns: DataColumn<ClassProgress>[] = [
     dataIndex: "confirmed",
     width: 90,
     align: "right",
-    exportValue: confirmed,
-    render: (_: unknown, r: ClassProgress) => (r.confirmed == null ? <Typography.Text type="secondary">{PENDING}</Typography.Text> : r.confirmed),
   },
   {
     title: "拍摄进度",
@@ -64,7 +59,7 @@ export default function CaptureProgressPage() {
           <Col span={6}><Card><Statistic title="已拍摄" value={totals.photographed} suffix={`人（${share(totals.photographed, totals.approved)}%）`} /></Card></Col>
           <Col span={6}>
             <Card>
-              <Statistic title="已确认" value={totals.confirmed ?? PENDING} suffix={totals.confirmed == null ? undefined : "人"} />
+              <Statistic title="已确认" value={totals.confirmed} suffix={`人（${share(totals.confirmed, totals.photographed)}%）`} />
             </Card>
           </Col>
         </Row>

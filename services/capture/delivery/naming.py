@@ -29,6 +29,7 @@ class Left(StrEnum):
     NOT_PHOTOGRAPHED = "not_photographed"
     OPEN_ANOMALY = "open_anomaly"
     NOT_CONFIRMED = "not_confirmed"
+    REPORTED = "reported"
     NO_STANDARD = "no_standard"
     WITHDRAWN = "withdrawn"
     NO_NAME = "no_name"
@@ -40,6 +41,7 @@ LEFT_LABELS = {
     Left.NOT_PHOTOGRAPHED: "未拍摄或无合格照片",
     Left.OPEN_ANOMALY: "存在未处理的异常",
     Left.NOT_CONFIRMED: "学生未确认且未过校对截止日期",
+    Left.REPORTED: "学生报告照片有误，待重拍或处理",
     Left.NO_STANDARD: "无标准照",
     Left.WITHDRAWN: "已不在审核通过名单中",
     Left.NO_NAME: "学籍库中无对应的身份证号/学号",

@@ -6,13 +6,14 @@ the zip and stores it. Nothing with an open anomaly goes in."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from services.capture.delivery import repository as repo
 from services.capture.delivery.naming import Left, Naming
-from services.capture.models import DeliveryItem, DeliveryPackage, Subject
+from services.capture.models import DeliveryItem, DeliveryPackage, Photo, ProofState, Subject, utcnow
+from services.capture.proofreading import repository as proof_repo
+from services.capture.proofreading import service as proofreading
 from services.kernel.blobstore.port import BlobStore
 from services.kernel.errors import Conflict, Forbidden, NotFound
 from services.kernel.ids import new_id
@@ -24,13 +25,26 @@ PACKAGE_JOB = "capture.delivery_package"
 URL_LIFETIME = timedelta(minutes=5)
 
 
-def awaiting_proofreading(uow: UnitOfWork, school_code: str, subject_keys: Sequence[str]) -> set[str]:
-    """THE PROOFREADING HOOK: the students whose photo may not be delivered yet because they have neither
-    confirmed it (正确) nor let the campaign's proofreading deadline pass. Until services/capture/proofreading
-    lands nobody is waiting, so every accepted photo without an open anomaly goes in. When it lands: return the
-    keys whose proof state is to_proofread or reported while the deadline is still ahead (a reported one stays out
-    after the deadline too, until its retake or erratum is settled)."""
-    return set()
+def awaiting_proofreading(uow: UnitOfWork, school_code: str, term: str, photos: dict[str, Photo]) -> dict[str, Left]:
+    """THE PROOFREADING FILTER: a photo goes in once its student confirmed that version (正确) or the proofreading
+    deadline has passed (the agency's for the school and term, else proofreading's default after the photo).
+    Held back, with the reason: not confirmed while the deadline is ahead; an open report on that version (a retake
+    request; "not me" is also an open anomaly) whatever the deadline, until it is settled."""
+    keys = list(photos)
+    proofs = proof_repo.proofs(uow.session, keys)
+    reported = {key for key, found in proof_repo.reports(uow.session, keys, open_only=True).items()
+                if any(r.version == photos[key].version for r in found)}
+    set_by_agency = proof_repo.deadlines(uow.session, {school_code}).get((school_code, term))
+    now = utcnow()
+    held: dict[str, Left] = {}
+    for key, photo in photos.items():
+        if key in reported:
+            held[key] = Left.REPORTED
+        elif proofreading.state_of(photo, proofs.get(key)) != ProofState.CONFIRMED:
+            deadline = proofreading.deadline_of(photo, set_by_agency)
+            if deadline is None or now <= deadline:
+                held[key] = Left.NOT_CONFIRMED
+    return held
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,8 @@ def _snapshot(uow: UnitOfWork, principal: Principal, school_code: str, term: str
     subjects = repo.subjects(uow.session, principal, school_code, term)
     photos = repo.current_accepted(uow.session, school_code)
     flagged = repo.subjects_with_open_anomalies(uow.session, school_code)
-    waiting = awaiting_proofreading(uow, school_code, [s.subject_key for s in subjects])
+    waiting = awaiting_proofreading(uow, school_code, term, {s.subject_key: photos[s.subject_key]
+                                                             for s in subjects if s.subject_key in photos})
     lines: list[tuple[Subject, str | None, str | None, str | None, Left | None]] = []
     for subject in subjects:
         photo = photos.get(subject.subject_key)
@@ -66,7 +81,7 @@ def _snapshot(uow: UnitOfWork, principal: Principal, school_code: str, term: str
         elif photo.standard_key is None or photo.standard_sha256 is None:
             reason = Left.NO_STANDARD
         elif subject.subject_key in waiting:
-            reason = Left.NOT_CONFIRMED
+            reason = waiting[subject.subject_key]
         if reason is not None or photo is None:
             lines.append((subject, None, None, None, reason))
         else:

@@ -1,11 +1,13 @@
-"""A school's capture progress by college and class. The confirmed column waits for proofreading
-(services/capture/proofreading): until it lands it is None, never a made-up 0."""
+"""A school's capture progress by college and class; the confirmed column comes from proofreading
+(services/capture/proofreading)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.capture.models import ProofState
 from services.capture.progress import repository as repo
+from services.capture.proofreading import service as proofreading
 from services.kernel.errors import Forbidden, TucaiError
 from services.kernel.tenancy import PROVINCE_ROLES, Principal
 from services.kernel.uow import UnitOfWork
@@ -21,7 +23,7 @@ class ClassProgress:
     approved: int
     checked_in: int
     photographed: int
-    confirmed: int | None  # proofreading's 正确 count, once it lands
+    confirmed: int  # proofreading's 正确 on the current photo version
 
 
 def school_of(principal: Principal, school_code: str | None) -> str:
@@ -36,25 +38,23 @@ def school_of(principal: Principal, school_code: str | None) -> str:
     return principal.school
 
 
-def confirmed_counts(uow: UnitOfWork, school_code: str) -> dict[str, int] | None:
-    """THE PROOFREADING HOOK of the progress table: confirmed per class_id, or None while proofreading has not
-    landed (the column then shows 暂无)."""
-    return None
+def confirmed_counts(uow: UnitOfWork, principal: Principal, school_code: str) -> dict[str, int]:
+    """Confirmed (正确 on the current photo version) per class_id, from proofreading."""
+    return {c.class_id or "": c.counts[ProofState.CONFIRMED] for c in proofreading.summary(uow, principal, school_code)}
 
 
 @dataclass(frozen=True)
 class Progress:
     school_code: str
     classes: list[ClassProgress]
-    confirming: bool  # whether proofreading counts confirmations yet
 
 
 def progress(uow: UnitOfWork, principal: Principal, school_code: str | None, term: str | None) -> Progress:
     school = school_of(principal, school_code)
-    confirmed = confirmed_counts(uow, school)
+    confirmed = confirmed_counts(uow, principal, school)
     rows = [ClassProgress(college_id=r.college_id, college_name=r.college_name, class_id=r.class_id,
                           class_no=r.class_no, class_name=r.class_name, approved=int(r.approved),
                           checked_in=int(r.checked_in or 0), photographed=int(r.photographed or 0),
-                          confirmed=None if confirmed is None else confirmed.get(r.class_id or "", 0))
+                          confirmed=confirmed.get(r.class_id or "", 0))
             for r in repo.by_class(uow.session, principal, school, term)]
-    return Progress(school, rows, confirming=confirmed is not None)
+    return Progress(school, rows)

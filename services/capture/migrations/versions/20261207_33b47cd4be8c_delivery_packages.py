@@ -1,7 +1,7 @@
 """delivery packages
 
 Revision ID: 33b47cd4be8c
-Revises: cb1f044aec15
+Revises: d94480aede29
 Create Date: 2026-12-07 03:18:32.129429
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '33b47cd4be8c'
-down_revision: str | None = 'cb1f044aec15'
+down_revision: str | None = 'd94480aede29'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
