@@ -60,6 +60,8 @@ export const router = createBrowserRouter([
               { path: "schedule", lazy: signedIn(() => import("./pages/SchedulePage")) },
               { path: "makeup", lazy: signedIn(() => import("./pages/MakeupPage")) },
               { path: "capture", lazy: signedIn(() => import("./pages/CapturePage")) },
+              { path: "capture-progress", lazy: signedIn(() => import("./pages/CaptureProgressPage")) },
+              { path: "delivery", lazy: signedIn(() => import("./pages/DeliveryPage")) },
               { path: "settlement", lazy: signedIn(() => import("./pages/SettlementPage")) },
               { path: "payments", lazy: signedIn(() => import("./pages/PaymentsPage")) },
               ...comingSoon,

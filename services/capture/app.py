@@ -11,10 +11,13 @@ from services.capture import demo
 from services.capture.anomalies import routes as anomalies_routes
 from services.capture.checkins import routes as checkins_routes
 from services.capture.checkins.passes import PassVerifier, roster_jwks
+from services.capture.delivery import jobs as delivery_jobs
+from services.capture.delivery import routes as delivery_routes
 from services.capture.models import inbox, metadata, outbox
 from services.capture.photos import routes as photos_routes
 from services.capture.photos.consumers import identity_consumer
 from services.capture.photos.jobs import identity_guard_job
+from services.capture.progress import routes as progress_routes
 from services.capture.proofreading import routes as proofreading_routes
 from services.capture.proofreading.consumers import proofreading_consumer
 from services.capture.stations import routes as stations_routes
@@ -41,9 +44,10 @@ def spec() -> ServiceSpec:
     return ServiceSpec(name="capture", title="Tucai capture", metadata=metadata, outbox=outbox, inbox=inbox,
                        migrations_dir=MIGRATIONS,
                        routers=[subjects_routes.router, stations_routes.router, checkins_routes.router,
-                                photos_routes.router, anomalies_routes.router, proofreading_routes.router],
+                                photos_routes.router, anomalies_routes.router, proofreading_routes.router,
+                                delivery_routes.router, progress_routes.router],
                        consumers=[subjects_consumer, proofreading_consumer, identity_consumer],
-                       jobs=[identity_guard_job], on_startup=_startup)
+                       jobs=[identity_guard_job, *delivery_jobs.KINDS], on_startup=_startup)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

@@ -246,6 +246,60 @@ class FaceEmbedding(CaptureTable, TenantScoped, table=True):
     kind: str = Field(max_length=8)  # capture | retake | makeup (photoqa.identity.Kind)
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = _created()
+class DeliveryPackage(CaptureTable, TenantScoped, table=True):
+    """A delivery package (zip) of one school's accepted standard photos for one term, named by a pattern. Its
+    content is fixed when it is requested (the DeliveryItem rows, summed up in content_sha256), so a retake after
+    that changes nothing in it. The partial unique indexes settle concurrent requests: at most one package per
+    school, term and naming is queued or running, and one live package per content (a request for content already
+    packaged gets that package)."""
+
+    __tablename__ = "delivery_package"
+    __table_args__ = (
+        Index("uq_delivery_package_active", "school_code", "term", "naming", unique=True,
+              sqlite_where=text("status IN ('queued', 'running')"),
+              postgresql_where=text("status IN ('queued', 'running')")),
+        Index("uq_delivery_package_content", "school_code", "term", "naming", "content_sha256", unique=True,
+              sqlite_where=text("status IN ('queued', 'running', 'ready')"),
+              postgresql_where=text("status IN ('queued', 'running', 'ready')")),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    term: str = Field(max_length=7)
+    naming: str = Field(max_length=16)  # id_number | student_no | capture_key
+    content_sha256: str = Field(max_length=64)  # of the fixed content (salted by the id when rebuilt on purpose)
+    status: str = Field(default="queued", index=True, max_length=10)  # queued running ready failed cancelled superseded
+    job_id: str | None = Field(default=None, max_length=32)
+    requested_by: str = Field(max_length=64)
+    included: int = 0
+    excluded: int = 0
+    blob_key: str | None = Field(default=None, max_length=200)
+    sha256: str | None = Field(default=None, max_length=64)
+    size: int | None = None
+    error_code: str | None = Field(default=None, max_length=80)
+    created_at: datetime = _created()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DeliveryItem(CaptureTable, TenantScoped, table=True):
+    """One approved student's line in a package, fixed at request time: the photo version that goes in, or why
+    the student is left out. File names are not stored here: for the 身份证号 and 学号 patterns they are joined
+    inside roster and exist only in the package itself."""
+
+    __tablename__ = "delivery_item"
+    __table_args__ = (UniqueConstraint("package_id", "subject_key"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    package_id: str = Field(foreign_key="delivery_package.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5)
+    province_code: str = Field(max_length=2)
+    position: int
+    subject_key: str = Field(max_length=40)
+    photo_id: str | None = Field(default=None, max_length=32)
+    standard_key: str | None = Field(default=None, max_length=200)
+    standard_sha256: str | None = Field(default=None, max_length=64)
+    excluded_reason: str | None = Field(default=None, max_length=40)
 
 
 register_conflict("capture_day", "capture_day_exists", "该学校当天已有采集日",
@@ -258,3 +312,5 @@ register_conflict("proof_report", "proof_report_race", "同一报告正在提交
                   "The same report is being filed; retry")
 register_conflict("proof_deadline", "proof_deadline_race", "截止时间正在被修改，请重试",
                   "The deadline is being changed; retry")
+register_conflict("delivery_package", "delivery_in_progress", "同一交付包刚刚被申请，正在生成，请稍候刷新",
+                  "The same delivery package was just requested and is being made; refresh in a moment")

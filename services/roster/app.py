@@ -19,6 +19,7 @@ from services.roster.certificates import routes as certificates
 from services.roster.directory import routes as directory
 from services.roster.documents import routes as documents
 from services.roster.errata import routes as errata
+from services.roster.filenames import routes as filenames
 from services.roster.imports import jobs as import_jobs
 from services.roster.imports import routes as imports
 from services.roster.imports.service import load_code_tables
@@ -29,7 +30,7 @@ from services.roster.students import routes as students
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The order fixes the order of the paths in the OpenAPI document (and so of the generated client).
 ROUTERS = [accounts.router, accounts.me_router, directory.router, students.router, errata.router,
-           certificates.router, imports.router, review.router, documents.router]
+           certificates.router, imports.router, review.router, documents.router, filenames.router]
 
 
 async def _startup(ctx: ServiceContext) -> None:

@@ -1,15 +1,50 @@
 """Helpers of capture's tests: realistic photos that pass the real photo checks, the demo student's pass, the demo
-stations."""
+stations, and a capture database with a day and station "st1" of 南昌大学 on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from functools import cache
+from pathlib import Path
 
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from services.capture.models import CaptureDay, Station, metadata, outbox
 from services.capture.photoqa.imaging import encode_jpeg
+from services.capture.stations.service import today
+from services.kernel.db import make_engine, make_session_factory
+from services.kernel.uow import UnitOfWork
 from tests.support.api import DEMO_STUDENT, Api, wait_until
+from tests.support.infra import note_used, require_postgres
+from tests.support.pg import temporary_databases
 from tests.support.photos import NAMES, Layout, backdrop, blend, compliant, place, standard
 
-__all__ = ["NAMES", "demo_pass", "demo_stations", "jpeg", "shot"]
+__all__ = ["NAMES", "capture_database", "demo_pass", "demo_stations", "jpeg", "shot"]
+
+
+@contextmanager
+def capture_database(kind: str, tmp_path: Path, what: str) -> Iterator[sessionmaker[Session]]:
+    """Capture's tables in a fresh SQLite file or PostgreSQL database (`what` names the test for the CI log), with
+    today's capture day at 南昌大学 and its station "st1" run by the demo photographer."""
+    with ExitStack() as stack:
+        if kind == "sqlite":
+            engine = make_engine(f"sqlite:///{tmp_path / 'capture.db'}")
+        else:
+            require_postgres()
+            note_used(f"{what}: PostgreSQL 127.0.0.1:5432")
+            engine = make_engine(stack.enter_context(temporary_databases("capture"))["capture"])
+        stack.callback(engine.dispose)
+        metadata.create_all(engine)
+        factory = make_session_factory(engine)
+        with UnitOfWork(factory, outbox) as uow:
+            day = CaptureDay(school_code="10403", province_code="36", day=today(), rooms=["A"])
+            uow.session.add(day)
+            uow.session.add(Station(id="st1", capture_day_id=day.id, school_code="10403", province_code="36",
+                                    day=today(), room="A", name="1", photographer="photographer"))
+            uow.commit()
+        yield factory
 
 
 @cache

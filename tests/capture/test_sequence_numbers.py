@@ -14,45 +14,26 @@ from sqlmodel import select
 
 from services.capture.checkins.passes import PassClaims
 from services.capture.checkins.service import check_in
-from services.capture.models import CaptureDay, Checkin, Station, Subject, metadata, outbox
+from services.capture.models import Checkin, Subject, outbox
 from services.capture.stations.repository import next_sequence_no
-from services.capture.stations.service import today
-from services.kernel.db import make_engine, make_session_factory
 from services.kernel.errors import TucaiError
 from services.kernel.tenancy import Principal, Role, unscoped_for_system
 from services.kernel.uow import UnitOfWork
-from tests.support.infra import note_used, require_postgres
-from tests.support.pg import temporary_databases
+from tests.capture.support import capture_database
 
 PHOTOGRAPHER = Principal(subject="p1", role=Role.PHOTOGRAPHER, username="photographer", province="36")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def sessions(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Any]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'capture.db'}"
-        engine = make_engine(url)
-    else:
-        require_postgres()
-        note_used("capture sequence numbers: PostgreSQL 127.0.0.1:5432")
-        stack = temporary_databases("capture")
-        url = stack.__enter__()["capture"]
-        engine = make_engine(url)
-    metadata.create_all(engine)
-    factory = make_session_factory(engine)
-    with UnitOfWork(factory, outbox) as uow:
-        day = CaptureDay(school_code="10403", province_code="36", day=today(), rooms=["A"])
-        uow.session.add(day)
-        uow.session.add(Station(id="st1", capture_day_id=day.id, school_code="10403", province_code="36",
-                                day=today(), room="A", name="1", photographer="photographer"))
-        for i in range(40):
-            uow.session.add(Subject(subject_key=f"s{i}", school_code="10403", province_code="36", term="2026-06",
-                                    level="硕士", sex="男", masked_name="王*", masked_id_number="36**", roster_order=i))
-        uow.commit()
-    yield factory
-    engine.dispose()
-    if request.param == "postgres":
-        stack.__exit__(None, None, None)
+    with capture_database(request.param, tmp_path, "capture sequence numbers") as factory:
+        with UnitOfWork(factory, outbox) as uow:
+            for i in range(40):
+                uow.session.add(Subject(subject_key=f"s{i}", school_code="10403", province_code="36",
+                                        term="2026-06", level="硕士", sex="男", masked_name="王*",
+                                        masked_id_number="36**", roster_order=i))
+            uow.commit()
+        yield factory
 
 
 def test_concurrent_increments_never_repeat_a_number(sessions: Any) -> None:

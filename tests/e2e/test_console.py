@@ -102,12 +102,13 @@ def test_province_sees_schools_but_not_college_management(page: Page, console_er
     page.goto("/colleges")
     expect(page.get_by_text("无权访问该页面")).to_be_visible()
 
-    # The review queue is built; a feature that is not says so rather than showing made-up data.
+    # The review queue is built; so is delivery, which the province follows but never makes.
     menu.get_by_role("menuitem", name="资格审查").click()
     expect(page.get_by_role("heading", name="资格审查")).to_be_visible()
     expect(page.get_by_role("tab", name=re.compile(r"待审核"))).to_be_visible()
     menu.get_by_role("menuitem", name="照片交付").click()
-    expect(page.get_by_text("即将上线", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="照片交付")).to_be_visible()
+    expect(page.get_by_role("button", name="生成交付包")).to_have_count(0)  # the province follows, never makes
 
     page.get_by_role("button", name="退出登录").click()
     expect(page).to_have_url(re.compile(r"/login"))

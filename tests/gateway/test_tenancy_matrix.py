@@ -41,6 +41,7 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("capture", "/v1/subjects"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/stations"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/anomalies"): ("school10405", "agency"),
+    ("capture", "/v1/deliveries"): ("school10405", "agency", "province"),
     ("capture", "/v1/proofreading"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/proofreading/summary"): ("school10405", "agency"),
     ("payments", "/v1/payers"): ("school10405", "agency"),
@@ -204,6 +205,15 @@ def _capture_objects(api: Api) -> dict[str, str]:
     return _capture[id(api)]
 
 
+def _delivery(api: Api) -> str:
+    """A delivery package of 南昌大学 (made once per system; its content does not matter here)."""
+    if "delivery" not in _capture.setdefault(-id(api), {}):
+        response = api.post("/api/capture/v1/deliveries", "school10403",
+                            json={"school_code": "10403", "term": "2026-06", "naming": "capture_key"})
+        _capture[-id(api)]["delivery"] = response.json()["id"]
+    return _capture[-id(api)]["delivery"]
+
+
 def _capture_probes() -> dict[tuple[str, str, str], Probe]:
     def obj(kind: str, suffix: str = "", body: dict[str, Any] | None = None) -> Probe:
         return lambda api: (f"/v1/{kind}s/{_capture_objects(api)[kind]}{suffix}", body)
@@ -221,6 +231,15 @@ def _capture_probes() -> dict[tuple[str, str, str], Probe]:
         ("GET", "capture", "/v1/photos/{photo_id}"): obj("photo"),
         ("POST", "capture", "/v1/photos/{photo_id}/override"): obj("photo", "/override", {"reason": "越权"}),
         ("POST", "capture", "/v1/anomalies/{anomaly_id}/resolve"): obj("anomaly", "/resolve", {"resolution": "越权"}),
+        ("POST", "capture", "/v1/deliveries"): lambda api: (
+            "/v1/deliveries", {"school_code": "10403", "term": "2026-06", "naming": "id_number"}),
+        ("GET", "capture", "/v1/deliveries/{package_id}"): lambda api: (f"/v1/deliveries/{_delivery(api)}", None),
+        ("GET", "capture", "/v1/deliveries/{package_id}/download"): lambda api: (
+            f"/v1/deliveries/{_delivery(api)}/download", None),
+        ("GET", "capture", "/v1/progress"): lambda api: ("/v1/progress?school_code=10403", None),
+        # roster's file-name join: a signed service call or the agency; schools and students never
+        ("POST", "roster", "/v1/delivery/file-names"): lambda api: (
+            "/v1/delivery/file-names", {"school_code": "10403", "naming": "id_number", "subject_keys": []}),
         ("PUT", "capture", "/v1/proofreading/deadline"): lambda api: ("/v1/proofreading/deadline", {
             "school_code": "10403", "term": "2026-06", "deadline": "2031-01-01T00:00:00+08:00"}),
     }

@@ -40,3 +40,5 @@ export type Erratum = RosterSchema["ErratumOut"];
 export type CapturePass = RosterSchema["CapturePass"];
 export type SchoolStats = RosterSchema["SchoolStats"];
 export type CaptureSubject = CaptureComponents["schemas"]["SubjectOut"];
+export type ClassProgress = CaptureComponents["schemas"]["ClassCaptureProgressOut"];
+export type DeliveryPackage = CaptureComponents["schemas"]["DeliveryOut"];

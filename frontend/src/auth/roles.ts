@@ -179,6 +179,14 @@ export const PAGES: readonly PageDef[] = [
     summary: "扫码或凭学信网图像采集码签到，绑定拍摄序号后拍摄，并自动检查照片规格",
   },
   {
+    path: "/capture-progress",
+    title: "采集进度",
+    icon: "stats",
+    roles: ["school_admin", "agency_admin", "province_reviewer"],
+    ready: true,
+    summary: "按院系、班级查看审核通过、已签到、已拍摄与已校对确认的人数",
+  },
+  {
     path: "/payments",
     title: "缴费与对账",
     icon: "pay",
@@ -206,9 +214,9 @@ export const PAGES: readonly PageDef[] = [
     path: "/delivery",
     title: "照片交付",
     icon: "delivery",
-    roles: ["agency_admin", "province_reviewer"],
-    ready: false,
-    summary: "按学校生成照片包与数据文件，按学校、院系、班级与机位统计",
+    roles: ["agency_admin", "province_reviewer", "school_admin"],
+    ready: true,
+    summary: "按学校与届别生成照片包（身份证号、学号或采集编号命名），附索引与 SHA-256 校验清单",
   },
   {
     path: "/users",
