@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Legacy check-in by ID number (the deployment must opt in): capture sends the number to roster, which answers
     # with the pseudonymous key only, so capture still never stores a full ID number.
     capture_legacy_id_checkin: bool = False
+    # Compare the face of every accepted photo with the school's others (the mix-up guard). Only a deployment that
+    # cannot run the face model, or a test about something else with few distinct test portraits, turns it off.
+    capture_identity_guard: bool = True
     jwt_issuer: str = "tucai-roster"
     access_token_minutes: int = Field(default=30, gt=0)  # short: the SPA refreshes on a 401
     refresh_token_days: int = Field(default=14, gt=0)  # a refresh token is rotated on every use

@@ -11,10 +11,12 @@ import hashlib
 import io
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlmodel import col
@@ -22,9 +24,11 @@ from structlog.testing import capture_logs
 
 from services.capture.delivery.archive import INDEX_CSV, INDEX_XLSX, MANIFEST
 from services.capture.delivery.naming import Left, name_files
+from services.gateway.app import create_gateway
 from services.kernel import service_auth
 from services.kernel.tenancy import Principal, Role
 from tests.capture.support import demo_stations, jpeg
+from tests.conftest import embedded_settings
 from tests.support.api import DEMO_STUDENT, Api, wait_until
 
 CAPTURE = "/api/capture/v1"
@@ -56,6 +60,16 @@ def _upload(api: Api, checkin: str, seed: int) -> dict[str, Any]:
                         files={"file": ("a.jpg", jpeg(seed), "image/jpeg")})
     assert response.status_code == 201 and response.json()["accepted"], response.text
     return dict(response.json())
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """The embedded system without the face mix-up guard: the test portraits show four people (three of them
+    Obama), so the guard would rightly flag most of these seven students and hold them back; the guard's own effect
+    on delivery is tested in tests/capture/test_photo_guard.py."""
+    settings = embedded_settings(tmp_path_factory.mktemp("delivery"), capture_identity_guard=False)
+    with TestClient(create_gateway(settings), raise_server_exceptions=False) as client:
+        yield Api(client)
 
 
 @pytest.fixture(scope="module")
