@@ -14,6 +14,7 @@ from services.capture.checkins.passes import PassVerifier, roster_jwks
 from services.capture.models import inbox, metadata, outbox
 from services.capture.photos import routes as photos_routes
 from services.capture.stations import routes as stations_routes
+from services.capture.stations.consumers import plans_consumer
 from services.capture.subjects import routes as subjects_routes
 from services.capture.subjects.consumers import subjects_consumer
 from services.kernel.blobstore.http import make_blob_router
@@ -38,7 +39,7 @@ def spec() -> ServiceSpec:
                        migrations_dir=MIGRATIONS,
                        routers=[subjects_routes.router, stations_routes.router, checkins_routes.router,
                                 photos_routes.router, anomalies_routes.router],
-                       consumers=[subjects_consumer], on_startup=_startup)
+                       consumers=[subjects_consumer, plans_consumer], on_startup=_startup)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
