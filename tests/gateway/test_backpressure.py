@@ -4,20 +4,18 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import APIRouter, FastAPI
 
 from services.kernel.backpressure import Gate
 from services.roster import app as roster_app
 from tests.conftest import embedded_settings
-from tests.support.processes import free_port
+from tests.support.processes import serve_in_thread
 
 SLOW_SECONDS = 1.0
 SLOTS = 4
@@ -40,19 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Fast
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(roster_app, "ROUTERS", [*roster_app.ROUTERS, slow_router])
         app = roster_app.create_app(settings)
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", app
-    finally:
-        uv.should_exit = True
-        thread.join(10)
+    with serve_in_thread(app) as base:
+        yield base, app
 
 
 async def _timed(client: httpx.AsyncClient, path: str) -> tuple[httpx.Response, float]:
