@@ -2,6 +2,7 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, 
 import { useQueryClient } from "@tanstack/react-query";
 import type dayjs from "dayjs";
 import { useState } from "react";
+import { Link } from "react-router";
 import { errorMessage } from "../api/problem";
 import { roster, scheduling, schedulingClient, schedulingKey } from "../api/client";
 import type { components } from "../api/schema/scheduling";
@@ -142,6 +143,7 @@ function DayPanel({ day, isAgency }: { day: CaptureDay; isAgency: boolean }) {
               发布
             </Button>
           ) : null}
+          {current?.status === "published" ? <Link to={`/schedule/${day.id}/board`}><Button>实时看板</Button></Link> : null}
           <Button onClick={() => download("room")}>按场地下载</Button>
           <Button onClick={() => download("college")}>按学院下载</Button>
           <Button onClick={() => download("school")}>全校时间表</Button>
