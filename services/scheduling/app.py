@@ -15,6 +15,7 @@ from services.scheduling.days import routes as days_routes
 from services.scheduling.directory import routes as directory_routes
 from services.scheduling.directory.consumers import directory_consumer
 from services.scheduling.makeup import routes as makeup_routes
+from services.scheduling.makeup.consumers import certificates_consumer
 from services.scheduling.models import inbox, metadata, outbox
 from services.scheduling.plans import routes as plans_routes
 from services.scheduling.plans.jobs import solve_plan_job
@@ -30,7 +31,7 @@ ROUTERS = [directory_routes.router, days_routes.router, plans_routes.router, slo
 def spec() -> ServiceSpec:
     return ServiceSpec(name="scheduling", title="Tucai scheduling", metadata=metadata, outbox=outbox,
                        inbox=inbox, migrations_dir=MIGRATIONS, routers=ROUTERS,
-                       consumers=[directory_consumer, board_consumer], jobs=[solve_plan_job])
+                       consumers=[directory_consumer, board_consumer, certificates_consumer], jobs=[solve_plan_job])
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
