@@ -98,17 +98,21 @@ function DayPanel({ day, isAgency }: { day: CaptureDay; isAgency: boolean }) {
     void queryClient.invalidateQueries({ queryKey: schedulingKey("/api/scheduling/v1/plans/{plan_id}") });
   };
 
-  async function download(by: "room" | "college" | "school") {
+  async function save(run: () => Promise<{ data?: Blob; response: Response }>, fallback: string) {
     try {
-      const result = await schedulingClient.GET("/api/scheduling/v1/capture-days/{day_id}/timetable.xlsx", {
-        params: { path: { day_id: day.id }, query: { by } },
-        parseAs: "blob",
-      });
-      message.success(`已下载：${saveResponse(result, "采集时间安排.xlsx")}`);
+      message.success(`已下载：${saveResponse(await run(), fallback)}`);
     } catch (err) {
       message.error(errorMessage(err));
     }
   }
+  const path = { day_id: day.id };
+  const download = (by: "room" | "college" | "school") =>
+    save(() => schedulingClient.GET("/api/scheduling/v1/capture-days/{day_id}/timetable.xlsx", { params: { path, query: { by } }, parseAs: "blob" }), "采集时间安排.xlsx");
+  const downloadPdf = (by: "room" | "class") =>
+    save(
+      () => schedulingClient.GET("/api/scheduling/v1/capture-days/{day_id}/timetable.pdf", { params: { path, query: { by } }, parseAs: "blob" }),
+      by === "class" ? "班级采集通知.pdf" : "采集时间安排.pdf",
+    );
 
   const current: Plan | undefined = plan.data;
   return (
@@ -147,6 +151,8 @@ function DayPanel({ day, isAgency }: { day: CaptureDay; isAgency: boolean }) {
           <Button onClick={() => download("room")}>按场地下载</Button>
           <Button onClick={() => download("college")}>按学院下载</Button>
           <Button onClick={() => download("school")}>全校时间表</Button>
+          <Button onClick={() => downloadPdf("room")}>场地时间表 PDF</Button>
+          <Button onClick={() => downloadPdf("class")}>班级通知 PDF</Button>
         </Space>
       }
     >
