@@ -10,6 +10,7 @@ import { useCurrentUser } from "../auth/AuthContext";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { PageContainer } from "../layout/PageContainer";
 import { saveResponse } from "../lib/download";
+import { type BlackoutRow, HHMM, blackoutsBody, blackoutsText, endProblem } from "./blackouts";
 import { PlanGrid } from "./PlanGrid";
 
 type CaptureDay = components["schemas"]["CaptureDayOut"];
@@ -70,6 +71,7 @@ export default function SchedulePage() {
             { title: "日期", render: (_, d) => d.dates.map((x) => `${x.date}（${x.weekday}）`).join("、") },
             { title: "时段", render: (_, d) => d.windows.map((w) => `${w.start}–${w.end}`).join("、") },
             { title: "场地", render: (_, d) => d.rooms.map((r) => `${r.id}×${r.stations}`).join("、") },
+            { title: "停用时段", render: (_, d) => blackoutsText(d.blackouts) },
             { title: "速率（人/分/机位）", dataIndex: "rate_per_station_per_minute", width: 140 },
           ]}
         />
@@ -198,6 +200,7 @@ interface DayFormValues {
   dates: dayjs.Dayjs[];
   windows: string;
   rooms: { id: string; campus?: string; stations: number }[];
+  blackouts?: BlackoutRow[];
   rate: number;
   lead: number;
 }
@@ -221,7 +224,7 @@ function DayForm({ school, onClose, onCreated }: { school: string; onClose: () =
           dates: v.dates.map((d) => d.format("YYYY-MM-DD")),
           windows,
           rooms: v.rooms.map((r) => ({ id: r.id, campus: r.campus || null, stations: r.stations })),
-          blackouts: [],
+          blackouts: blackoutsBody(v.blackouts),
           rate_per_station_per_minute: v.rate,
           arrival_lead_minutes: v.lead,
         },
@@ -277,6 +280,7 @@ function DayForm({ school, onClose, onCreated }: { school: string; onClose: () =
             </>
           )}
         </Form.List>
+        <BlackoutsField />
         <Space style={{ marginTop: 16 }}>
           <Form.Item name="rate" label="速率（人/分钟/机位）">
             <InputNumber min={0.1} max={60} step={0.1} />
@@ -287,5 +291,54 @@ function DayForm({ school, onClose, onCreated }: { school: string; onClose: () =
         </Space>
       </Form>
     </Modal>
+  );
+}
+
+/** 停用时段: a date of the day, a time range, and one room or every room (the form's dates and rooms so far). */
+function BlackoutsField() {
+  const form = Form.useFormInstance<DayFormValues>();
+  const dates = (Form.useWatch("dates", form) ?? []).map((d) => d.format("YYYY-MM-DD"));
+  const rooms = (Form.useWatch("rooms", form) ?? []).map((r) => r?.id).filter((id): id is string => Boolean(id));
+  return (
+    <Form.List name="blackouts">
+      {(fields, { add, remove }) => (
+        <fieldset aria-label="停用时段" style={{ border: 0, padding: 0, marginTop: 16 }}>
+          <Typography.Text strong>停用时段</Typography.Text>
+          <Typography.Text type="secondary">（如课间、场地占用；不选场地即全部场地）</Typography.Text>
+          {fields.map((f) => (
+            <Space key={f.key} align="baseline" wrap style={{ display: "flex", marginTop: 8 }}>
+              <Form.Item name={[f.name, "date"]} label="日期" rules={[{ required: true, message: "请选择日期" }]}>
+                <Select aria-label={`停用日期 ${f.name + 1}`} style={{ width: 140 }} options={dates.map((d) => ({ value: d, label: d }))} notFoundContent="请先选择采集日期" />
+              </Form.Item>
+              <Form.Item name={[f.name, "start"]} label="开始" rules={[{ required: true, pattern: HHMM, message: "如 10:00" }]}>
+                <Input aria-label={`停用开始 ${f.name + 1}`} style={{ width: 90 }} placeholder="10:00" />
+              </Form.Item>
+              <Form.Item
+                name={[f.name, "end"]}
+                label="结束"
+                dependencies={[["blackouts", f.name, "start"]]}
+                rules={[
+                  ({ getFieldValue }) => ({
+                    validator: (_, end?: string) => {
+                      const problem = endProblem(getFieldValue(["blackouts", f.name, "start"]) as string | undefined, end);
+                      return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
+                    },
+                  }),
+                ]}
+              >
+                <Input aria-label={`停用结束 ${f.name + 1}`} style={{ width: 90 }} placeholder="10:15" />
+              </Form.Item>
+              <Form.Item name={[f.name, "room"]} label="场地">
+                <Select aria-label={`停用场地 ${f.name + 1}`} allowClear placeholder="全部场地" style={{ width: 160 }} options={rooms.map((r) => ({ value: r, label: r }))} />
+              </Form.Item>
+              <Button type="link" onClick={() => remove(f.name)}>删除</Button>
+            </Space>
+          ))}
+          <Button type="dashed" onClick={() => add({})} block style={{ marginTop: 8 }}>
+            添加停用时段
+          </Button>
+        </fieldset>
+      )}
+    </Form.List>
   );
 }
