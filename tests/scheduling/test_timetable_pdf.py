@@ -49,7 +49,8 @@ def test_rooms_timetable_embeds_the_chinese_font_and_reads_back(embedded: Api, d
         fields = line.split()
         assert (fields[-5], fields[-4]) == ("yes", "yes") and re.match(r"[A-Z]{6}\+", fields[0]), line
     text = re.sub(r"\s+", "", _run("pdftotext", path, "-"))
-    for expected in ("南昌大学", "毕业生图像采集时间安排", "图书馆E201", "计算机技术2023级硕士1班", "星期四", "北京时间"):
+    for expected in ("南昌大学", "毕业生图像采集时间安排", "图书馆E201", "计算机技术2023级硕士1班", "星期四",
+                     "北京时间"):
         assert expected in text, expected
     assert _pages(path) == 2  # one section (page) per room
 
