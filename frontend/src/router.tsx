@@ -58,6 +58,7 @@ export const router = createBrowserRouter([
               { path: "school-stats", lazy: signedIn(() => import("./pages/SchoolStatsPage")) },
               { path: "subjects", lazy: signedIn(() => import("./pages/SubjectsPage")) },
               { path: "schedule", lazy: signedIn(() => import("./pages/SchedulePage")) },
+              { path: "schedule/:dayId/board", lazy: signedIn(() => import("./pages/BoardPage")) },
               { path: "makeup", lazy: signedIn(() => import("./pages/MakeupPage")) },
               { path: "capture", lazy: signedIn(() => import("./pages/CapturePage")) },
               { path: "capture-progress", lazy: signedIn(() => import("./pages/CaptureProgressPage")) },

@@ -21,6 +21,7 @@ from services.capture.progress import routes as progress_routes
 from services.capture.proofreading import routes as proofreading_routes
 from services.capture.proofreading.consumers import proofreading_consumer
 from services.capture.stations import routes as stations_routes
+from services.capture.stations.consumers import plans_consumer
 from services.capture.subjects import routes as subjects_routes
 from services.capture.subjects.consumers import subjects_consumer
 from services.kernel.blobstore.http import make_blob_router
@@ -46,7 +47,7 @@ def spec() -> ServiceSpec:
                        routers=[subjects_routes.router, stations_routes.router, checkins_routes.router,
                                 photos_routes.router, anomalies_routes.router, proofreading_routes.router,
                                 delivery_routes.router, progress_routes.router],
-                       consumers=[subjects_consumer, proofreading_consumer, identity_consumer],
+                       consumers=[subjects_consumer, proofreading_consumer, identity_consumer, plans_consumer],
                        jobs=[identity_guard_job, *delivery_jobs.KINDS], on_startup=_startup)
 
 

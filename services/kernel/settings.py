@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=5, ge=0)
     db_pool_timeout: float = Field(default=10.0, gt=0)
 
+    # -- scheduling's live board (Server-Sent Events) --------------------------------------------------------------
+    board_streams_max: int = Field(default=100, ge=0)  # open board streams per process; beyond: 503 too_many_streams
+    board_poll_seconds: float = Field(default=2.0, gt=0)  # how often a stream reads the board
+    board_heartbeat_seconds: float = Field(default=15.0, gt=0)  # a comment line when nothing changed for this long
+    board_stream_seconds: float = Field(default=300.0, gt=0)  # then the browser reconnects and re-authenticates
+
     # -- payments ------------------------------------------------------------------------------------------------
     # "sandbox": the built-in gateway speaking WeChat Pay v3 / Alipay with test keys (embedded mode, tests).
     payments_provider: Literal["sandbox", "live"] = "sandbox"

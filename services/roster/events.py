@@ -3,6 +3,8 @@ modules' schemas) and nothing else of roster. Payloads never carry full ID numbe
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from services.kernel.events.event import Event
 
 
@@ -127,6 +129,19 @@ class CaptureCodeRegistered(RosterEvent):
     school_code: str
     province_code: str
     capture_code: str
+
+
+class MakeupCertificateIssued(RosterEvent):
+    """The school issued a make-up certificate (补拍证明) to an approved student: with it they may book a seat in
+    the make-up calendar. By pseudonym and number only."""
+
+    TYPE = "roster.certificate.issued"
+
+    number: str
+    subject_key: str
+    school_code: str
+    province_code: str
+    issued_at: datetime
 
 
 class ErratumRequested(RosterEvent):

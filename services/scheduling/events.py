@@ -38,5 +38,7 @@ class PlanPublished(Event):
     timezone: str = "Asia/Shanghai"
     dates: list[date]
     rooms: list[str]
+    # Cameras per room (a room missing here has one). Added compatibly: an older payload without it validates.
+    room_stations: dict[str, int] = {}
     slots: list[PublishedClassSlot]
     unplaced_class_ids: list[str]

@@ -177,6 +177,43 @@ class MakeupBooking(SchedulingTable, TenantScoped, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class BoardMark(SchedulingTable, TenantScoped, table=True):
+    """The live board's read model, kept from capture's events: one row per student and local capture date,
+    saying whether they checked in and were photographed. Keyed by student and date (not by event), so a replayed
+    or repeated event (a retake, a second check-in) counts a student once. `class_id` is the student's class when
+    first seen (the approved-student read model), which places them in their class's slot."""
+
+    __tablename__ = "board_mark"
+    __table_args__ = (UniqueConstraint("subject_key", "day"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    subject_key: str = Field(max_length=40)
+    day: date = Field(index=True)  # the local (LOCAL_TZ) date the event was applied on
+    class_id: str | None = Field(default=None, index=True, max_length=64)
+    station_id: str = Field(default="", max_length=32)
+    checkin_id: str = Field(default="", max_length=32)
+    checked_in: bool = False
+    photographed: bool = False
+    checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    photographed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CertificateView(SchedulingTable, TenantScoped, table=True):
+    """Make-up certificates roster issued, by the student's pseudonym: booking a make-up seat requires one."""
+
+    __tablename__ = "certificate_view"
+    __subject_column__ = "subject_key"
+
+    number: str = Field(primary_key=True, max_length=40)
+    subject_key: str = Field(index=True, max_length=40)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    issued_at: datetime = Field(sa_type=UTCDateTime)
+    revoked: bool = False
+
+
 register_conflict("makeup_booking", "makeup_already_booked", "你已预约补拍，请改约或取消后再预约",
                   "You already hold a make-up seat; move or cancel it")
 register_conflict("makeup_window", "makeup_window_exists", "该日期该时段已设补拍窗口",

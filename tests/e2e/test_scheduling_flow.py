@@ -46,6 +46,7 @@ def test_the_agency_plans_and_publishes_a_day(page: Page, server: str, artifacts
     page.locator(".ant-select").first.click()
     page.get_by_title("南昌大学（10403）").click()
     expect(page.get_by_role("cell", name="南昌大学前湖校区采集")).to_be_visible()
+    page.get_by_role("row").filter(has_text="南昌大学前湖校区采集").click()  # other tests of the server add days
     expect(page.get_by_text("2026-05-21（星期四）")).to_be_visible()
     page.get_by_role("button", name="生成排期").click()
     expect(page.get_by_text("排期已生成")).to_be_visible()

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import APIRouter, FastAPI
 
 from services.kernel.backpressure import Gate
 from services.roster import app as roster_app
 from tests.conftest import embedded_settings
-from tests.support.processes import free_port
+from tests.support.processes import serve_in_thread
 
 SLOTS = 4
 CROWD = 40
@@ -42,19 +41,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Fast
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(roster_app, "ROUTERS", [*roster_app.ROUTERS, slow_router])
         app = roster_app.create_app(settings)
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", app
-    finally:
-        uv.should_exit = True
-        thread.join(10)
+    with serve_in_thread(app) as base:
+        yield base, app
 
 
 def test_a_crowd_is_shed_at_once_health_answers_and_service_resumes(server: tuple[str, FastAPI]) -> None:

@@ -161,6 +161,13 @@ def _scheduling_probes() -> dict[tuple[str, str, str], Probe]:
         ("PUT", "scheduling", "/v1/plans/{plan_id}/assignments/{class_id}"): move,
         ("GET", "scheduling", "/v1/capture-days/{day_id}/timetable.xlsx"): lambda api: (
             f"/v1/capture-days/{publish_day(api)[0]['id']}/timetable.xlsx", None),
+        ("GET", "scheduling", "/v1/capture-days/{day_id}/timetable.pdf"): lambda api: (
+            f"/v1/capture-days/{publish_day(api)[0]['id']}/timetable.pdf", None),
+        ("GET", "scheduling", "/v1/capture-days/{day_id}/board"): lambda api: (
+            f"/v1/capture-days/{publish_day(api)[0]['id']}/board", None),
+        # The stream refuses before it starts streaming (tests/scheduling/test_board_stream.py: query tokens).
+        ("GET", "scheduling", "/v1/capture-days/{day_id}/board/stream"): lambda api: (
+            f"/v1/capture-days/{publish_day(api)[0]['id']}/board/stream", None),
         ("GET", "scheduling", "/v1/makeup/windows/{window_id}/bookings"): lambda api: (
             f"/v1/makeup/windows/{_makeup_window(api)}/bookings", None),
     }

@@ -20,6 +20,7 @@ import segno
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from services.kernel import fonts as fonts_module
 from services.roster.documents import (
     CjkFontMissing,
     ClassList,
@@ -39,7 +40,6 @@ from services.roster.documents import (
     reviewed_list_xlsx,
 )
 from services.roster.documents import certificate as certificate_module
-from services.roster.documents import fonts as fonts_module
 from services.roster.documents.numbers import CHECK_ALPHABET
 from tests.support.infra import require
 

@@ -54,3 +54,17 @@ def publish_day(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
     response = api.post(f"{URL}/plans/{plan['id']}/publish", "agency")
     assert response.status_code == 200, response.text
     return day, dict(response.json())
+
+
+def publish_today(api: Api) -> dict[str, Any]:
+    """Today's day of 南昌大学 (local date: capture's demo stations are today's) with its plan published, titled
+    apart from day_body's (browser tests of one server look days up by title)."""
+    from services.scheduling.board.service import local_today
+
+    school_ready(api)
+    created = api.post(f"{URL}/capture-days", "agency", json=day_body(
+        dates=[local_today().isoformat()], blackouts=[], title="南昌大学当日采集"))
+    assert created.status_code == 201, created.text
+    plan = create_plan(api, created.json()["id"])
+    assert api.post(f"{URL}/plans/{plan['id']}/publish", "agency").status_code == 200
+    return dict(created.json())

@@ -16,10 +16,19 @@ from services.kernel.db import make_engine, make_session_factory
 from services.kernel.errors import Conflict
 from services.kernel.tenancy import Principal, Role, unscoped_for_system
 from services.kernel.uow import UnitOfWork
+from services.roster.events import MakeupCertificateIssued
 from services.scheduling.makeup import service
-from services.scheduling.models import MakeupBooking, MakeupWindow, StudentView, metadata, outbox
+from services.scheduling.models import (
+    CertificateView,
+    MakeupBooking,
+    MakeupWindow,
+    StudentView,
+    metadata,
+    outbox,
+)
 from tests.scheduling.helpers import URL, approved_ready
-from tests.support.api import DEMO_STUDENT, Api
+from tests.support.api import DEMO_STUDENT, DEMO_STUDENT_NO, Api, wait_until
+from tests.support.bus import publish
 from tests.support.infra import note_used, require_postgres
 from tests.support.pg import temporary_databases
 
@@ -43,8 +52,12 @@ def test_a_student_books_moves_and_cancels(embedded: Api) -> None:
     assert embedded.get(f"{URL}/makeup/bookings/me", DEMO_STUDENT).json()["code"] == "makeup_not_booked"
 
     put, headers = embedded.client.put, embedded.as_user(DEMO_STUDENT)
-    booked = put(f"{URL}/makeup/bookings/me", headers=headers, json={"window_id": morning["id"]})
-    assert booked.status_code == 200, booked.text
+    refused = put(f"{URL}/makeup/bookings/me", headers=headers, json={"window_id": morning["id"]})
+    assert (refused.status_code, refused.json()["code"]) == (403, "makeup_certificate_required")
+    assert _issue_certificate(embedded, DEMO_STUDENT_NO)
+    # The certificate reaches scheduling as roster's event; then the seat is the student's.
+    booked = wait_until(lambda: r if (r := put(f"{URL}/makeup/bookings/me", headers=headers,
+                                               json={"window_id": morning["id"]})).status_code == 200 else None)
     assert booked.json()["window"]["booked"] == 1 and "*" in booked.json()["masked_name"]
     moved = put(f"{URL}/makeup/bookings/me", headers=headers, json={"window_id": afternoon["id"]}).json()
     assert moved["window"]["id"] == afternoon["id"] and moved["window"]["free"] == 0
@@ -53,6 +66,40 @@ def test_a_student_books_moves_and_cancels(embedded: Api) -> None:
     assert embedded.get(f"{URL}/makeup/windows/{morning['id']}/bookings", "agency").json()["window"]["booked"] == 0
     assert embedded.client.delete(f"{URL}/makeup/bookings/me", headers=headers).status_code == 204
     assert embedded.get(f"{URL}/makeup/windows/{afternoon['id']}/bookings", "agency").json()["window"]["free"] == 1
+
+
+def _issue_certificate(api: Api, student_no: str) -> str:
+    [row] = api.get("/api/roster/v1/students", "school10403", params={"q": student_no}).json()["items"]
+    issued = api.post(f"/api/roster/v1/students/{row['id']}/certificates", "school10403")
+    assert issued.status_code == 201, issued.text
+    return str(issued.json()["number"])
+
+
+def test_a_certificate_is_the_students_own_and_a_replayed_event_changes_nothing(embedded: Api) -> None:
+    approved_ready(embedded)
+    window = _window(embedded, SOON + timedelta(days=2), "am", 3)
+    # Another student's certificate (the demo student's) does not let 2023090110 book.
+    other = embedded.get("/api/roster/v1/students", "school10403", params={"q": "2023090110"}).json()["items"][0]
+    record = embedded.get(f"/api/roster/v1/students/{other['id']}", "school10403").json()
+    token = embedded.client.post("/api/roster/v1/auth/student-token", json={
+        "school_code": "10403", "student_no": "2023090110", "secret": record["id_number"][-6:]}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    number = _issue_certificate(embedded, DEMO_STUDENT_NO)
+    key = embedded.client.get("/api/roster/v1/students/me/pass", headers=headers).json()["subject_key"]
+    refused = embedded.client.put(f"{URL}/makeup/bookings/me", headers=headers, json={"window_id": window["id"]})
+    assert (refused.status_code, refused.json()["code"]) == (403, "makeup_certificate_required")
+
+    # Roster's event for this student (as roster would send it), replayed: the same envelope twice and the same
+    # facts under a new id are applied once.
+    issued = MakeupCertificateIssued(number=number + "-X", subject_key=key, school_code="10403",
+                                     province_code="36", issued_at=datetime.now(UTC))
+    envelope = publish(embedded, issued)
+    publish(embedded, envelope)
+    publish(embedded, issued)
+    booked = wait_until(lambda: r if (r := embedded.client.put(
+        f"{URL}/makeup/bookings/me", headers=headers, json={"window_id": window["id"]})).status_code == 200 else None)
+    assert booked.json()["window"]["booked"] == 1
+    assert embedded.client.delete(f"{URL}/makeup/bookings/me", headers=headers).status_code == 204
 
 
 def test_only_the_agency_opens_windows_and_sees_lists(embedded: Api) -> None:
@@ -95,6 +142,8 @@ def _students(sessions: Any, n: int) -> list[Principal]:
         for i in range(n):
             session.add(StudentView(subject_key=f"s{i}", school_code="10403", province_code="36", term="2026-06",
                                     level="硕士研究生", sex="男", masked_name="王*", masked_id_number="36**"))
+            session.add(CertificateView(number=f"c{i}", subject_key=f"s{i}", school_code="10403", province_code="36",
+                                        issued_at=datetime.now(UTC)))
         session.commit()
     return [Principal(subject=f"id{i}", subject_key=f"s{i}", role=Role.STUDENT, province="36", school="10403")
             for i in range(n)]

@@ -2,7 +2,7 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, 
 import { useQueryClient } from "@tanstack/react-query";
 import type dayjs from "dayjs";
 import { useState } from "react";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { errorMessage } from "../api/problem";
 import { roster, scheduling, schedulingClient, schedulingKey } from "../api/client";
 import type { components } from "../api/schema/scheduling";
@@ -10,6 +10,7 @@ import { useCurrentUser } from "../auth/AuthContext";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { PageContainer } from "../layout/PageContainer";
 import { saveResponse } from "../lib/download";
+import { type BlackoutRow, HHMM, blackoutsBody, blackoutsText, endProblem } from "./blackouts";
 import { PlanGrid } from "./PlanGrid";
 
 type CaptureDay = components["schemas"]["CaptureDayOut"];
@@ -72,6 +73,7 @@ export default function SchedulePage() {
             { title: "日期", render: (_, d) => d.dates.map((x) => `${x.date}（${x.weekday}）`).join("、") },
             { title: "时段", render: (_, d) => d.windows.map((w) => `${w.start}–${w.end}`).join("、") },
             { title: "场地", render: (_, d) => d.rooms.map((r) => `${r.id}×${r.stations}`).join("、") },
+            { title: "停用时段", render: (_, d) => blackoutsText(d.blackouts) },
             { title: "速率（人/分/机位）", dataIndex: "rate_per_station_per_minute", width: 140 },
           ]}
         />
@@ -100,17 +102,21 @@ function DayPanel({ day, isAgency }: { day: CaptureDay; isAgency: boolean }) {
     void queryClient.invalidateQueries({ queryKey: schedulingKey("/api/scheduling/v1/plans/{plan_id}") });
   };
 
-  async function download(by: "room" | "college" | "school") {
+  async function save(run: () => Promise<{ data?: Blob; response: Response }>, fallback: string) {
     try {
-      const result = await schedulingClient.GET("/api/scheduling/v1/capture-days/{day_id}/timetable.xlsx", {
-        params: { path: { day_id: day.id }, query: { by } },
-        parseAs: "blob",
-      });
-      message.success(`已下载：${saveResponse(result, "采集时间安排.xlsx")}`);
+      message.success(`已下载：${saveResponse(await run(), fallback)}`);
     } catch (err) {
       message.error(errorMessage(err));
     }
   }
+  const path = { day_id: day.id };
+  const download = (by: "room" | "college" | "school") =>
+    save(() => schedulingClient.GET("/api/scheduling/v1/capture-days/{day_id}/timetable.xlsx", { params: { path, query: { by } }, parseAs: "blob" }), "采集时间安排.xlsx");
+  const downloadPdf = (by: "room" | "class") =>
+    save(
+      () => schedulingClient.GET("/api/scheduling/v1/capture-days/{day_id}/timetable.pdf", { params: { path, query: { by } }, parseAs: "blob" }),
+      by === "class" ? "班级采集通知.pdf" : "采集时间安排.pdf",
+    );
 
   const current: Plan | undefined = plan.data;
   return (
@@ -145,9 +151,12 @@ function DayPanel({ day, isAgency }: { day: CaptureDay; isAgency: boolean }) {
               发布
             </Button>
           ) : null}
+          {current?.status === "published" ? <Link to={`/schedule/${day.id}/board`}><Button>实时看板</Button></Link> : null}
           <Button onClick={() => download("room")}>按场地下载</Button>
           <Button onClick={() => download("college")}>按学院下载</Button>
           <Button onClick={() => download("school")}>全校时间表</Button>
+          <Button onClick={() => downloadPdf("room")}>场地时间表 PDF</Button>
+          <Button onClick={() => downloadPdf("class")}>班级通知 PDF</Button>
         </Space>
       }
     >
@@ -193,6 +202,7 @@ interface DayFormValues {
   dates: dayjs.Dayjs[];
   windows: string;
   rooms: { id: string; campus?: string; stations: number }[];
+  blackouts?: BlackoutRow[];
   rate: number;
   lead: number;
 }
@@ -216,7 +226,7 @@ function DayForm({ school, onClose, onCreated }: { school: string; onClose: () =
           dates: v.dates.map((d) => d.format("YYYY-MM-DD")),
           windows,
           rooms: v.rooms.map((r) => ({ id: r.id, campus: r.campus || null, stations: r.stations })),
-          blackouts: [],
+          blackouts: blackoutsBody(v.blackouts),
           rate_per_station_per_minute: v.rate,
           arrival_lead_minutes: v.lead,
         },
@@ -272,6 +282,7 @@ function DayForm({ school, onClose, onCreated }: { school: string; onClose: () =
             </>
           )}
         </Form.List>
+        <BlackoutsField />
         <Space style={{ marginTop: 16 }}>
           <Form.Item name="rate" label="速率（人/分钟/机位）">
             <InputNumber min={0.1} max={60} step={0.1} />
@@ -282,5 +293,54 @@ function DayForm({ school, onClose, onCreated }: { school: string; onClose: () =
         </Space>
       </Form>
     </Modal>
+  );
+}
+
+/** 停用时段: a date of the day, a time range, and one room or every room (the form's dates and rooms so far). */
+function BlackoutsField() {
+  const form = Form.useFormInstance<DayFormValues>();
+  const dates = (Form.useWatch("dates", form) ?? []).map((d) => d.format("YYYY-MM-DD"));
+  const rooms = (Form.useWatch("rooms", form) ?? []).map((r) => r?.id).filter((id): id is string => Boolean(id));
+  return (
+    <Form.List name="blackouts">
+      {(fields, { add, remove }) => (
+        <fieldset aria-label="停用时段" style={{ border: 0, padding: 0, marginTop: 16 }}>
+          <Typography.Text strong>停用时段</Typography.Text>
+          <Typography.Text type="secondary">（如课间、场地占用；不选场地即全部场地）</Typography.Text>
+          {fields.map((f) => (
+            <Space key={f.key} align="baseline" wrap style={{ display: "flex", marginTop: 8 }}>
+              <Form.Item name={[f.name, "date"]} label="日期" rules={[{ required: true, message: "请选择日期" }]}>
+                <Select aria-label={`停用日期 ${f.name + 1}`} style={{ width: 140 }} options={dates.map((d) => ({ value: d, label: d }))} notFoundContent="请先选择采集日期" />
+              </Form.Item>
+              <Form.Item name={[f.name, "start"]} label="开始" rules={[{ required: true, pattern: HHMM, message: "如 10:00" }]}>
+                <Input aria-label={`停用开始 ${f.name + 1}`} style={{ width: 90 }} placeholder="10:00" />
+              </Form.Item>
+              <Form.Item
+                name={[f.name, "end"]}
+                label="结束"
+                dependencies={[["blackouts", f.name, "start"]]}
+                rules={[
+                  ({ getFieldValue }) => ({
+                    validator: (_, end?: string) => {
+                      const problem = endProblem(getFieldValue(["blackouts", f.name, "start"]) as string | undefined, end);
+                      return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
+                    },
+                  }),
+                ]}
+              >
+                <Input aria-label={`停用结束 ${f.name + 1}`} style={{ width: 90 }} placeholder="10:15" />
+              </Form.Item>
+              <Form.Item name={[f.name, "room"]} label="场地">
+                <Select aria-label={`停用场地 ${f.name + 1}`} allowClear placeholder="全部场地" style={{ width: 160 }} options={rooms.map((r) => ({ value: r, label: r }))} />
+              </Form.Item>
+              <Button type="link" onClick={() => remove(f.name)}>删除</Button>
+            </Space>
+          ))}
+          <Button type="dashed" onClick={() => add({})} block style={{ marginTop: 8 }}>
+            添加停用时段
+          </Button>
+        </fieldset>
+      )}
+    </Form.List>
   );
 }

@@ -82,3 +82,46 @@ def board(uow: UnitOfWork, principal: Principal, station_id: str) -> Board:
                  queue=repo.queue(uow.session, found.school_code, QUEUE_LENGTH),
                  done_today=repo.done_count(uow.session, found.id), front_versions=versions,
                  front_accepted=accepted)
+
+
+@dataclass(frozen=True)
+class PlannedRoom:
+    room: str
+    stations: int
+
+
+def apply_published_plan(uow: UnitOfWork, school_code: str, province_code: str, dates: list[date],
+                         rooms: list[PlannedRoom]) -> list[CaptureDay]:
+    """Scheduling published (or re-published) a plan: every date of it becomes a capture day of the school with
+    the plan's rooms, and every room gets as many stations as it has cameras. Applying the same plan again
+    changes nothing (replay-safe); a re-plan adds what is new and removes nothing, because a station may already
+    hold numbered check-ins. Planned stations start without a photographer ("") until the agency assigns one; a
+    day the agency created by hand keeps its own stations and gains only the rooms the plan adds."""
+    changed = []
+    for day in sorted(set(dates)):
+        capture_day = repo.capture_day_for_system(uow.session, school_code, day)
+        if capture_day is None:
+            capture_day = CaptureDay(school_code=school_code, province_code=province_code, day=day, rooms=[])
+            uow.session.add(capture_day)
+        known = list(capture_day.rooms)
+        capture_day.rooms = known + [r.room for r in rooms if r.room not in known]
+        existing = repo.day_stations(uow.session, capture_day.id)
+        names = {s.name for s in existing}
+        for planned in rooms:
+            missing = planned.stations - sum(1 for s in existing if s.room == planned.room)
+            for _ in range(max(0, missing)):
+                name = _free_name(names)
+                names.add(name)
+                uow.session.add(Station(capture_day_id=capture_day.id, school_code=school_code,
+                                        province_code=province_code, day=day, room=planned.room, name=name,
+                                        photographer=""))
+        changed.append(capture_day)
+    uow.session.flush()
+    return changed
+
+
+def _free_name(taken: set[str]) -> str:
+    n = 1
+    while f"机位{n}" in taken:
+        n += 1
+    return f"机位{n}"

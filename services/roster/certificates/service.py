@@ -14,6 +14,7 @@ from services.kernel.uow import UnitOfWork
 from services.roster import documents
 from services.roster.certificates import repository as repo
 from services.roster.directory import repository as directory_repo
+from services.roster.events import MakeupCertificateIssued
 from services.roster.models import AuditEntry, Certificate, School, Student
 from services.roster.students import repository as students_repo
 from services.roster.students.service import student_in_scope
@@ -35,6 +36,10 @@ def issue(uow: UnitOfWork, principal: Principal, student_id: str) -> Certificate
     certificate = Certificate(number=number, student_id=student.id, school_code=student.school_code,
                               province_code=student.province_code, sequence=sequence, issued_by=principal.username)
     uow.session.add(certificate)
+    if student.subject_key:  # an approved student always has one; the make-up calendar knows them by it
+        uow.emit(MakeupCertificateIssued(number=number, subject_key=student.subject_key,
+                                         school_code=student.school_code, province_code=student.province_code,
+                                         issued_at=certificate.issued_at))
     uow.session.add(AuditEntry(school_code=student.school_code, province_code=student.province_code,
                                actor=principal.username, actor_role=principal.role.value,
                                action="certificate.issued", target_type="certificate", target_id=number))

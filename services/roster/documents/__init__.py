@@ -10,6 +10,7 @@
   catches any single mistyped character and any swap of two adjacent characters.
 """
 
+from services.kernel.fonts import CjkFontMissing, find_cjk_font
 from services.roster.documents.certificate import (
     MakeupCertificate,
     MissingGlyphs,
@@ -24,7 +25,6 @@ from services.roster.documents.class_lists import (
     class_list_xlsx,
     reviewed_list_xlsx,
 )
-from services.roster.documents.fonts import CjkFontMissing, find_cjk_font
 from services.roster.documents.numbers import (
     CertificateNumber,
     certificate_number_valid,

@@ -29,8 +29,8 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from services.kernel.errors import TucaiError
+from services.kernel.fonts import find_cjk_font, register_cjk_font
 from services.roster.documents._common import date_text_zh
-from services.roster.documents.fonts import find_cjk_font, register_cjk_font
 
 TITLE = "高等教育学历证书图像信息采集补拍证明"
 

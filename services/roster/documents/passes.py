@@ -17,9 +17,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from services.kernel.fonts import find_cjk_font, register_cjk_font
 from services.roster.documents._common import in_shanghai
 from services.roster.documents.certificate import MissingGlyphs, draw_qr
-from services.roster.documents.fonts import find_cjk_font, register_cjk_font
 
 TITLE = "毕业生图像采集凭证"
 QR_ERROR = "m"  # as the on-screen pass: 15 % may be damaged (a fold, a thumb) and it still reads

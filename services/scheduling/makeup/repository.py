@@ -10,9 +10,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col
 
-from services.kernel.queries import get_scoped, list_scoped
+from services.kernel.queries import get_scoped, get_system, list_scoped
 from services.kernel.tenancy import Principal
-from services.scheduling.models import MakeupBooking, MakeupWindow
+from services.scheduling.models import CertificateView, MakeupBooking, MakeupWindow
 
 
 def window(session: Session, principal: Principal, window_id: str) -> MakeupWindow | None:
@@ -45,3 +45,12 @@ def release_seat(session: Session, window_id: str) -> None:
     session.execute(update(MakeupWindow)
                     .where(col(MakeupWindow.id) == window_id, col(MakeupWindow.booked) > 0)
                     .values(booked=col(MakeupWindow.booked) - 1))
+
+
+def own_certificate(session: Session, student: Principal) -> CertificateView | None:
+    """The student's own valid certificate (the scope narrows certificate_view to their pseudonym)."""
+    return get_scoped(session, student, CertificateView, subject_key=student.subject_key, revoked=False)
+
+
+def certificate_for_system(session: Session, number: str) -> CertificateView | None:
+    return get_system(session, CertificateView, number=number)

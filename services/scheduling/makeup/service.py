@@ -1,7 +1,7 @@
 """Rules of the make-up calendar.
 
-Who may book: a student roster approved (present in scheduling's approved-student read model). Roster's make-up
-certificate is not yet published as an event; when it is, booking will also require one (assumption for now).
+Who may book: a student roster approved (present in scheduling's approved-student read model) who holds a valid
+make-up certificate (roster's `roster.certificate.issued`, kept in certificate_view by pseudonym).
 One seat per student (unique pseudonym); moving takes the new seat before releasing the old one, in one unit of
 work, so a full window refuses the move and the old seat stays."""
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from services.kernel.errors import Conflict, NotFound, TucaiError
+from services.kernel.errors import Conflict, Forbidden, NotFound, TucaiError
 from services.kernel.tenancy import Principal
 from services.kernel.uow import UnitOfWork
 from services.scheduling.makeup import repository as repo
-from services.scheduling.models import LOCAL_TZ, MakeupBooking, MakeupWindow
+from services.scheduling.models import LOCAL_TZ, CertificateView, MakeupBooking, MakeupWindow
 from services.scheduling.slots.repository import own_student
 
 PERIODS = {"am": ("08:30", "11:30"), "pm": ("14:30", "17:30")}  # seed 000's office hours
@@ -60,6 +60,9 @@ def book(uow: UnitOfWork, student: Principal, window_id: str) -> tuple[MakeupBoo
     row = own_student(uow.session, student)
     if row is None:
         raise Conflict("not_approved", "资格审查通过后才能预约补拍", "Make-up seats are for approved students")
+    if repo.own_certificate(uow.session, student) is None:
+        raise Forbidden("makeup_certificate_required", "请先由学校开具补拍证明，再预约补拍",
+                        "A make-up certificate from your school is required to book a make-up seat")
     window = _window(uow, student, window_id)
     booking = repo.own_booking(uow.session, student)
     if booking is not None and booking.window_id == window.id:
@@ -81,6 +84,14 @@ def book(uow: UnitOfWork, student: Principal, window_id: str) -> tuple[MakeupBoo
     uow.session.flush()  # a second booking of the same student fails here: 409 makeup_already_booked
     uow.session.refresh(window)
     return booking, window
+
+
+def record_certificate(uow: UnitOfWork, number: str, subject_key: str, school_code: str, province_code: str,
+                       issued_at: datetime) -> None:
+    """Roster issued a certificate (applied again, it changes nothing: the number is the key)."""
+    if repo.certificate_for_system(uow.session, number) is None:
+        uow.session.add(CertificateView(number=number, subject_key=subject_key, school_code=school_code,
+                                        province_code=province_code, issued_at=issued_at))
 
 
 def cancel(uow: UnitOfWork, student: Principal) -> None:

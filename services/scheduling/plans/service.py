@@ -145,6 +145,7 @@ def publish(uow: UnitOfWork, principal: Principal, plan_id: str) -> CapturePlan:
     uow.emit(PlanPublished(
         plan_id=plan.id, day_id=day.id, school_code=day.school_code, province_code=day.province_code,
         term=day.term, dates=[date.fromisoformat(d) for d in day.dates], rooms=[r["id"] for r in day.rooms],
+        room_stations={r["id"]: int(r.get("stations", 1)) for r in day.rooms},
         slots=[PublishedClassSlot(class_id=s.class_id, college_id=s.college_id, room=s.room, campus=s.campus,
                                   date=s.date, start=s.start, end=s.end, arrive=s.arrive, students=s.students)
                for s in slots],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter
@@ -12,7 +13,7 @@ from services.kernel.errors import Problem
 from services.kernel.service import UoW
 from services.scheduling.allocation.instance import weekday
 from services.scheduling.models import LOCAL_TZ
-from services.scheduling.slots import service, xlsx
+from services.scheduling.slots import pdf, service, xlsx
 from services.scheduling.slots.identity import StudentKey
 from services.scheduling.slots.schemas import MySlotOut
 
@@ -38,4 +39,18 @@ def download_timetable(day_id: str, principal: CurrentPrincipal, uow: UoW,
     table = service.timetable(uow, principal, day_id)
     name = f"timetable-{table.day.school_code}-{by}.xlsx"
     return Response(xlsx.workbook(table, by), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/capture-days/{day_id}/timetable.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}, 503: {"model": Problem}},
+            summary="The published timetable as PDF (embedded Chinese font): by room, college, school, or a notice "
+                    "per class; `on` keeps one date")
+def download_timetable_pdf(day_id: str, principal: CurrentPrincipal, uow: UoW,
+                           by: Literal["room", "college", "school", "class"] = "room",
+                           on: date | None = None) -> Response:
+    table = service.timetable(uow, principal, day_id)
+    suffix = f"-{on.isoformat()}" if on else ""
+    name = f"timetable-{table.day.school_code}-{by}{suffix}.pdf"
+    return Response(pdf.timetable_pdf(table, by, on), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -208,6 +208,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/capture/v1/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery packages in scope, newest first */
+        get: operations["capture-list_deliveries"];
+        put?: never;
+        /** Request a delivery package (zip) of a school's accepted photos for a term; made by a job */
+        post: operations["capture-request_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/deliveries/{package_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A delivery package: state, progress, and who was left out and why */
+        get: operations["capture-read_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/deliveries/{package_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived signed link to a ready package's zip */
+        get: operations["capture-download_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/capture/v1/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -270,6 +322,23 @@ export interface paths {
         put?: never;
         /** Accept a photo that failed a check, with a reason (audited: who, when, why) */
         post: operations["capture-override_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A school's capture progress by college and class: approved, checked in, photographed, confirmed */
+        get: operations["capture-school_progress"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -472,6 +541,10 @@ export interface components {
             id: string;
             /** Kind */
             kind: string;
+            /** Other Subject Key */
+            other_subject_key?: string | null;
+            /** Photo Id */
+            photo_id?: string | null;
             /** Province Code */
             province_code: string;
             /** Reported By */
@@ -596,6 +669,39 @@ export interface components {
             /** Threshold */
             threshold?: unknown;
         };
+        /** ClassCaptureProgressOut */
+        ClassCaptureProgressOut: {
+            /**
+             * Approved
+             * @description 审核通过
+             */
+            approved: number;
+            /**
+             * Checked In
+             * @description 已签到
+             */
+            checked_in: number;
+            /** Class Id */
+            class_id: string | null;
+            /** Class Name */
+            class_name: string | null;
+            /** Class No */
+            class_no: string | null;
+            /** College Id */
+            college_id: string | null;
+            /** College Name */
+            college_name: string | null;
+            /**
+             * Confirmed
+             * @description 学生已校对确认（当前版本照片）
+             */
+            confirmed: number;
+            /**
+             * Photographed
+             * @description 已拍摄（有合格照片）
+             */
+            photographed: number;
+        };
         /** ClassProgressOut */
         ClassProgressOut: {
             /** Class Id */
@@ -705,6 +811,130 @@ export interface components {
              */
             updated_at: string;
         };
+        /** DeliveryDetail */
+        DeliveryDetail: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error Code */
+            error_code: string | null;
+            /** Excluded */
+            excluded: number;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Included */
+            included: number;
+            /** Job Id */
+            job_id: string | null;
+            /** Left Out */
+            left_out: components["schemas"]["LeftOutOut"][];
+            naming: components["schemas"]["Naming"];
+            progress?: components["schemas"]["JobProgress"] | null;
+            /** Requested By */
+            requested_by: string;
+            /** School Code */
+            school_code: string;
+            /** Sha256 */
+            sha256: string | null;
+            /** Size */
+            size: number | null;
+            /**
+             * Status
+             * @description queued | running | ready | failed | cancelled | superseded (a newer package of the same school, term and naming is ready; this zip was deleted)
+             */
+            status: string;
+            /** Term */
+            term: string;
+        };
+        /** DeliveryIn */
+        DeliveryIn: {
+            /**
+             * @description 文件命名：id_number 身份证号.jpg（学信网旧版导入）、student_no 学号.jpg、capture_key 采集编号
+             * @default id_number
+             */
+            naming: components["schemas"]["Naming"];
+            /**
+             * Rebuild
+             * @description 内容未变也重新生成（如学籍库更正了学号）
+             * @default false
+             */
+            rebuild: boolean;
+            /**
+             * School Code
+             * @description 学校代码
+             */
+            school_code: string;
+            /**
+             * Term
+             * @description 毕业届别，如 2026-06
+             */
+            term: string;
+        };
+        /** DeliveryLink */
+        DeliveryLink: {
+            /**
+             * Expires In
+             * @description seconds
+             */
+            expires_in: number;
+            /** File Name */
+            file_name: string;
+            /** Sha256 */
+            sha256: string | null;
+            /**
+             * Url
+             * @description 短时有效的签名下载链接
+             */
+            url: string;
+        };
+        /** DeliveryList */
+        DeliveryList: {
+            /** Items */
+            items: components["schemas"]["DeliveryOut"][];
+            /** Total */
+            total: number;
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error Code */
+            error_code: string | null;
+            /** Excluded */
+            excluded: number;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Included */
+            included: number;
+            /** Job Id */
+            job_id: string | null;
+            naming: components["schemas"]["Naming"];
+            progress?: components["schemas"]["JobProgress"] | null;
+            /** Requested By */
+            requested_by: string;
+            /** School Code */
+            school_code: string;
+            /** Sha256 */
+            sha256: string | null;
+            /** Size */
+            size: number | null;
+            /**
+             * Status
+             * @description queued | running | ready | failed | cancelled | superseded (a newer package of the same school, term and naming is ready; this zip was deleted)
+             */
+            status: string;
+            /** Term */
+            term: string;
+        };
         /**
          * FieldIssue
          * @description One problem with one input: where (field, and row for files) and what, in Chinese and English.
@@ -806,6 +1036,21 @@ export interface components {
          * @enum {string}
          */
         JobState: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /** LeftOutOut */
+        LeftOutOut: {
+            /** Class No */
+            class_no: string | null;
+            /** Masked Name */
+            masked_name: string | null;
+            /** Position */
+            position: number;
+            /** Reason */
+            reason: string;
+            /** Reason Label */
+            reason_label: string;
+            /** Subject Key */
+            subject_key: string | null;
+        };
         /** MyProofOut */
         MyProofOut: {
             /**
@@ -826,6 +1071,11 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
+        /**
+         * Naming
+         * @enum {string}
+         */
+        Naming: "id_number" | "student_no" | "capture_key";
         /** OverrideIn */
         OverrideIn: {
             /**
@@ -926,6 +1176,17 @@ export interface components {
             title: string;
             /** Type */
             type: string;
+        };
+        /** ProgressTotals */
+        ProgressTotals: {
+            /** Approved */
+            approved: number;
+            /** Checked In */
+            checked_in: number;
+            /** Confirmed */
+            confirmed: number;
+            /** Photographed */
+            photographed: number;
         };
         /** ProofPhotoOut */
         ProofPhotoOut: {
@@ -1076,6 +1337,16 @@ export interface components {
              * @description 处理说明
              */
             resolution: string;
+        };
+        /** SchoolProgress */
+        SchoolProgress: {
+            /** Classes */
+            classes: components["schemas"]["ClassCaptureProgressOut"][];
+            /** School Code */
+            school_code: string;
+            /** Term */
+            term: string | null;
+            totals: components["schemas"]["ProgressTotals"];
         };
         /**
          * StationBoard
@@ -1862,6 +2133,286 @@ export interface operations {
             };
         };
     };
+    "capture-list_deliveries": {
+        parameters: {
+            query?: {
+                school_code?: string | null;
+                term?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-request_delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveryIn"];
+            };
+        };
+        responses: {
+            /** @description The same package is being made or is ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-read_delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                package_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-download_delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                package_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryLink"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "ops-read_job": {
         parameters: {
             query?: never;
@@ -2052,6 +2603,56 @@ export interface operations {
                 };
             };
             /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-school_progress": {
+        parameters: {
+            query?: {
+                school_code?: string | null;
+                term?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolProgress"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;

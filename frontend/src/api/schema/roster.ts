@@ -348,6 +348,23 @@ export interface paths {
         patch: operations["directory-update_class"];
         trace?: never;
     };
+    "/api/roster/v1/classes/{class_id}/passes.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every capture pass of a class on A4 sheets (eight to a page), to cut and hand out */
+        get: operations["documents-class_passes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roster/v1/colleges": {
         parameters: {
             query?: never;
@@ -413,6 +430,23 @@ export interface paths {
         post?: never;
         /** Remove a coordinator */
         delete: operations["directory-delete_coordinator"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/roster/v1/delivery/file-names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File names (身份证号 or 学号) of approved students by capture's keys, for delivery packages */
+        post: operations["delivery-delivery_file_names"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1613,6 +1647,37 @@ export interface components {
             /** Row */
             row?: number | null;
         };
+        /** FileName */
+        FileName: {
+            /**
+             * Stem
+             * @description the file name without .jpg, exactly as roster holds the value
+             */
+            stem: string;
+            /** Subject Key */
+            subject_key: string;
+        };
+        /** FileNamesIn */
+        FileNamesIn: {
+            naming: components["schemas"]["Naming"];
+            /** School Code */
+            school_code: string;
+            /**
+             * Subject Keys
+             * @description capture's pseudonymous keys
+             */
+            subject_keys: string[];
+        };
+        /** FileNamesOut */
+        FileNamesOut: {
+            /** Names */
+            names: components["schemas"]["FileName"][];
+            /**
+             * Unknown
+             * @description keys that are not (or no longer) approved students of the school
+             */
+            unknown: string[];
+        };
         /** Flag */
         Flag: {
             /** Code */
@@ -1818,6 +1883,11 @@ export interface components {
             /** Username */
             username: string;
         };
+        /**
+         * Naming
+         * @enum {string}
+         */
+        Naming: "id_number" | "student_no";
         /** Problem */
         Problem: {
             /** Code */
@@ -4024,6 +4094,91 @@ export interface operations {
             };
         };
     };
+    "documents-class_passes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "directory-list_colleges": {
         parameters: {
             query?: {
@@ -4474,6 +4629,93 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delivery-delivery_file_names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileNamesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileNamesOut"];
+                };
             };
             /** @description Unauthorized */
             401: {

@@ -125,6 +125,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scheduling/v1/capture-days/{day_id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live capture day: expected vs checked in vs photographed per room and class slot */
+        get: operations["board-read_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/v1/capture-days/{day_id}/board/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live board as Server-Sent Events (`board` events; the access token in the query) */
+        get: operations["board-stream_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scheduling/v1/capture-days/{day_id}/plan": {
         parameters: {
             query?: never;
@@ -169,6 +203,23 @@ export interface paths {
         get?: never;
         /** The school's preferences: campus per college, requested date and time */
         put: operations["capture-days-set_capture_day_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scheduling/v1/capture-days/{day_id}/timetable.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published timetable as PDF (embedded Chinese font): by room, college, school, or a notice per class; `on` keeps one date */
+        get: operations["slots-download_timetable_pdf"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -473,6 +524,36 @@ export interface components {
              */
             start: string;
         };
+        /** BoardOut */
+        BoardOut: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Dates */
+            dates: string[];
+            /** Day Id */
+            day_id: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Rooms */
+            rooms: components["schemas"]["RoomBoard"][];
+            /** School Code */
+            school_code: string;
+            /** Timezone */
+            timezone: string;
+            /** Title */
+            title: string;
+            totals: components["schemas"]["Progress"];
+            /** @description 签到/拍摄但不在本日排期中的学生（如补拍、换班） */
+            unscheduled: components["schemas"]["Progress"];
+            /** Window End */
+            window_end: string;
+        };
         /** BookingIn */
         BookingIn: {
             /** Window Id */
@@ -565,6 +646,11 @@ export interface components {
             dress: string[];
             /** Id */
             id: string;
+            /**
+             * Plan Status
+             * @description in lists: none, solving, draft, published or failed (published once any plan is)
+             */
+            plan_status?: string | null;
             /** Preferences */
             preferences: components["schemas"]["Preference"][];
             /** Province Code */
@@ -575,6 +661,11 @@ export interface components {
             rooms: components["schemas"]["Room"][];
             /** School Code */
             school_code: string;
+            /**
+             * School Name
+             * @description in lists: the school's name
+             */
+            school_name?: string | null;
             /** Term */
             term: string;
             /** Timezone */
@@ -1026,6 +1117,15 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** Progress */
+        Progress: {
+            /** Checked In */
+            checked_in: number;
+            /** Expected */
+            expected: number;
+            /** Photographed */
+            photographed: number;
+        };
         /** ReplayOut */
         ReplayOut: {
             /** Applied */
@@ -1045,6 +1145,36 @@ export interface components {
             id: string;
             /** Stations */
             stations: number;
+        };
+        /** RoomBoard */
+        RoomBoard: {
+            /** Campus */
+            campus: string | null;
+            /** Checked In */
+            checked_in: number;
+            /** Expected */
+            expected: number;
+            /**
+             * Late
+             * @description 预计完成晚于采集时段结束
+             */
+            late: boolean;
+            /** Photographed */
+            photographed: number;
+            /**
+             * Projected Finish
+             * @description 按当前速度预计完成时间（仅当天）
+             */
+            projected_finish: string | null;
+            /**
+             * Rate Per Minute
+             * @description 近20分钟每分钟拍摄人数
+             */
+            rate_per_minute: number;
+            /** Room */
+            room: string;
+            /** Slots */
+            slots: components["schemas"]["SlotBoard"][];
         };
         /** RoomIn */
         RoomIn: {
@@ -1074,6 +1204,27 @@ export interface components {
             province_code: string;
             /** School Code */
             school_code: string;
+        };
+        /** SlotBoard */
+        SlotBoard: {
+            /** Arrive */
+            arrive: string;
+            /** Checked In */
+            checked_in: number;
+            /** Class Id */
+            class_id: string;
+            /** Class Name */
+            class_name: string;
+            /** College Name */
+            college_name: string;
+            /** End */
+            end: string;
+            /** Expected */
+            expected: number;
+            /** Photographed */
+            photographed: number;
+            /** Start */
+            start: string;
         };
         /** UnplacedOut */
         UnplacedOut: {
@@ -1519,6 +1670,137 @@ export interface operations {
             };
         };
     };
+    "board-read_board": {
+        parameters: {
+            query?: {
+                on?: string | null;
+            };
+            header?: never;
+            path: {
+                day_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "board-stream_board": {
+        parameters: {
+            query?: {
+                on?: string | null;
+                /** @description 访问令牌（EventSource 无法发送请求头） */
+                token?: string | null;
+            };
+            header?: never;
+            path: {
+                day_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "plans-plan_capture_day": {
         parameters: {
             query?: never;
@@ -1706,6 +1988,76 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "slots-download_timetable_pdf": {
+        parameters: {
+            query?: {
+                by?: "room" | "college" | "school" | "class";
+                on?: string | null;
+            };
+            header?: never;
+            path: {
+                day_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

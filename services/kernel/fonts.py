@@ -1,5 +1,6 @@
-"""The Chinese font embedded in PDFs. reportlab embeds (a subset of) TrueType-outline fonts only; Noto CJK has CFF
-outlines and is refused, so the default is WenQuanYi (Debian: fonts-wqy-microhei or fonts-wqy-zenhei).
+"""The Chinese font embedded in PDFs (roster's make-up certificate, scheduling's timetables). reportlab embeds (a
+subset of) TrueType-outline fonts only; Noto CJK has CFF outlines and is refused, so the default is WenQuanYi
+(Debian: fonts-wqy-microhei or fonts-wqy-zenhei).
 TUCAI_CJK_FONT names another TrueType font (.ttf, or .ttc whose first face is used)."""
 
 from __future__ import annotations
