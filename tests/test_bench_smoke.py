@@ -4,6 +4,7 @@ harness entry point and checks the JSON it writes. Figures are only checked to b
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -74,5 +75,9 @@ def test_load_benchmark_reads_wrk_figures() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(bench_load.subprocess, "run", lambda *a, **k: type("Done", (), {"stdout": report})())
         figures = bench_load.wrk("http://127.0.0.1:1/x", 500, 4)
+        measured = bench_load.measured(os.getpid(), "http://127.0.0.1:1/x", 500, 4)
     assert figures["requests"] == 1932 and figures["non_2xx"] == 560 and figures["ok_per_s"] == 343.0
     assert figures["p50_ms"] == 1010.0 and figures["p99_ms"] == 716.58
+    assert measured["requests"] == 1932 and measured["cpu_ms_per_request"] is not None
+    assert measured["cpu_ms_per_request"] >= 0 and measured["load_average"] >= 0
+    assert bench_load.cpu_seconds(os.getpid()) > 0  # this test process has used some CPU

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,19 +123,32 @@ REQUIRED_CLAIMS = ["exp", "iat", "aud", "iss", "sub"]
 # At most one key-set fetch per this many seconds for kids we do not know: a flood of tokens with made-up kids
 # must not turn into a flood of JWKS requests to roster.
 JWKS_REFETCH_SECONDS = 30.0
+# Verified tokens remembered per process (a student's page sends the same token with every call; an EdDSA check
+# and the JWT parsing were about a quarter of a request's CPU). Bounded: the oldest is forgotten first.
+VERIFIED_CACHE_SIZE = 10_000
 
 
 class TokenVerifier:
     """Verifies tokens against a key set fetched on first use and again when an unknown kid shows up (a rotated
     key), at most once per JWKS_REFETCH_SECONDS."""
 
-    def __init__(self, load_keys: KeySetLoader, issuer: str, *, refetch_seconds: float = JWKS_REFETCH_SECONDS) -> None:
+    def __init__(self, load_keys: KeySetLoader, issuer: str, *, refetch_seconds: float = JWKS_REFETCH_SECONDS,
+                 cache_size: int = VERIFIED_CACHE_SIZE, clock: Callable[[], float] = time.time) -> None:
         self._load_keys = load_keys
         self._issuer = issuer
         self._keys: dict[str, Any] = {}
         self._refetch_seconds = refetch_seconds
         self._fetched_at: float | None = None
         self.fetches = 0
+        # SHA-256 of a token that verified → (its principal, its exp). Sound because an access token, once valid,
+        # stays valid until its exp: nothing revokes one (sign-out and a reused refresh token revoke the refresh
+        # family; the access token runs out within TUCAI_ACCESS_TOKEN_MINUTES) and keys are never dropped from
+        # this verifier while it lives. Failures are not remembered, so a token that is not yet valid is checked
+        # again; a hit past its exp is forgotten and checked again (and refused as expired).
+        self._verified: OrderedDict[bytes, tuple[Principal, float]] = OrderedDict()
+        self._cache_size = cache_size
+        self._clock = clock
+        self.signature_checks = 0
 
     async def _key_for(self, kid: str) -> Any:
         if kid not in self._keys and self._may_fetch():
@@ -148,16 +162,33 @@ class TokenVerifier:
         return self._fetched_at is None or time.monotonic() - self._fetched_at >= self._refetch_seconds
 
     async def verify(self, token: str) -> Principal:
+        digest = hashlib.sha256(token.encode()).digest()
+        remembered = self._verified.get(digest)
+        if remembered is not None:
+            principal, expires = remembered
+            if self._clock() < expires:  # PyJWT's rule: expired once exp <= now
+                self._verified.move_to_end(digest)
+                return principal
+            del self._verified[digest]
+        principal, expires = await self._verify_signed(token)
+        self._verified[digest] = (principal, expires)
+        if len(self._verified) > self._cache_size:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify_signed(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
             key = await self._key_for(str(header.get("kid", "")))
             if key is None:
                 raise jwt.InvalidTokenError("unknown key")
+            self.signature_checks += 1
             claims = jwt.decode(token, key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=self._issuer,
                                 options={"require": REQUIRED_CLAIMS})
-            return Principal(subject=claims["sub"], role=Role(claims["role"]), username=claims.get("usr", ""),
-                             province=claims.get("prov"), school=claims.get("sch"), college=claims.get("col"),
-                             klass=claims.get("cls"), subject_key=claims.get("skey"))
+            principal = Principal(subject=claims["sub"], role=Role(claims["role"]), username=claims.get("usr", ""),
+                                  province=claims.get("prov"), school=claims.get("sch"), college=claims.get("col"),
+                                  klass=claims.get("cls"), subject_key=claims.get("skey"))
+            return principal, float(claims["exp"])
         except jwt.ExpiredSignatureError as exc:
             raise _unauthorized("token_expired", "登录已过期，请重新登录", "The token has expired") from exc
         except (jwt.InvalidTokenError, KeyError, ValueError) as exc:

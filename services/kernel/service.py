@@ -90,25 +90,46 @@ class ServiceContext:
         db.migrate(self.spec.migrations_dir, self.engine, self.spec.metadata)
 
 
-def get_context(request: Request) -> ServiceContext:
+def context_of(request: Request) -> ServiceContext:
     return request.app.state.ctx
+
+
+async def get_context(request: Request) -> ServiceContext:
+    # async on purpose: FastAPI runs a sync dependency in the threadpool, a hop that costs more than the lookup.
+    return context_of(request)
 
 
 Context = Annotated[ServiceContext, Depends(get_context)]
 
 
-def get_uow(ctx: Context) -> Iterator[UnitOfWork]:
+def _finish(uow: UnitOfWork, error: BaseException | None) -> None:
+    with uow:  # closes the session; rolls back if the commit itself fails
+        if error is None or (isinstance(error, TucaiError) and error.keep_changes):
+            uow.commit()
+        else:
+            uow.rollback()
+
+
+async def get_uow(ctx: Context) -> AsyncIterator[UnitOfWork]:
     """The request's unit of work. It commits when the route returns without error (before the response is
     sent, so a failing commit, e.g. a unique-key race, still becomes a problem response) and rolls back when it
-    raises, unless the error says its changes must be kept (a failed sign-in still counts)."""
-    with ctx.uow() as uow:
-        try:
-            yield uow
-        except TucaiError as exc:
-            if exc.keep_changes:
-                uow.commit()
-            raise
-        uow.commit()
+    raises, unless the error says its changes must be kept (a failed sign-in still counts).
+
+    An async generator: opening a unit of work does no I/O (the session connects on its first query, in the
+    route's thread), so only the commit or rollback takes a trip to the threadpool. A sync generator dependency
+    costs two trips (enter and exit) besides the route's own. The exit is shielded from cancellation (a client
+    that leaves mid-request still gets its transaction ended and its connection back to the pool) and, as FastAPI
+    does for sync generators, does not wait for a threadpool token."""
+    uow = ctx.uow()
+    error: BaseException | None = None
+    try:
+        yield uow
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_finish, uow, error, limiter=anyio.CapacityLimiter(1))
 
 
 # scope="function": the exit code runs when the route returns, not after the response has gone out.
@@ -191,7 +212,7 @@ def _remote_jwks(runtime: Runtime) -> KeySetLoader:
     return load
 
 
-def _metrics_access(request: Request, ctx: Context) -> None:
+async def _metrics_access(request: Request, ctx: Context) -> None:
     """Metrics are open in demo mode; otherwise only to a scraper presenting TUCAI_METRICS_TOKEN."""
     if ctx.settings.demo:
         return

@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 from services.kernel.auth import TokenIssuer, require_roles
 from services.kernel.blobstore import BlobStore
 from services.kernel.errors import Problem
-from services.kernel.service import get_context
+from services.kernel.service import context_of
 from services.kernel.tenancy import Principal, Role
 from services.roster.rules.codes import CodeTables
 
@@ -22,15 +22,16 @@ PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem} for code in (401, 403, 404, 409, 413, 422, 429)}
 
 
-def _issuer(request: Request) -> TokenIssuer:
+# async: plain lookups, which FastAPI would otherwise run in the threadpool (a hop per dependency).
+async def _issuer(request: Request) -> TokenIssuer:
     return request.app.state.issuer
 
 
-def _blobs(request: Request) -> BlobStore:
-    return get_context(request).runtime.blobs
+async def _blobs(request: Request) -> BlobStore:
+    return context_of(request).runtime.blobs
 
 
-def _codes(request: Request) -> CodeTables:
+async def _codes(request: Request) -> CodeTables:
     return request.app.state.code_tables
 
 

@@ -7,12 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 
 from services.gateway.app import Gateway, create_gateway
+from services.kernel.auth import TokenIssuer, TokenVerifier
+from services.kernel.errors import Unauthorized
+from services.kernel.tenancy import Principal, Role
 from tests.conftest import embedded_settings
 from tests.support.api import Api
 
@@ -72,3 +77,64 @@ def test_made_up_key_ids_do_not_turn_into_a_flood_of_key_set_fetches(system: tup
         response = api.client.get(PATHS[1], headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401
     assert verifier.fetches - before <= 1
+
+
+def _issuer_and_verifier(ttl: int = 600, **options: Any) -> tuple[TokenIssuer, TokenVerifier]:
+    issuer = TokenIssuer(Ed25519PrivateKey.generate(), "tucai-roster", ttl)
+
+    async def keys() -> list[dict[str, str]]:
+        return issuer.jwks
+
+    return issuer, TokenVerifier(keys, "tucai-roster", **options)
+
+
+STUDENT = Principal(subject="s1", role=Role.STUDENT, username="2023090101", province="36", school="10403",
+                    subject_key="k1")
+
+
+@pytest.mark.anyio
+async def test_a_token_seen_again_is_not_checked_again_but_a_changed_one_is() -> None:
+    issuer, verifier = _issuer_and_verifier()
+    token = issuer.issue(STUDENT)
+    assert await verifier.verify(token) == STUDENT
+    assert await verifier.verify(token) == STUDENT
+    assert verifier.signature_checks == 1
+    head, body, signature = token.split(".")
+    forged = ".".join((head, body, signature[:-4] + ("AAAA" if signature[-4:] != "AAAA" else "BBBB")))
+    for hostile in (forged, token + " ", token[:-1]):
+        with pytest.raises(Unauthorized) as refused:
+            await verifier.verify(hostile)
+        assert refused.value.code == "invalid_token"
+    with pytest.raises(Unauthorized):  # a refusal is not remembered as anything
+        await verifier.verify(forged)
+    assert await verifier.verify(token) == STUDENT
+
+
+@pytest.mark.anyio
+async def test_a_remembered_token_is_refused_once_it_expires() -> None:
+    issuer, verifier = _issuer_and_verifier(ttl=1)
+    token = issuer.issue(STUDENT)
+    exp = jwt.decode(token, options={"verify_signature": False})["exp"]
+    assert await verifier.verify(token) == STUDENT
+    while time.time() < exp:  # the token's own second runs out (at most ~1 s)
+        await anyio.sleep(0.05)
+    with pytest.raises(Unauthorized) as refused:
+        await verifier.verify(token)
+    assert refused.value.code == "token_expired"
+
+
+@pytest.mark.anyio
+async def test_the_cache_answers_only_before_exp_and_forgets_the_oldest_beyond_its_size() -> None:
+    now = [time.time()]
+    issuer, verifier = _issuer_and_verifier(cache_size=2, clock=lambda: now[0])
+    first, second, third = (issuer.issue(Principal(subject=f"u{i}", role=Role.STUDENT)) for i in range(3))
+    for token in (first, second, third):
+        await verifier.verify(token)
+    assert verifier.signature_checks == 3
+    await verifier.verify(third)
+    assert verifier.signature_checks == 3
+    await verifier.verify(first)  # forgotten (the oldest of three with room for two): checked again
+    assert verifier.signature_checks == 4
+    now[0] += 601  # past every exp by the cache's clock: nothing is answered from memory
+    assert await verifier.verify(third) == Principal(subject="u2", role=Role.STUDENT)  # valid by PyJWT's clock
+    assert verifier.signature_checks == 5

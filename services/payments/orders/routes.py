@@ -8,9 +8,11 @@ from typing import Annotated
 
 import anyio.from_thread
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.responses import model_response
 from services.kernel.service import Context, ServiceContext, UoW
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
@@ -69,8 +71,8 @@ def _ttl(ctx: ServiceContext) -> timedelta:
 
 
 @router.get("/orders/me", response_model=MyFee, summary="The signed-in student's fee and order")
-def read_my_order(principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> MyFee:
-    return _my_fee(uow, principal)
+def read_my_order(principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> Response:
+    return model_response(_my_fee(uow, principal))
 
 
 @router.post("/orders/me/pay", response_model=PayLaunch,

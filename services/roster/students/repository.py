@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
@@ -20,10 +22,16 @@ def student(session: Session, principal: Principal, student_id: str) -> Student 
     return get_scoped(session, principal, Student, id=student_id)
 
 
+@cache
+def _student_with_school_name() -> Select[Student, str]:
+    # Built once: statements are immutable (each .where() returns a new one), and building this join took about
+    # as long as running it.
+    return select(Student, School.name).outerjoin(School, col(School.school_code) == col(Student.school_code))
+
+
 def own_student(session: Session, principal: Principal) -> tuple[Student, str | None] | None:
     """The signed-in student's row and their school's name in one query (the notice-day hot read)."""
-    stmt = (select(Student, School.name).outerjoin(School, col(School.school_code) == col(Student.school_code))
-            .where(Student.id == principal.subject))
+    stmt = _student_with_school_name().where(Student.id == principal.subject)
     row = session.exec(scoped(stmt, Student, principal)).first()
     return (row[0], row[1]) if row else None
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import Forbidden, Problem
+from services.kernel.responses import model_response
 from services.kernel.service import Context, UoW
 from services.roster.deps import PROBLEMS, Codes, Issuer, Offset, SchoolAdmin, Student
 from services.roster.models import Student as StudentRow
@@ -63,16 +65,16 @@ def list_students(
     class_id: str | None = None, review_status: str | None = None,
     q: Annotated[str | None, Query(max_length=40)] = None,
     offset: Offset = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> StudentList:
+) -> Response:
     rows, total = students.page(uow.session, principal, school_code=school_code, college_id=college_id,
                                 class_id=class_id, status=review_status, query=q, offset=offset, limit=limit)
-    return StudentList(items=[_out(r.student, r.review_reason) for r in rows], total=total, offset=offset,
-                       limit=limit)
+    return model_response(StudentList(items=[_out(r.student, r.review_reason) for r in rows], total=total,
+                                      offset=offset, limit=limit))
 
 
 @router.get("/students/me", response_model=StudentDetail, summary="The signed-in student's own record")
-def read_my_record(principal: Student, uow: UoW) -> StudentDetail:
-    return _detail_of(students.own_record(uow.session, principal))
+def read_my_record(principal: Student, uow: UoW) -> Response:
+    return model_response(_detail_of(students.own_record(uow.session, principal)))
 
 
 @router.get("/students/me/pass", response_model=CapturePass, summary="The student's capture pass (QR)")

@@ -12,7 +12,7 @@ from services.kernel.errors import Forbidden, NotFound
 from services.kernel.tenancy import Principal, Role
 
 
-def student_key(principal: CurrentPrincipal) -> Principal:
+async def student_key(principal: CurrentPrincipal) -> Principal:  # async: no threadpool hop
     """The caller, who must be an approved student (their token carries their key)."""
     if principal.role != Role.STUDENT:
         raise Forbidden("students_only", "仅学生本人可访问", "Only the student themself may do this")
