@@ -1,5 +1,5 @@
 """The embedded all-in-one process: the four services mounted at /api/<service> (their routes keep the
-prefix, as behind nginx in the distributed deployment) and the built SPA at /."""
+prefix, as behind nginx in the distributed deployment), the built SPA at / and the student's phone entry at /m."""
 
 from __future__ import annotations
 
@@ -75,6 +75,10 @@ class Gateway:
         if candidate.is_file() and candidate.is_relative_to(root):
             cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
             return FileResponse(candidate, headers={"Cache-Control": cache})
+        # The student's phone entry (/m, /m/...): its own page and bundle, without the console's antd.
+        mobile = root / "m.html"
+        if (path == "/m" or path.startswith("/m/")) and mobile.exists():
+            return FileResponse(mobile, headers={"Cache-Control": "no-cache"})
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
 

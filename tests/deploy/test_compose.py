@@ -352,6 +352,17 @@ def test_nginx_serves_the_spa_with_a_history_fallback() -> None:
     assert args_of(locations[("/api/",)], "return")[0][0] == "404"
 
 
+def test_nginx_serves_the_phone_entry_on_m() -> None:
+    """/m and /m/... get the phone page (m.html), files under /m/ stay files; JavaScript goes out gzipped."""
+    http = only(nginx_config(), "http")["block"]
+    server = only(http, "server")["block"]
+    locations = {tuple(loc["args"]): loc["block"] for loc in blocks(server, "location")}
+    assert args_of(locations[("=", "/m")], "try_files") == [["/m.html", "=404"]]
+    assert args_of(locations[("/m/",)], "try_files") == [["$uri", "/m.html"]]
+    assert args_of(http, "gzip") == [["on"]]
+    assert "application/javascript" in args_of(http, "gzip_types")[0]
+
+
 @pytest.mark.parametrize(
     ("status", "code"), [("502", "bad_gateway"), ("504", "gateway_timeout"), ("413", "payload_too_large")]
 )

@@ -133,7 +133,7 @@ export const apiMiddleware: Middleware = {
   },
 };
 
-function create<Paths extends {}>() {
+export function create<Paths extends {}>() {
   const client = createFetchClient<Paths>({ baseUrl: "" });
   client.use(apiMiddleware);
   return client;
