@@ -60,7 +60,7 @@ export function CaptureCode({ record }: { record: StudentDetail }) {
             maxLength={64}
             autoComplete="off"
             placeholder="如 A1B2C3D4"
-            style={{ border: "1px solid #d9d9d9", borderRadius: 6, padding: "10px 12px", boxSizing: "border-box" }}
+            style={{ border: "1px solid #d9d9d9", borderRadius: 6, padding: "0 12px", boxSizing: "border-box" }}
           />
           {error && (
             <p role="alert" className="m-bad">

@@ -1,4 +1,4 @@
-import { Button, DotLoading, ErrorBlock, NavBar } from "antd-mobile";
+import { Button, DotLoading, ErrorBlock } from "antd-mobile";
 import { type ReactNode, useEffect } from "react";
 import { useNavigate, useRouteError } from "react-router";
 import { errorMessage } from "../api/problem";
@@ -10,22 +10,23 @@ export function useTitle(title: string): void {
   }, [title]);
 }
 
-/** A phone page: a sticky title bar (with a way back unless it is home) and one narrow column. */
+/** A phone page: a sticky title bar (a real back button unless it is home) and one narrow column. */
 export function Screen({ title, back, right, children }: { title: string; back?: string; right?: ReactNode; children: ReactNode }) {
   const navigate = useNavigate();
   useTitle(title);
   return (
     <div className="m-page">
       <header className="m-bar">
-        <NavBar
-          back={back ? "返回" : null}
-          backIcon={back ? undefined : false}
-          onBack={back ? () => navigate(back) : undefined}
-          right={right}
-          style={{ "--height": "48px" }}
-        >
-          <h1 style={{ font: "inherit", margin: 0 }}>{title}</h1>
-        </NavBar>
+        {back ? (
+          <button type="button" className="m-back" onClick={() => navigate(back)}>
+            <span aria-hidden style={{ fontSize: 24, lineHeight: 1 }}>‹</span>
+            返回
+          </button>
+        ) : (
+          <span className="m-back-space" />
+        )}
+        <h1>{title}</h1>
+        <span className="m-bar-right">{right}</span>
       </header>
       <main className="m-body">{children}</main>
     </div>

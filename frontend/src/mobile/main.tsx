@@ -1,11 +1,9 @@
 /** The student's phone entry (/m): its own bundle with antd-mobile, never the console's antd. */
+import "./openidFirst";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { MobileApp } from "./MobileApp";
-import { rememberOpenid } from "./wechat";
 import "./mobile.css";
-
-rememberOpenid();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

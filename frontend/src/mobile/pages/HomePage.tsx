@@ -190,6 +190,17 @@ export default function HomePage() {
         </output>
       )}
       {next}
+      {step === "capture" && pass.pass && (
+        <section className="m-card" aria-label="采集凭证">
+          <PassQr pass={pass.pass} size={160} />
+        </section>
+      )}
+      {slot.slot && step !== "capture" && step !== "makeup" && step !== "done" && (
+        <section className="m-card" aria-labelledby="slot-title">
+          <h2 id="slot-title">我的采集安排</h2>
+          <SlotDetails slot={slot.slot as Slot} />
+        </section>
+      )}
       <List header="全部事项" className="m-list-tight" style={{ borderRadius: 10, overflow: "hidden" }}>
         <List.Item
           onClick={go("/m/pass")}
@@ -214,11 +225,6 @@ export default function HomePage() {
       </List>
       {approved && <CaptureCode record={r} />}
       {pass.offline && <p className="m-muted">当前离线，凭证为本机保存的副本。</p>}
-      {step === "capture" && pass.pass && (
-        <section className="m-card" aria-label="采集凭证">
-          <PassQr pass={pass.pass} size={160} />
-        </section>
-      )}
       <p className="m-muted" style={{ textAlign: "center" }}>
         {me.display_name} · 采集安排以学校通知为准
       </p>

@@ -1,5 +1,5 @@
-import { Button, Form, Input, NoticeBar } from "antd-mobile";
-import { useState } from "react";
+import { Button, Input } from "antd-mobile";
+import { type FormEvent, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { roster } from "../../api/client";
 import { errorMessage } from "../../api/problem";
@@ -20,13 +20,23 @@ export function safeRedirect(requested: string | null): string {
 }
 
 /** Student sign-in: 院校代码 + 学号 + the last six characters of the ID number (or what the school chose). */
+const FIELDS = [
+  { key: "school_code", label: "院校代码", placeholder: "5 位数字，如 10403", inputMode: "numeric", autoComplete: "off" },
+  { key: "student_no", label: "学号", placeholder: "请输入学号", inputMode: "text", autoComplete: "username" },
+  { key: "secret", label: "身份证号后六位", placeholder: "最后一位是 X 请输入 X", inputMode: "text", autoComplete: "current-password" },
+] as const;
+
+/**
+ * Student sign-in: 院校代码 + 学号 + the last six characters of the ID number (or what the school chose). A plain
+ * form (no form library): this page is the first thing a student's phone loads.
+ */
 export default function LoginPage() {
-  const [form] = Form.useForm<StudentForm>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const current = useSession();
   const me = useMe();
   const login = useStudentLogin();
+  const [values, setValues] = useState<StudentForm>({ school_code: "", student_no: "", secret: "" });
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [expired] = useState(() => session.logoutReason() === "expired");
@@ -36,7 +46,10 @@ export default function LoginPage() {
 
   if (current && me.data?.role === "student" && !submitting) return <Navigate to={target} replace />;
 
-  async function submit(values: StudentForm) {
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const missing = FIELDS.find((f) => !values[f.key].trim());
+    if (missing) return setError(`请输入${missing.label}`);
     setSubmitting(true);
     setError(null);
     try {
@@ -57,41 +70,45 @@ export default function LoginPage() {
           用院校代码、学号和身份证号后六位登录，查看采集时间、出示采集凭证、缴费并校对照片。
         </p>
       </div>
-      {expired && <NoticeBar content="登录已过期，请重新登录" color="alert" wrap />}
-      <Form
-        form={form}
-        layout="vertical"
-        mode="card"
-        requiredMarkStyle="none"
-        onFinish={(v) => void submit(v)}
-        onValuesChange={() => setError(null)}
-        footer={
-          <>
-            {error && (
-              <div role="alert" className="m-bad" style={{ marginBottom: 12 }}>
-                {error}
-              </div>
-            )}
-            <Button block type="submit" color="primary" size="large" loading={submitting}>
-              登录
-            </Button>
-          </>
-        }
-      >
-        <Form.Item name="school_code" label="院校代码" rules={[{ required: true, whitespace: true, message: "请输入院校代码" }]}>
-          <Input placeholder="5 位数字，如 10403" inputMode="numeric" autoComplete="off" clearable />
-        </Form.Item>
-        <Form.Item name="student_no" label="学号" rules={[{ required: true, whitespace: true, message: "请输入学号" }]}>
-          <Input placeholder="请输入学号" autoComplete="username" clearable />
-        </Form.Item>
-        <Form.Item
-          name="secret"
-          label="身份证号后六位"
-          rules={[{ required: true, whitespace: true, message: "请输入身份证号后六位" }]}
-        >
-          <Input placeholder="最后一位是 X 请输入 X" type="password" autoComplete="current-password" clearable />
-        </Form.Item>
-      </Form>
+      {expired && (
+        <p role="alert" className="m-card m-bad" style={{ margin: 0 }}>
+          登录已过期，请重新登录
+        </p>
+      )}
+      <form className="m-card" onSubmit={(e) => void submit(e)} noValidate>
+        {FIELDS.map((f) => (
+          <div key={f.key} style={{ marginBottom: 12 }}>
+            <label htmlFor={`login-${f.key}`} style={{ display: "block", marginBottom: 4, fontWeight: 500 }}>
+              {f.label}
+            </label>
+            <Input
+              id={`login-${f.key}`}
+              value={values[f.key]}
+              onChange={(v) => {
+                setValues((old) => ({ ...old, [f.key]: v }));
+                setError(null);
+              }}
+              placeholder={f.placeholder}
+              inputMode={f.inputMode}
+              autoComplete={f.autoComplete}
+              type={f.key === "secret" ? "password" : "text"}
+              clearable
+              style={{ borderBottom: "1px solid #d9d9d9" }}
+            />
+          </div>
+        ))}
+        {error && (
+          <p role="alert" className="m-bad" style={{ marginTop: 0 }}>
+            {error}
+          </p>
+        )}
+        <Button block type="submit" color="primary" size="large" loading={submitting}>
+          登录
+        </Button>
+      </form>
+      <Button block fill="none" color="primary" onClick={() => navigate("/m/rules")}>
+        拍照须知（无需登录）
+      </Button>
       {demo && (
         <div className="m-card" role="note" aria-label="演示学生">
           <p className="m-muted" style={{ margin: 0 }}>
@@ -103,7 +120,7 @@ export default function LoginPage() {
             color="primary"
             style={{ marginTop: 8 }}
             onClick={() => {
-              form.setFieldsValue({ ...demo });
+              setValues({ school_code: demo.school_code, student_no: demo.student_no, secret: demo.secret });
               setError(null);
             }}
           >

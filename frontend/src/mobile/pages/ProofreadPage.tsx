@@ -104,7 +104,7 @@ function CorrectionPopup({ record, field, onClose }: { record: StudentDetail; fi
               setError(null);
             }}
             placeholder={spec?.kind === "date" ? "如 2001-02-03" : (spec?.placeholder ?? "请输入")}
-            style={{ border: "1px solid #d9d9d9", borderRadius: 6, padding: "10px 12px", boxSizing: "border-box" }}
+            style={{ border: "1px solid #d9d9d9", borderRadius: 6, padding: "0 12px", boxSizing: "border-box" }}
             clearable
           />
         )}

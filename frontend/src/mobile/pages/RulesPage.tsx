@@ -24,7 +24,7 @@ export default function RulesPage() {
       <section className="m-card" aria-labelledby="wear">
         <h2 id="wear">拍照前准备</h2>
         <ul className="m-muted" style={{ margin: 0, paddingLeft: 20, fontSize: 15, color: "#262626" }}>
-          <li>穿有领的深色或浅色上衣，不穿蓝色（背景是浅蓝色），避免复杂花纹和条纹。</li>
+          <li>穿有领的深色上衣；不穿蓝色、白色或浅色（背景是浅蓝色），避免复杂花纹和条纹。</li>
           <li>头发不遮挡眉毛、眼睛和耳朵；不戴帽子、头饰，不扎高发髻。</li>
           <li>不戴耳环、项链等首饰；不化浓妆，不戴美瞳。</li>
           <li>平时戴眼镜的可以戴，但镜片不能有颜色、不能反光，镜框不挡眼睛。</li>
