@@ -178,7 +178,7 @@ def test_a_student_goes_from_the_qr_code_to_a_confirmed_photo(
         shot("2-home")
 
         # ---- my slot and pass ----------------------------------------------------------------------------------
-        page.get_by_text("我的采集安排与凭证").click()
+        page.get_by_role("link", name=re.compile("^我的采集安排与凭证")).click()
         expect(page).to_have_url(re.compile(r"/m/pass$"))
         qr = page.get_by_role("img", name=re.compile("采集凭证二维码"))
         expect(qr).to_be_visible()
@@ -191,7 +191,7 @@ def test_a_student_goes_from_the_qr_code_to_a_confirmed_photo(
         assert "qr_svg" in (page.evaluate("localStorage.getItem('tucai.m.pass')") or "")
         context.set_offline(True)
         page.get_by_role("button", name="返回").click()
-        page.get_by_text("我的采集安排与凭证").click()
+        page.get_by_role("link", name=re.compile("^我的采集安排与凭证")).click()
         expect(page.get_by_role("img", name=re.compile("采集凭证二维码"))).to_be_visible()
         context.set_offline(False)
         page.get_by_role("button", name="拍照须知").click()
@@ -320,7 +320,7 @@ def _fits(page: Page) -> None:
 
 def _tap_targets(page: Page) -> None:
     """Every visible button, link and list row is at least 44×44 px (a thumb, not a stylus)."""
-    small = page.evaluate("""() => [...document.querySelectorAll('button, a[href], .adm-list-item, input')]
+    small = page.evaluate("""() => [...document.querySelectorAll('button, a[href], input')]
         .filter(e => e.checkVisibility && e.checkVisibility())
         .map(e => { const r = e.getBoundingClientRect();
                     return [e.innerText || e.getAttribute('aria-label') || e.tagName, Math.round(r.width),

@@ -13,7 +13,7 @@ import HomePage from "./pages/HomePage";
 /** Every page but home is its own chunk, fetched on the first tap to it. */
 const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({ Component: (await load()).default });
 
-const router = createBrowserRouter([
+const routes = [
   {
     path: "/m",
     hydrateFallbackElement: <Loading />,
@@ -35,10 +35,12 @@ const router = createBrowserRouter([
       },
     ],
   },
-]);
+];
 
 export function MobileApp() {
   const [queryClient] = useState(createQueryClient);
+  // Made on first render, after main.tsx has tidied the address (a module-level router reads it on import).
+  const [router] = useState(() => createBrowserRouter(routes));
   return (
     <ConfigProvider locale={zhCN}>
       <QueryClientProvider client={queryClient}>

@@ -1,5 +1,6 @@
 /** Pieces the phone pages share: the slot, the pass QR, a definition row. */
 import type { ReactNode } from "react";
+import { Link } from "react-router";
 import type { CapturePass } from "../api/types";
 import { formatDateTime } from "../lib/time";
 
@@ -77,5 +78,37 @@ export function PassQr({ pass, size = 240 }: { pass: CapturePass; size?: number 
         有效期至 {formatDateTime(pass.expires_at, "YYYY-MM-DD")} · 凭证编号 {pass.subject_key}
       </p>
     </>
+  );
+}
+
+export interface NavRow {
+  to: string;
+  title: string;
+  description?: string;
+  extra?: string;
+}
+
+/** Rows that go somewhere: real links (keyboard, screen readers: "链接"), a whole row to tap. */
+export function NavList({ label, rows }: { label: string; rows: NavRow[] }) {
+  return (
+    <nav aria-label={label} className="m-nav">
+      <h2 className="m-nav-title">{label}</h2>
+      <ul>
+        {rows.map((r) => (
+          <li key={r.to}>
+            <Link to={r.to} className="m-nav-row">
+              <span className="m-nav-main">
+                {r.title}
+                {r.description && <small>{r.description}</small>}
+              </span>
+              {r.extra && <span className="m-nav-extra">{r.extra}</span>}
+              <span aria-hidden className="m-nav-arrow">
+                ›
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }

@@ -1,4 +1,4 @@
-import { Button, List, NoticeBar } from "antd-mobile";
+import { Button, NoticeBar } from "antd-mobile";
 import { type ReactNode, useState } from "react";
 import { useNavigate } from "react-router";
 import { useCurrentUser, useLogout } from "../../auth/AuthContext";
@@ -6,9 +6,11 @@ import { yuan } from "../../pages/payLabels";
 import { feeDue, forgetPass, today, useBooking, useErrata, useFee, usePass, useProofreading, useRecord, useSlot } from "../data";
 import { nextStep, PROGRESS, progressIndex, type Step } from "../journey";
 import { Failure, Loading, Screen } from "../Screen";
-import { PassQr, SlotDetails, type Slot } from "../parts";
+import { NavList, PassQr, SlotDetails, type Slot } from "../parts";
 import { changeNotice, forgetSeen } from "../notice";
 import { CaptureCode } from "../CaptureCode";
+
+const PROOF_STATE = { not_photographed: "未拍摄", to_proofread: "待校对", confirmed: "已确认", reported: "处理中" } as const;
 
 function Progress({ step }: { step: Step }) {
   const at = progressIndex(step);
@@ -201,28 +203,20 @@ export default function HomePage() {
           <SlotDetails slot={slot.slot as Slot} />
         </section>
       )}
-      <List header="全部事项" className="m-list-tight" style={{ borderRadius: 10, overflow: "hidden" }}>
-        <List.Item
-          onClick={go("/m/pass")}
-          description={slot.slot ? `${slot.slot.date} ${slot.slot.weekday} ${slot.slot.arrive} 前到 ${slot.slot.room}` : "采集时间尚未公布"}
-          disabled={!approved}
-        >
-          我的采集安排与凭证
-        </List.Item>
-        <List.Item onClick={go("/m/pay")} extra={fee.data?.order?.state === "paid" ? "已支付" : due ? "待支付" : undefined}>
-          缴费
-        </List.Item>
-        <List.Item
-          onClick={go("/m/proofread")}
-          extra={proof.proof ? { not_photographed: "未拍摄", to_proofread: "待校对", confirmed: "已确认", reported: "处理中" }[proof.proof.state] : undefined}
-        >
-          照片与信息校对
-        </List.Item>
-        <List.Item onClick={go("/m/rules")}>拍照须知</List.Item>
-        <List.Item onClick={go("/m/makeup")} extra={booking.booking ? "已预约" : undefined}>
-          补拍预约
-        </List.Item>
-      </List>
+      <NavList
+        label="全部事项"
+        rows={[
+          {
+            to: "/m/pass",
+            title: "我的采集安排与凭证",
+            description: slot.slot ? `${slot.slot.date} ${slot.slot.weekday} ${slot.slot.arrive} 前到 ${slot.slot.room}` : "采集时间尚未公布",
+          },
+          { to: "/m/pay", title: "缴费", extra: fee.data?.order?.state === "paid" ? "已支付" : due ? "待支付" : undefined },
+          { to: "/m/proofread", title: "照片与信息校对", extra: proof.proof ? PROOF_STATE[proof.proof.state] : undefined },
+          { to: "/m/rules", title: "拍照须知" },
+          { to: "/m/makeup", title: "补拍预约", extra: booking.booking ? "已预约" : undefined },
+        ]}
+      />
       {approved && <CaptureCode record={r} />}
       {pass.offline && <p className="m-muted">当前离线，凭证为本机保存的副本。</p>}
       <p className="m-muted" style={{ textAlign: "center" }}>

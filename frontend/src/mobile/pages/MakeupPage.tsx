@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { Button, Dialog, List, Tag, Toast } from "antd-mobile";
+import { Button, Dialog, Tag, Toast } from "antd-mobile";
 import { useState } from "react";
 import { scheduling, schedulingKey } from "../../api/client";
 import { errorMessage } from "../../api/problem";
@@ -91,24 +91,31 @@ export default function MakeupPage() {
         ) : open.length === 0 ? (
           <p className="m-card m-muted">暂无可预约的补拍时段，请留意采集中心通知。</p>
         ) : (
-          <List style={{ borderRadius: 10, overflow: "hidden" }}>
+          <ul className="m-nav" style={{ listStyle: "none", margin: 0, padding: 0 }}>
             {open.map((w) => {
               const label = `${w.date} ${w.weekday} ${w.start}–${w.end}`;
               const here = booking?.window.id === w.id;
+              const state = here ? "已预约" : w.free > 0 ? `余 ${w.free} 个名额` : "已满";
               return (
-                <List.Item
-                  key={w.id}
-                  description={w.location || "采集中心"}
-                  extra={here ? <Tag color="success">已预约</Tag> : w.free > 0 ? `余 ${w.free}` : <Tag>已满</Tag>}
-                  onClick={here || w.free <= 0 ? undefined : () => void choose(w.id, label)}
-                  arrow={!here && w.free > 0}
-                  aria-label={`${label}，${here ? "已预约" : w.free > 0 ? `余 ${w.free} 个名额` : "已满"}`}
-                >
-                  {label}
-                </List.Item>
+                <li key={w.id}>
+                  <button
+                    type="button"
+                    className="m-nav-row"
+                    style={{ width: "100%", border: 0, background: "none", textAlign: "left" }}
+                    disabled={here || w.free <= 0}
+                    onClick={() => void choose(w.id, label)}
+                    aria-label={`${label}，${w.location || "采集中心"}，${state}`}
+                  >
+                    <span className="m-nav-main">
+                      {label}
+                      <small>{w.location || "采集中心"}</small>
+                    </span>
+                    {here ? <Tag color="success">已预约</Tag> : <span className="m-nav-extra">{state}</span>}
+                  </button>
+                </li>
               );
             })}
-          </List>
+          </ul>
         )}
       </section>
       {error && (

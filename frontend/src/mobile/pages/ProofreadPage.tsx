@@ -47,7 +47,7 @@ function SheetFooter(props: { error: string | null; label: string; busy: boolean
 }
 
 /** One field's correction, filed as a roster erratum the school decides. */
-function CorrectionPopup({ record, field, onClose }: { record: StudentDetail; field: string | null; onClose: () => void }) {
+function CorrectionPopup({ record, field, onClose, onFiled }: { record: StudentDetail; field: string | null; onClose: () => void; onFiled: (text: string) => void }) {
   const queryClient = useQueryClient();
   const create = roster.useMutation("post", "/api/roster/v1/students/{student_id}/errata");
   const [value, setValue] = useState("");
@@ -64,7 +64,7 @@ function CorrectionPopup({ record, field, onClose }: { record: StudentDetail; fi
         params: { path: { student_id: record.id } },
         body: { field, new_value: value.trim(), reason: reason.trim() },
       });
-      Toast.show({ icon: "success", content: "已提交，学校审核后更新" });
+      onFiled(`已提交「${spec?.label}」的更正，学校审核后更新`);
       await queryClient.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") });
       setValue("");
       setReason("");
@@ -177,6 +177,7 @@ export default function ProofreadPage() {
   const [report, setReport] = useState<ReportIn["kind"] | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [confirmError, setConfirmError] = useState<string | null>(null);
+  const [filed, setFiled] = useState<string | null>(null);
 
   const update = (p: MyProofreading) => queryClient.setQueriesData({ queryKey: proofreading.queryOptions("get", PROOF_PATH).queryKey }, p);
 
@@ -276,6 +277,7 @@ export default function ProofreadPage() {
             </div>
           ))}
         </dl>
+        {filed && <output className="m-ok" style={{ marginTop: 8 }}>{filed}</output>}
       </section>
       {open && (
         <section className="m-card" aria-label="校对结果">
@@ -326,7 +328,7 @@ export default function ProofreadPage() {
       <Button block fill="none" color="primary" onClick={() => navigate("/m/rules")}>
         照片要求
       </Button>
-      <CorrectionPopup record={r} field={field} onClose={() => setField(null)} />
+      <CorrectionPopup record={r} field={field} onClose={() => setField(null)} onFiled={setFiled} />
       <ReportPopup kind={report} onClose={() => setReport(null)} onDone={update} />
     </Screen>
   );
