@@ -27,8 +27,10 @@ export interface MyProofreading {
   state: ProofState;
   photo: ProofPhoto | null;
   deadline: string | null;
+  /** past the deadline: only "not me" can still be reported */
+  closed?: boolean;
   reports: ProofReport[];
-  updated_at: string;
+  updated_at: string | null;
 }
 
 export interface ReportIn {

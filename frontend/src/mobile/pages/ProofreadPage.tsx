@@ -159,7 +159,7 @@ function ReportPopup({ kind, onClose, onDone }: { kind: ReportIn["kind"] | null;
         <label htmlFor="report-note" style={{ display: "block", marginBottom: 6 }}>
           说明
         </label>
-        <TextArea id="report-note" value={note} onChange={setNote} maxLength={500} rows={3} placeholder="请简要说明" style={{ border: "1px solid #d9d9d9", borderRadius: 6, padding: 8 }} />
+        <TextArea id="report-note" value={note} onChange={setNote} maxLength={200} rows={3} placeholder="请简要说明" style={{ border: "1px solid #d9d9d9", borderRadius: 6, padding: 8 }} />
         <SheetFooter error={error} label="提交" busy={busy} onSubmit={() => void submit()} onClose={onClose} />
       </dialog>
     </Popup>
@@ -220,7 +220,8 @@ export default function ProofreadPage() {
   const p = proof.proof;
   const items = errata.data?.items ?? [];
   const pending = new Set(items.filter((e) => e.status === "pending").map((e) => e.field));
-  const open = p?.state === "to_proofread";
+  const open = p?.state === "to_proofread" && !p.closed;
+  const lateNotMe = p?.state === "to_proofread" && !!p.closed;
 
   return (
     <Screen title="照片校对" back="/m">
@@ -297,6 +298,16 @@ export default function ProofreadPage() {
               {confirmError}
             </p>
           )}
+        </section>
+      )}
+      {lateNotMe && (
+        <section className="m-card" aria-label="校对已截止">
+          <p className="m-muted" style={{ marginTop: 0 }}>
+            校对已截止。如果照片不是你本人，仍可报告。
+          </p>
+          <Button block fill="outline" color="danger" onClick={() => setReport("not_me")}>
+            照片不是我
+          </Button>
         </section>
       )}
       {((p?.reports.length ?? 0) > 0 || items.length > 0) && (
