@@ -31,6 +31,8 @@ events_app = typer.Typer(help="The event path: dead letters (events a consumer g
 app.add_typer(events_app, name="events")
 station_app = typer.Typer(help="Station software (tethered cameras).", no_args_is_help=True)
 app.add_typer(station_app, name="station")
+keys_app = typer.Typer(help="Token-signing keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 
 @station_app.command("watch")
@@ -187,6 +189,16 @@ def dead_letter_replay(letter_id: str, service: Annotated[str, typer.Option(help
         raise typer.Exit(1) from None
     typer.echo(f"replayed {row['type']} {row['event_id']} through {row['consumer']}"
                + ("" if row["applied"] else " (the inbox already had it)"))
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Make a new token-signing key current. The old key stays published (JWKS) so tokens it signed verify until
+    they expire; the key before it is dropped. Restart roster to sign with the new key."""
+    from services.kernel.auth import public_jwk, rotate_private_key
+
+    key = rotate_private_key(_settings().jwt_key_path)
+    typer.echo(f"new signing key {public_jwk(key.public_key())['kid']}; restart roster to use it")
 
 
 @app.command()

@@ -13,6 +13,8 @@ from services.capture.checkins import routes as checkins_routes
 from services.capture.checkins.passes import PassVerifier, roster_jwks
 from services.capture.models import inbox, metadata, outbox
 from services.capture.photos import routes as photos_routes
+from services.capture.proofreading import routes as proofreading_routes
+from services.capture.proofreading.consumers import proofreading_consumer
 from services.capture.stations import routes as stations_routes
 from services.capture.subjects import routes as subjects_routes
 from services.capture.subjects.consumers import subjects_consumer
@@ -37,8 +39,8 @@ def spec() -> ServiceSpec:
     return ServiceSpec(name="capture", title="Tucai capture", metadata=metadata, outbox=outbox, inbox=inbox,
                        migrations_dir=MIGRATIONS,
                        routers=[subjects_routes.router, stations_routes.router, checkins_routes.router,
-                                photos_routes.router, anomalies_routes.router],
-                       consumers=[subjects_consumer], on_startup=_startup)
+                                photos_routes.router, anomalies_routes.router, proofreading_routes.router],
+                       consumers=[subjects_consumer, proofreading_consumer], on_startup=_startup)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

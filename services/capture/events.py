@@ -3,6 +3,8 @@ Payloads carry the pseudonymous subject key and ids, never names or ID numbers."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from services.kernel.events.event import Event
 
 
@@ -94,3 +96,33 @@ class AnomalyResolved(CaptureEvent):
     kind: str
     school_code: str
     province_code: str
+
+
+class ProofConfirmed(CaptureEvent):
+    """The student confirmed (正确) this version of their photo during proofreading: delivery may include it."""
+
+    TYPE = "capture.proof.confirmed"
+
+    subject_key: str
+    school_code: str
+    province_code: str
+    photo_id: str
+    version: int
+    confirmed_at: datetime
+
+
+class ProofReported(CaptureEvent):
+    """The student reported a photo version during proofreading: `not_me` (another student's photo on their record;
+    `anomaly_id` names the anomaly that holds it back) or `retake` (they ask for a new photo). Field corrections
+    are roster errata, not this. The student's note stays in capture (free text)."""
+
+    TYPE = "capture.proof.reported"
+
+    report_id: str
+    subject_key: str
+    school_code: str
+    province_code: str
+    photo_id: str
+    version: int
+    kind: str
+    anomaly_id: str | None

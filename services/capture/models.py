@@ -104,7 +104,7 @@ class Checkin(CaptureTable, TenantScoped, table=True):
     subject_key: str = Field(index=True, max_length=40)
     sequence_no: int
     status: str = Field(default=CheckinStatus.OPEN, index=True, max_length=8)
-    method: str = Field(max_length=16)  # pass | capture_code
+    method: str = Field(max_length=16)  # pass | capture_code | id_number (legacy)
     photographer: str = Field(max_length=64)
     opened_at: datetime = _created()
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -161,9 +161,78 @@ class Anomaly(CaptureTable, TenantScoped, table=True):
     created_at: datetime = _created()
 
 
+class ProofState(StrEnum):
+    """A student's proofreading (照片校对) of their latest accepted photo; the first two are derived, never stored."""
+
+    NOT_PHOTOGRAPHED = "not_photographed"
+    TO_PROOFREAD = "to_proofread"
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+
+
+class Proof(CaptureTable, TenantScoped, table=True):
+    """The student's verdict on one version of their photo. A newer accepted version makes it stale (the student
+    proofreads again), so the state is `state` only while `version` is still the latest accepted one."""
+
+    __subject_column__ = "subject_key"
+
+    subject_key: str = Field(primary_key=True, max_length=40)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    photo_id: str = Field(max_length=32)
+    version: int
+    state: str = Field(max_length=12)  # confirmed | reported
+    decided_at: datetime = _created()
+
+
+class ProofReport(CaptureTable, TenantScoped, table=True):
+    """What the student says is wrong with a photo version: `not_me` (张冠李戴, also an anomaly that holds the
+    photo back from delivery) or `retake` (a request the station and the agency see). One of each kind per version:
+    a replayed report returns the first."""
+
+    __tablename__ = "proof_report"
+    __table_args__ = (UniqueConstraint("subject_key", "version", "kind"),)
+    __subject_column__ = "subject_key"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    subject_key: str = Field(index=True, max_length=40)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    photo_id: str = Field(max_length=32)
+    version: int
+    kind: str = Field(max_length=10)  # not_me | retake
+    note: str = Field(default="", max_length=200)
+    state: str = Field(default="open", index=True, max_length=10)  # open | resolved
+    anomaly_id: str | None = Field(default=None, index=True, max_length=32)
+    resolution: str | None = Field(default=None, max_length=200)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+
+
+class ProofDeadline(CaptureTable, TenantScoped, table=True):
+    """The proofreading deadline the agency set for a school's campaign term; without one, a photo may be
+    proofread for a default period after it was taken. Students read their school's (school access)."""
+
+    __tablename__ = "proof_deadline"
+    __table_args__ = (UniqueConstraint("school_code", "term"),)
+    __student_access__ = "school"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    school_code: str = Field(index=True, max_length=5)
+    province_code: str = Field(index=True, max_length=2)
+    term: str = Field(max_length=7)
+    deadline: datetime = Field(sa_type=UTCDateTime)
+    set_by: str = Field(max_length=64)
+    updated_at: datetime = _created()
+
+
 register_conflict("capture_day", "capture_day_exists", "该学校当天已有采集日",
                   "This school already has a capture day on that date")
 register_conflict("station", "station_exists", "该采集日已有同名机位", "A station of that name exists on this day")
 register_conflict("checkin", "checkin_race", "该学生或机位刚刚完成签到，请重试",
                   "The student or station was just checked in elsewhere; retry")
 register_conflict("photo", "photo_race", "同一照片正在上传，请重试", "The same photo is being uploaded; retry")
+register_conflict("proof_report", "proof_report_race", "同一报告正在提交，请重试",
+                  "The same report is being filed; retry")
+register_conflict("proof_deadline", "proof_deadline_race", "截止时间正在被修改，请重试",
+                  "The deadline is being changed; retry")

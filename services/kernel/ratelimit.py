@@ -1,5 +1,6 @@
-"""A small in-process sliding-window limiter for abuse-prone endpoints (sign-in). Per process: behind
-several replicas each counts on its own, which still bounds guessing; lockout on the record does the rest."""
+"""A small in-process sliding-window limiter for abuse-prone endpoints (sign-in), per client address. Per
+process: behind several replicas each counts on its own, which still bounds guessing; the per-account lock
+(roster, in its database) does the rest."""
 
 from __future__ import annotations
 
@@ -32,52 +33,6 @@ class SlidingWindowLimiter:
             if len(self._hits) > 10_000:  # forget idle keys so memory stays bounded
                 for stale in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
                     del self._hits[stale]
-
-
-class FailureLock:
-    """Locks an account (any key: a username, a school and 学号) after `limit` failures within `window_seconds`,
-    for `lock_seconds`, whatever address the attempts come from. The key need not exist: an unknown account locks
-    exactly like a real one, so the lock tells nobody which accounts exist. Per process, like the limiter above."""
-
-    def __init__(self, limit: int, window_seconds: float, lock_seconds: float) -> None:
-        self.limit = limit
-        self.window = window_seconds
-        self.lock_seconds = lock_seconds
-        self._failures: dict[str, deque[float]] = {}
-        self._locked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until `key` may try again; 0 when it is not locked."""
-        now = time.monotonic()
-        with self._lock:
-            until = self._locked_until.get(key, 0.0)
-            if until <= now:
-                self._locked_until.pop(key, None)
-                return 0
-            return int(until - now) + 1
-
-    def failed(self, key: str) -> int:
-        """Count a failure; returns the seconds of the lock it started (0: not locked yet)."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._failures.setdefault(key, deque())
-            while failures and failures[0] <= now - self.window:
-                failures.popleft()
-            failures.append(now)
-            if len(self._failures) > 100_000:  # forget idle keys so memory stays bounded
-                for stale in [k for k, v in self._failures.items() if not v or v[-1] <= now - self.window]:
-                    del self._failures[stale]
-            if len(failures) < self.limit:
-                return 0
-            failures.clear()
-            self._locked_until[key] = now + self.lock_seconds
-            return int(self.lock_seconds)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-            self._locked_until.pop(key, None)
 
 
 def account_locked(seconds: int) -> TucaiError:

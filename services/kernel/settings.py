@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,9 @@ class Settings(BaseSettings):
 
     public_base_url: str = "http://127.0.0.1:8000"
     jwt_private_key_file: Path | None = None
+    # Legacy check-in by ID number (the deployment must opt in): capture sends the number to roster, which answers
+    # with the pseudonymous key only, so capture still never stores a full ID number.
+    capture_legacy_id_checkin: bool = False
     jwt_issuer: str = "tucai-roster"
     access_token_minutes: int = Field(default=30, gt=0)  # short: the SPA refreshes on a 401
     refresh_token_days: int = Field(default=14, gt=0)  # a refresh token is rotated on every use
@@ -97,7 +101,25 @@ class Settings(BaseSettings):
 
     # -- payments ------------------------------------------------------------------------------------------------
     # "sandbox": the built-in gateway speaking WeChat Pay v3 / Alipay with test keys (embedded mode, tests).
-    payments_provider: str = "sandbox"
+    payments_provider: Literal["sandbox", "live"] = "sandbox"
+    # Live providers (payments_provider "live"): the merchant's own ids and key files, read at start-up. A provider
+    # left unset is not offered; see services/payments/providers/live.py.
+    payments_wechat_mchid: str | None = None
+    payments_wechat_appid: str | None = None
+    payments_wechat_apiv3_key: SecretStr | None = None
+    payments_wechat_private_key_file: Path | None = None  # the merchant API private key (PEM)
+    payments_wechat_serial: str | None = None  # the merchant API certificate's serial
+    payments_wechat_public_key_id: str | None = None  # PUB_KEY_ID_… of WeChat Pay's public key
+    payments_wechat_public_key_file: Path | None = None
+    payments_wechat_platform_certs: str | None = None  # "SERIAL=/path/cert.pem,…" (platform-certificate mode)
+    payments_wechat_api_base: str = "https://api.mch.weixin.qq.com"
+    # The official account's AppSecret: JSAPI pay inside WeChat learns the payer's openid with it (网页授权).
+    payments_wechat_app_secret: SecretStr | None = None
+    payments_alipay_app_id: str | None = None
+    payments_alipay_private_key_file: Path | None = None  # the app's private key (PEM)
+    payments_alipay_public_key_file: Path | None = None  # Alipay's public key (PEM), not the app's own
+    payments_alipay_seller_id: str | None = None
+    payments_alipay_gateway: str = "https://openapi.alipay.com/gateway.do"
     payments_order_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)  # an unpaid order closes after this
     payments_query_after_seconds: int = Field(default=60, ge=0)  # no notification by then: ask the provider
     payments_sweep_seconds: float = Field(default=60.0, gt=0)  # how often the query/close/refund sweep runs
@@ -125,6 +147,11 @@ class Settings(BaseSettings):
     @cached_property
     def blob_url(self) -> str:
         return self.object_store_url or f"file://{(self.data_dir / 'objects').resolve()}"
+
+    @property
+    def jwt_key_path(self) -> Path:
+        """Roster's token-signing key (Ed25519, PEM); `tucai keys rotate` replaces it and keeps the previous one."""
+        return self.jwt_private_key_file or self.data_dir / "keys" / "jwt-ed25519.pem"
 
     def signing_key(self) -> bytes:
         if self.signing_secret is not None:

@@ -21,6 +21,7 @@ from services.payments.provider_set import provider_set
 from services.payments.providers.sandbox import SandboxGateway
 from services.payments.providers.sandbox_http import sandbox_router
 from services.payments.settlement.consumers import photographed_consumer
+from services.payments.wechat_identity import routes as wechat_identity_routes
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -36,7 +37,7 @@ def spec() -> ServiceSpec:
     return ServiceSpec(name="payments", title="Tucai payments", metadata=metadata, outbox=outbox, inbox=inbox,
                        migrations_dir=MIGRATIONS,
                        routers=[payers_routes.router, fees_routes.router, orders_routes.router,
-                                notify_routes.router],
+                                notify_routes.router, wechat_identity_routes.router],
                        consumers=[payers_consumer, photographed_consumer], jobs=JOB_KINDS, on_startup=_startup)
 
 
@@ -50,4 +51,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = build_app(spec(), settings, runtime)
     if settings.payments_provider == "sandbox":  # the providers' stand-in, on its own router (not in OpenAPI)
         app.include_router(sandbox_router(_sandbox), prefix="/api/payments")
+    else:  # live keys are read now: a missing or partial configuration stops the start, naming what to set
+        provider_set(settings, app.state.ctx.runtime)
     return app

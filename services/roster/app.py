@@ -14,7 +14,7 @@ from services.kernel.service import ServiceContext, ServiceSpec, build_app
 from services.kernel.settings import Settings
 from services.roster import demo
 from services.roster.accounts import routes as accounts
-from services.roster.accounts import service as signing_in
+from services.roster.captures.consumers import captures_consumer
 from services.roster.certificates import routes as certificates
 from services.roster.directory import routes as directory
 from services.roster.documents import routes as documents
@@ -44,12 +44,12 @@ async def _startup(ctx: ServiceContext) -> None:
 def spec() -> ServiceSpec:
     return ServiceSpec(name="roster", title="Tucai roster", metadata=metadata, outbox=outbox, inbox=inbox,
                        migrations_dir=MIGRATIONS, routers=ROUTERS, on_startup=_startup,
-                       jobs=import_jobs.KINDS)
+                       jobs=import_jobs.KINDS, consumers=[captures_consumer])
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     settings = settings or Settings()
-    key_file = settings.jwt_private_key_file or settings.data_dir / "keys" / "jwt-ed25519.pem"
+    key_file = settings.jwt_key_path
     issuer = TokenIssuer(load_or_create_private_key(key_file), settings.jwt_issuer,
                          settings.access_token_minutes * 60, load_previous_public_keys(key_file))
 
@@ -60,6 +60,4 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.issuer = issuer
     app.state.code_tables = load_code_tables(settings.roster_code_tables_file)
     app.state.signin_limiter = SlidingWindowLimiter(settings.signin_attempts_per_window, window_seconds=300)
-    app.state.staff_locks = signing_in.staff_locks()
-    app.state.student_locks = signing_in.student_locks()
     return app

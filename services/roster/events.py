@@ -127,3 +127,18 @@ class CaptureCodeRegistered(RosterEvent):
     school_code: str
     province_code: str
     capture_code: str
+
+
+class ErratumRequested(RosterEvent):
+    """A correction (勘误) to a student's data was requested: by the student while proofreading their photo
+    (`source` "proofreading") or by the school. Which field only, never the old or new value (they may be a name
+    or an ID number); `subject_key` is None for a student not (yet) approved."""
+
+    TYPE = "roster.erratum.requested"
+
+    erratum_id: str
+    subject_key: str | None
+    school_code: str
+    province_code: str
+    field: str
+    source: str

@@ -167,8 +167,6 @@ class Student(RosterTable, TenantScoped, table=True):
     # The import's warnings on this student's row ({code, field, message}), shown to the reviewer as rule flags;
     # a correction of a field replaces the warnings on it by what the validator says of the new value.
     import_warnings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    failed_logins: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -300,6 +298,26 @@ class StudentChange(RosterTable, TenantScoped, table=True):
     at: datetime = _created()
 
 
+class StudentCapture(RosterTable, TenantScoped, table=True):
+    """That a student was photographed for a term, as capture reported it (its PhotoAccepted events): the fact
+    the review's "captured in an earlier term" rule reads, instead of guessing it from an earlier approval."""
+
+    __tablename__ = "student_capture"
+    __table_args__ = (UniqueConstraint("student_id", "term"),)
+    __subject_column__ = "student_id"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    student_id: str = Field(foreign_key="student.id", index=True, max_length=32)
+    school_code: str = Field(max_length=5, index=True)
+    province_code: str = Field(max_length=2)
+    term: str = Field(max_length=7)
+    first_photo_id: str = Field(max_length=32)  # capture's photo ids (opaque here)
+    captured_at: datetime = _created()
+    latest_photo_id: str = Field(max_length=32)
+    latest_version: int
+    updated_at: datetime = _created()
+
+
 class Certificate(RosterTable, TenantScoped, table=True):
     """补拍证明: issued by the school, verified by the agency at the make-up shoot."""
 
@@ -341,6 +359,19 @@ class CertificateCounter(RosterTable, TenantScoped, table=True):
     year: int = Field(primary_key=True)
     province_code: str = Field(max_length=2)
     value: int = 0
+
+
+class SignInFailure(RosterTable, table=True):
+    """Failed sign-ins of one account key (a username, or a school and 学号; real or not, so the lock tells nobody
+    which accounts exist), by its SHA-256. In the database so that every roster replica counts the same
+    failures: a per-process count would multiply the guesses by the number of replicas."""
+
+    __tablename__ = "sign_in_failure"
+
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    window_start: datetime = Field(sa_type=UTCDateTime, index=True)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class RefreshToken(RosterTable, table=True):

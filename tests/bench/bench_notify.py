@@ -1,14 +1,20 @@
 """Notifications: WeChat verify+decrypt (and Alipay verify) through the provider adapters, beside a bare loop of
 the `cryptography` primitives over the same notifications (RSA PKCS#1 v1.5 verify, AES-256-GCM decrypt, json
 parse) — the physical limit. The ratio is what the adapter's checks cost on top. N from TUCAI_BENCH_NOTIFY.
-The HTTP endpoint figure of issue 12 part 9 (verify + decrypt + apply) comes with the orders layer.
+
+Then the whole path of issue 12 part 9: genuine WeChat notifications POSTed to the payments service's HTTP endpoint
+(a real uvicorn server, SQLite, 8 client threads), each verified, decrypted and applied (the order credited, its
+payment and event written, committed), beside the same bare verify+decrypt loop.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,10 +30,12 @@ from services.payments.providers.sandbox import SandboxGateway, SandboxOrder
 from services.payments.providers.sandbox_keys import SandboxKeys
 from services.payments.providers.wechat import WeChatPay
 from tests.bench.common import Row, env_int, rate, write_result
+from tests.support.processes import free_port
 
 NAME = "notify"
 DEFAULT_N = 2000
 REPEAT = 3
+HTTP_THREADS = 8
 
 
 def run(out_dir: Path) -> dict[str, Any]:
@@ -75,16 +83,93 @@ def run(out_dir: Path) -> dict[str, Any]:
             started = time.perf_counter()
             loop()
             best[name] = min(best.get(name, float("inf")), time.perf_counter() - started)
+    http_seconds, http_n = _through_http(out_dir, n)
     rows = [Row("WeChat verify+decrypt (adapter)", rate(n, best["adapter_wechat"]), "msg/s",
                 "bare RSA verify+AES-GCM+json", rate(n, best["bare_wechat"])),
             Row("Alipay verify (adapter)", rate(n, best["adapter_alipay"]), "msg/s",
-                "bare parse+sort+RSA verify", rate(n, best["bare_alipay"]))]
+                "bare parse+sort+RSA verify", rate(n, best["bare_alipay"])),
+            Row(f"WeChat notify over HTTP: verify+decrypt+apply, {HTTP_THREADS} clients", rate(http_n, http_seconds),
+                "msg/s", "bare RSA verify+AES-GCM+json", rate(n, best["bare_wechat"]))]
     result: dict[str, Any] = {
         "n": n, "rows": [row.as_dict() for row in rows], "seconds": {k: round(v, 4) for k, v in best.items()},
         "main_cost": (f"RSA-2048 verify dominates: {1e6 * best['bare_wechat'] / n:.0f} µs/msg bare, "
                       f"{1e6 * best['adapter_wechat'] / n:.0f} µs/msg through the WeChat adapter (header checks, "
-                      "two json parses, ownership checks)"),
+                      "two json parses, ownership checks); over HTTP "
+                      f"{1e3 * http_seconds * HTTP_THREADS / http_n:.1f} ms/msg per client: the request, one "
+                      "database transaction per notification (lookup, credit, payment, event, notification log, "
+                      "commit) and the log lines, which the bare loop does not do at all"),
         "notes": [f"best of {REPEAT} runs each, alternated; keys cached under {out_dir / 'cache'}"],
     }
+    result["notes"].append(f"HTTP: {http_n} distinct notifications, each applied once (a paid order, its payment "
+                           "and event committed per request); uvicorn + SQLite in this process")
     result["path"] = write_result(out_dir, NAME, result)
     return result
+
+
+def _through_http(out_dir: Path, n: int) -> tuple[float, int]:
+    """Seconds to POST `n` genuine WeChat notifications (one per open order) to the payments service over HTTP."""
+    import tempfile
+
+    import httpx
+    import uvicorn
+    from sqlalchemy import func, select
+    from sqlmodel import col
+
+    from services.kernel.ids import new_id
+    from services.kernel.settings import Settings
+    from services.kernel.tenancy import unscoped_for_system
+    from services.payments.app import create_app
+    from services.payments.models import OrderState, PaymentOrder
+    from services.payments.orders import repository as repo
+    from services.payments.provider_set import provider_set
+    from services.payments.providers import order_numbers
+
+    with tempfile.TemporaryDirectory(dir=out_dir) as folder:
+        data = Path(folder)
+        settings = Settings(data_dir=data, payments_sweep_seconds=3600,
+                            payments_database_url=f"sqlite:///{data / 'payments.db'}")
+        app = create_app(settings)
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                               access_log=False))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        try:
+            ctx = app.state.ctx
+            gateway = provider_set(settings, ctx.runtime).sandbox
+            at, notes = datetime.now(UTC), []
+            with ctx.transaction() as uow:
+                for _ in range(n):
+                    key = new_id()[-12:]
+                    order = PaymentOrder(
+                        id=new_id(), kind="student", owner_key=key, province_code="36", school_code="10403",
+                        class_id="C1", subject_key=key, term="2026-06", description="毕业证图像采集费",
+                        amount_fen=1500, unit_fen=1500, out_trade_no=order_numbers.make("STU"), opened_at="wechat",
+                        launched_at=at, expires_at=at + timedelta(hours=1))
+                    repo.add_order(uow.session, order)
+                    gateway.open_order(SandboxOrder(Provider.WECHAT, order.out_trade_no, 1500, order.description,
+                                                    f"http://127.0.0.1:{port}/api/payments/v1/notify/wechat"))
+                    notes.append(gateway.pay(Provider.WECHAT, order.out_trade_no))
+            local = threading.local()
+
+            def post(note: Any) -> int:
+                if not hasattr(local, "client"):
+                    local.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+                return local.client.post("/api/payments/v1/notify/wechat", headers=dict(note.headers),
+                                         content=note.body).status_code
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(HTTP_THREADS) as pool:
+                statuses = list(pool.map(post, notes))
+            seconds = time.perf_counter() - started
+            with ctx.sessions() as session:
+                paid = session.execute(unscoped_for_system(select(func.count()).select_from(PaymentOrder))
+                                       .where(col(PaymentOrder.state) == OrderState.PAID)).scalar_one()
+            if statuses.count(204) != n or paid != n:
+                raise RuntimeError(f"notify bench: {statuses.count(204)} of {n} acknowledged, {paid} paid")
+            return seconds, n
+        finally:
+            server.should_exit = True
+            thread.join(10)

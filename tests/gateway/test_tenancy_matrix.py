@@ -41,6 +41,8 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("capture", "/v1/subjects"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/stations"): ("school10405", "agency", "photographer"),
     ("capture", "/v1/anomalies"): ("school10405", "agency"),
+    ("capture", "/v1/proofreading"): ("school10405", "agency", "photographer"),
+    ("capture", "/v1/proofreading/summary"): ("school10405", "agency"),
     ("payments", "/v1/payers"): ("school10405", "agency"),
     ("payments", "/v1/fee-profiles"): ("school10405", "agency"),
     ("payments", "/v1/orders"): ("school10405", "agency"),
@@ -215,6 +217,8 @@ def _capture_probes() -> dict[tuple[str, str, str], Probe]:
         ("GET", "capture", "/v1/photos/{photo_id}"): obj("photo"),
         ("POST", "capture", "/v1/photos/{photo_id}/override"): obj("photo", "/override", {"reason": "越权"}),
         ("POST", "capture", "/v1/anomalies/{anomaly_id}/resolve"): obj("anomaly", "/resolve", {"resolution": "越权"}),
+        ("PUT", "capture", "/v1/proofreading/deadline"): lambda api: ("/v1/proofreading/deadline", {
+            "school_code": "10403", "term": "2026-06", "deadline": "2031-01-01T00:00:00+08:00"}),
     }
 
 
@@ -281,6 +285,8 @@ ROLE_ONLY = {
     ("POST", "roster", "/v1/review/batches/{batch_id}/decisions"), ("POST", "roster", "/v1/imports"),
     ("GET", "roster", "/v1/students/me"), ("GET", "roster", "/v1/students/me/pass"),
     ("PUT", "roster", "/v1/students/me/capture-code"), ("POST", "scheduling", "/v1/capture-days"),
+    # photographers only, in their province (tests/capture/test_legacy_checkin.py)
+    ("POST", "roster", "/v1/students/identify"),
     ("GET", "scheduling", "/v1/slots/me"), ("POST", "scheduling", "/v1/makeup/windows"),
     ("GET", "scheduling", "/v1/makeup/bookings/me"), ("PUT", "scheduling", "/v1/makeup/bookings/me"),
     ("DELETE", "scheduling", "/v1/makeup/bookings/me"),
@@ -293,6 +299,12 @@ ROLE_ONLY = {
     ("POST", "payments", "/v1/orders/me/pay"), ("POST", "payments", "/v1/orders/me/check"),
     ("GET", "payments", "/v1/classes/me/settlement"), ("POST", "payments", "/v1/classes/me/settlement/pay"),
     ("POST", "payments", "/v1/classes/me/settlement/check"),
+    # the student's own WeChat round trip (tests/payments/test_wechat_openid.py)
+    ("GET", "payments", "/v1/wechat/authorize"), ("POST", "payments", "/v1/wechat/openid"),
+    # capture (tests/capture/test_proofreading.py): the student's own proofreading; the reminders CSV (another
+    # school gets an empty list there)
+    ("GET", "capture", "/v1/proofreading/me"), ("POST", "capture", "/v1/proofreading/me/confirm"),
+    ("POST", "capture", "/v1/proofreading/me/report"), ("GET", "capture", "/v1/proofreading/reminders.csv"),
 }
 
 

@@ -45,7 +45,7 @@ def _request(no: str, channel: Channel) -> PaymentRequest:
 @pytest.mark.parametrize("pubkey", [True, False])
 async def test_wechat_create_query_close_refund(wired: tuple[ProviderSet, httpx.AsyncClient], pubkey: bool) -> None:
     providers, client = wired
-    config = providers.keys.wechat_config(SANDBOX_BASE + "/wechat", cert=not pubkey, pubkey=pubkey)
+    config = providers.sandbox.keys.wechat_config(SANDBOX_BASE + "/wechat", cert=not pubkey, pubkey=pubkey)
     wechat = WeChatPay(config, client)
     launch = await wechat.create_payment(_request("STU261201AAAAAA", Channel.WECHAT_H5))
     assert launch.redirect_url and "/sandbox/cashier/wechat/STU261201AAAAAA" in launch.redirect_url
@@ -70,7 +70,7 @@ async def test_wechat_refuses_an_unsigned_or_wrongly_signed_request(
         wired: tuple[ProviderSet, httpx.AsyncClient], tmp_path: Path) -> None:
     providers, client = wired
     stranger = SandboxKeys.load_or_create(tmp_path / "other")  # another merchant key, same ids
-    config = providers.keys.wechat_config(SANDBOX_BASE + "/wechat")
+    config = providers.sandbox.keys.wechat_config(SANDBOX_BASE + "/wechat")
     forged = WeChatPay(config.__class__(**{**config.__dict__,
                                            "merchant_private_key_pem": stranger.private["wechat_merchant"]}), client)
     with pytest.raises(ProviderError) as refused:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from sqlmodel import select
+
 from services.capture.events import PhotoAccepted
 from services.kernel.queries import get_system
 from services.payments.models import Payer
@@ -54,8 +56,8 @@ def test_class_settlement_charges_the_photographed_count_once(embedded: Api) -> 
     class_id = settlement.json()["class_id"]
     ctx = embedded.client.app.apps["payments"].state.ctx  # type: ignore[attr-defined]
     with ctx.transaction() as uow:  # three students of the class photographed (capture's stand-in event)
-        payers = [p for p in uow.session.query(Payer).execution_options(tenant_scoped=True).all()
-                  if p.class_id == class_id][:3]
+        payers = list(uow.session.exec(select(Payer).where(Payer.class_id == class_id)
+                                       .execution_options(tenant_scoped=True)).all())[:3]
         assert get_system(uow.session, Payer, subject_key=payers[0].subject_key)
         for p in payers:
             on_photo_accepted(uow, PhotoAccepted(

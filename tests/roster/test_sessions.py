@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.gateway.app import create_gateway
-from services.kernel.auth import TokenVerifier, rotate_private_key
+from services.kernel.auth import TokenVerifier
 from services.kernel.errors import Unauthorized
 from tests.conftest import embedded_settings
 from tests.support.api import Api
@@ -64,12 +64,24 @@ def test_students_get_a_refresh_token_too(embedded: Api) -> None:
     assert claims["role"] == "student"
 
 
-def test_a_rotated_key_is_published_with_the_previous_one_whose_tokens_still_verify(tmp_path: Path) -> None:
+def _rotate_keys(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tucai keys rotate`, as the operator runs it."""
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    monkeypatch.setenv("TUCAI_DATA_DIR", str(data_dir))
+    result = CliRunner().invoke(app, ["keys", "rotate"])
+    assert result.exit_code == 0 and "new signing key" in result.output, result.output
+
+
+def test_a_rotated_key_is_published_with_the_previous_one_whose_tokens_still_verify(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = embedded_settings(tmp_path)
     with TestClient(create_gateway(settings)) as client:
         old_token = client.post(TOKEN, data={"username": "province", "password": "tucai-demo"}).json()["access_token"]
         old_kid = jwt.get_unverified_header(old_token)["kid"]
-    rotate_private_key(tmp_path / "keys" / "jwt-ed25519.pem")
+    _rotate_keys(tmp_path, monkeypatch)
     with TestClient(create_gateway(settings)) as client:
         keys = client.get("/api/roster/v1/auth/jwks").json()["keys"]
         assert len(keys) == 2 and keys[1]["kid"] == old_kid and keys[0]["kid"] != old_kid
@@ -79,7 +91,7 @@ def test_a_rotated_key_is_published_with_the_previous_one_whose_tokens_still_ver
             for path in ("/api/roster/v1/me", "/api/scheduling/v1/colleges"):
                 response = client.get(path, headers={"Authorization": f"Bearer {token}"})
                 assert response.status_code == 200, (path, response.text)
-    rotate_private_key(tmp_path / "keys" / "jwt-ed25519.pem")  # two rotations on: the first key is gone
+    _rotate_keys(tmp_path, monkeypatch)  # two rotations on: the first key is gone
     with TestClient(create_gateway(settings)) as client:
         assert old_kid not in {k["kid"] for k in client.get("/api/roster/v1/auth/jwks").json()["keys"]}
         response = client.get("/api/roster/v1/me", headers={"Authorization": f"Bearer {old_token}"})

@@ -137,3 +137,20 @@ def test_a_staff_success_clears_the_count(tmp_path: Path) -> None:
                 assert client.post(STAFF_TOKEN, data={"username": "province", "password": "x"}).status_code == 401
             ok = client.post(STAFF_TOKEN, data={"username": "province", "password": "tucai-demo"})
             assert ok.status_code == 200
+
+
+def test_the_lock_counts_failures_across_replicas_sharing_the_database(tmp_path: Path) -> None:
+    """Two roster replicas on one database (here: two gateways on the same data): five failures in all lock the
+    student on both, however the attempts are spread; a per-process count would have allowed five on each."""
+    settings = embedded_settings(tmp_path, signin_attempts_per_window=1000)
+    wrong = {"school_code": "10403", "student_no": "2023090108", "secret": "000000"}
+    with TestClient(create_gateway(settings), raise_server_exceptions=False) as first:
+        with TestClient(create_gateway(settings), raise_server_exceptions=False) as second:
+            answers = [(first, second)[i % 2].post(STUDENT_TOKEN, json=wrong).status_code for i in range(6)]
+            assert answers == [401] * 5 + [429]
+            for replica in (first, second):
+                locked = replica.post(STUDENT_TOKEN, json=wrong)
+                assert locked.status_code == 429 and locked.json()["code"] == "account_locked"
+            staff = [(first, second)[i % 2].post(STAFF_TOKEN, data={"username": "school10405", "password": "x"})
+                     .status_code for i in range(11)]
+            assert staff == [401] * 10 + [429]

@@ -4,13 +4,15 @@ import { ApiError, errorMessage } from "../api/problem";
 import { capture, captureClient } from "../api/client";
 import type { components } from "../api/schema/capture";
 import { useMe } from "../auth/AuthContext";
+import { CameraScanner } from "../components/CameraScanner";
 import { PageContainer } from "../layout/PageContainer";
 
 type PhotoOut = components["schemas"]["PhotoOut"];
 type Anomaly = components["schemas"]["AnomalyOut"];
 
 /** 现场采集: the photographer's station screen (scan → bind a number → shoot/upload → verdict), and for the
- * agency the anomaly queue. A USB scanner types the pass into the scan field and presses Enter. */
+ * agency the anomaly queue. A USB scanner types the pass into the scan field and presses Enter; the camera button
+ * reads it with the station's camera instead. */
 export default function CapturePage() {
   const me = useMe();
   return (
@@ -33,8 +35,8 @@ function StationScreen() {
   const [photo, setPhoto] = useState<PhotoOut | null>(null);
   const front = board.data?.front;
 
-  async function submitScan() {
-    const value = scan.trim();
+  async function submitScan(scanned?: string) {
+    const value = (scanned ?? scan).trim();
     if (!chosen || !value) return;
     setError(null);
     // A pass is a signed token (three dot-separated parts); anything else is a CHSI capture code.
@@ -78,8 +80,11 @@ function StationScreen() {
         <Select style={{ minWidth: 320 }} value={chosen} onChange={setStation} aria-label="机位"
           options={(stations.data?.items ?? []).map((s) => ({ value: s.id, label: `${s.day} ${s.room} ${s.name}` }))} />
       </Space>
-      <Input.Search placeholder="扫描采集凭证二维码或输入学信网图像采集码，回车签到" enterButton="签到" value={scan}
-        aria-label="扫码签到" onChange={(e) => setScan(e.target.value)} onSearch={submitScan} loading={checkin.isPending} />
+      <Flex gap={8}>
+        <Input.Search placeholder="扫描采集凭证二维码或输入学信网图像采集码，回车签到" enterButton="签到" value={scan}
+          aria-label="扫码签到" onChange={(e) => setScan(e.target.value)} onSearch={() => submitScan()} loading={checkin.isPending} />
+        <CameraScanner onResult={(text) => void submitScan(text)} disabled={!chosen} />
+      </Flex>
       {error && <Alert type="error" showIcon message={error} closable onClose={() => setError(null)} />}
       <Flex gap={16} wrap>
         <Card title="镜头前的学生" style={{ flex: "1 1 360px" }}>

@@ -118,7 +118,7 @@ export const FLAG_LABELS: Record<string, string> = {
   level_not_in_campaign: "层次不在范围",
   graduation_outside_term: "毕业时间不符",
   part_time_excluded: "非全日制",
-  approved_in_earlier_term: "往届已通过",
+  captured_in_earlier_term: "往届已采集",
   duplicate_in_province: "省内重复",
   // Warnings the import gave on the student's row (carried into the review).
   id_number_legacy_15: "15位身份证号",

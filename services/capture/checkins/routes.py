@@ -7,13 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from services.capture.checkins import service
+from services.capture.checkins import legacy_id, service
 from services.capture.checkins.passes import PassClaims, PassVerifier
 from services.capture.checkins.schemas import CheckinIn, CheckinOut, CloseIn, SubjectFacts, VoidIn
 from services.capture.models import Checkin, Subject
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
-from services.kernel.service import UoW
+from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal, Role
 
 router = APIRouter(prefix="/v1", tags=["capture"], responses={
@@ -22,7 +22,13 @@ router = APIRouter(prefix="/v1", tags=["capture"], responses={
 Photographer = Annotated[Principal, Depends(require_roles(Role.PHOTOGRAPHER))]
 
 
-async def verified_pass(body: CheckinIn, request: Request) -> PassClaims | None:
+async def verified_pass(body: CheckinIn, request: Request, ctx: Context) -> PassClaims | None:
+    """Who the credential names, found before the unit of work: a verified pass, or roster's answer for an ID
+    number (legacy check-in). A capture code is matched in the service."""
+    if body.id_number is not None:
+        if not ctx.settings.capture_legacy_id_checkin:
+            raise legacy_id.legacy_disabled()
+        return await legacy_id.identify(ctx.runtime, request.headers.get("authorization", ""), body.id_number)
     if body.pass_token is None:
         return None
     verifier: PassVerifier = request.app.state.pass_verifier
@@ -45,7 +51,8 @@ def checkin_out(checkin: Checkin, subject: Subject | None) -> CheckinOut:
              summary="Check a student in at a station: binds them to the next sequence number before the shot")
 def create_checkin(body: CheckinIn, claims: Annotated[PassClaims | None, Depends(verified_pass)],
                    principal: Photographer, uow: UoW, response: Response) -> CheckinOut:
-    result = service.check_in(uow, principal, body.station, pass_claims=claims, capture_code=body.capture_code)
+    result = service.check_in(uow, principal, body.station, pass_claims=claims, capture_code=body.capture_code,
+                              method="id_number" if body.id_number else None)
     if not result.created:
         response.status_code = 200
     return checkin_out(result.checkin, result.subject)

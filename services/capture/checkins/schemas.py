@@ -8,18 +8,20 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class CheckinIn(BaseModel):
-    """Exactly one of `pass` (the capture pass's QR text) or `capture_code` (学信网图像采集码)."""
+    """Exactly one of `pass` (the capture pass's QR text), `capture_code` (学信网图像采集码) or, where the
+    deployment enables legacy check-in, `id_number` (read from the student's ID card; never stored here)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
     station: str = Field(max_length=32)
     pass_token: str | None = Field(default=None, alias="pass", max_length=2000, description="采集凭证二维码内容")
     capture_code: str | None = Field(default=None, min_length=4, max_length=64, description="学信网图像采集码")
+    id_number: str | None = Field(default=None, min_length=15, max_length=20, description="居民身份证号码（旧式签到）")
 
     @model_validator(mode="after")
     def _one_credential(self) -> CheckinIn:
-        if (self.pass_token is None) == (self.capture_code is None):
-            raise ValueError("give exactly one of pass or capture_code")
+        if sum(v is not None for v in (self.pass_token, self.capture_code, self.id_number)) != 1:
+            raise ValueError("give exactly one of pass, capture_code or id_number")
         return self
 
 

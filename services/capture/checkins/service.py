@@ -37,7 +37,9 @@ def own_station(uow: UnitOfWork, principal: Principal, station_id: str) -> Stati
 
 
 def check_in(uow: UnitOfWork, principal: Principal, station_id: str, *, pass_claims: PassClaims | None = None,
-             capture_code: str | None = None) -> CheckinResult:
+             capture_code: str | None = None, method: str | None = None) -> CheckinResult:
+    """`pass_claims` name the student (a verified pass, or roster's answer to a legacy ID-number check-in, then
+    `method` says so); otherwise the capture code does."""
     station = own_station(uow, principal, station_id)
     subject = _identify(uow, principal, station, pass_claims, capture_code)
     session = uow.session
@@ -60,7 +62,7 @@ def check_in(uow: UnitOfWork, principal: Principal, station_id: str, *, pass_cla
     checkin = Checkin(station_id=station.id, school_code=station.school_code, province_code=station.province_code,
                       subject_key=subject.subject_key, photographer=principal.username,
                       sequence_no=stations_repo.next_sequence_no(session, station.id),
-                      method="pass" if pass_claims else "capture_code")
+                      method=method or ("pass" if pass_claims else "capture_code"))
     session.add(checkin)
     session.flush()  # the open-per-station and open-per-student indexes settle concurrent scans here (409)
     uow.emit(CheckinOpened(checkin_id=checkin.id, station_id=station.id, capture_day_id=station.capture_day_id,

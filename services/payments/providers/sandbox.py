@@ -92,6 +92,7 @@ class SandboxGateway:
         self.orders: dict[tuple[Provider, str], SandboxOrder] = {}
         self.refunds: dict[tuple[Provider, str], SandboxRefund] = {}
         self.wechat_signer = "cert"  # "cert" or "pubkey": which WeChat key signs notifications
+        self.oauth_codes: set[str] = set()  # web-authorisation codes handed out and not yet exchanged
         self._serial = 0
 
     def _next(self, prefix: str, width: int) -> str:

@@ -8,6 +8,8 @@ own (`/wechat/v3/pay/transactions/h5`, `/alipay/gateway.do`), so the adapters' c
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
 import json
 import re
@@ -26,7 +28,7 @@ from services.payments.providers.money import fen_to_yuan, yuan_to_fen
 from services.payments.providers.order_numbers import is_valid
 from services.payments.providers.port import Provider
 from services.payments.providers.sandbox import SHANGHAI, SandboxGateway, SandboxOrder, SandboxRefund
-from services.payments.providers.sandbox_keys import ALIPAY_APP_ID, MCHID, WECHAT_APPID
+from services.payments.providers.sandbox_keys import ALIPAY_APP_ID, MCHID, SANDBOX_APP_SECRET, WECHAT_APPID
 from services.payments.providers.wechat import SIGNATURE_TYPE, request_message
 
 log = structlog.get_logger("tucai.payments.sandbox")
@@ -390,9 +392,47 @@ def _cashier_routes(router: APIRouter, get_gateway: GetGateway) -> None:
         return HTMLResponse(_cashier_page(provider, order, None, "支付成功"))
 
 
+# -- WeChat web authorisation (网页授权) -------------------------------------------------------------------------------
+
+def sandbox_openid(appid: str) -> str:
+    """The one WeChat user the sandbox knows, as an openid under `appid`."""
+    return "oSBX" + hashlib.sha256(appid.encode()).hexdigest()[:24]
+
+
+def _wechat_oauth_routes(router: APIRouter, get_gateway: GetGateway) -> None:
+    @router.get("/wechat/connect/oauth2/authorize")
+    async def authorize(request: Request, appid: str = "", redirect_uri: str = "", state: str = "",
+                        scope: str = "") -> Response:
+        # Like WeChat, send the code only back to the registered domain: here, the service's public address.
+        target = urlsplit(redirect_uri)
+        registered = urlsplit(request.app.state.ctx.settings.public_base_url).netloc
+        if appid != WECHAT_APPID or scope != "snsapi_base" or len(state) > 128 or target.netloc != registered \
+                or not target.path.startswith("/"):
+            return HTMLResponse("<p>redirect_uri 参数错误</p>", 400)
+        code = secrets.token_urlsafe(24)
+        get_gateway(request).oauth_codes.add(code)
+        joiner = "&" if target.query else "?"
+        return RedirectResponse(f"{redirect_uri}{joiner}code={code}&state={quote(state)}", 302)
+
+    @router.get("/wechat/sns/oauth2/access_token")
+    async def access_token(request: Request, appid: str = "", secret: str = "", code: str = "") -> Response:
+        gateway = get_gateway(request)
+        if appid != WECHAT_APPID or not hmac.compare_digest(secret, SANDBOX_APP_SECRET):
+            document: dict[str, Any] = {"errcode": 40125, "errmsg": "invalid appsecret"}
+        elif code not in gateway.oauth_codes:
+            document = {"errcode": 40029, "errmsg": "invalid code"}
+        else:
+            gateway.oauth_codes.discard(code)  # one exchange per code, as WeChat does
+            document = {"access_token": secrets.token_urlsafe(32), "expires_in": 7200,
+                        "refresh_token": secrets.token_urlsafe(32), "openid": sandbox_openid(appid),
+                        "scope": "snsapi_base"}
+        return Response(json.dumps(document).encode(), 200, media_type="application/json")
+
+
 def sandbox_router(get_gateway: GetGateway) -> APIRouter:
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
     _wechat_routes(router, get_gateway)
+    _wechat_oauth_routes(router, get_gateway)
     _alipay_routes(router, get_gateway)
     _cashier_routes(router, get_gateway)
     return router

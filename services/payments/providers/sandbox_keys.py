@@ -29,6 +29,7 @@ MCHID = "1900000001"
 WECHAT_APPID = "wx0000000000000001"
 ALIPAY_APP_ID = "2021000000000001"
 ALIPAY_SELLER_ID = "2088000000000001"
+SANDBOX_APP_SECRET = "sandbox-official-account-secret"  # the sandbox's AppSecret (web authorisation)
 PUB_KEY_ID = "PUB_KEY_ID_0000000000000024101100397200000006"  # the documented shape, a test value
 
 

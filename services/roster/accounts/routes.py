@@ -39,16 +39,14 @@ def _limit(request: Request, kind: str) -> None:
 def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: UoW, ctx: Context, issuer: Issuer,
             request: Request) -> Token:
     _limit(request, "staff")
-    issued = accounts.sign_in(uow.session, issuer, form.username, form.password, ctx.settings.demo,
-                              request.app.state.staff_locks)
+    issued = accounts.sign_in(uow.session, issuer, form.username, form.password, ctx.settings.demo)
     return _token(uow, ctx, issued.access_token, issued.expires_in, issued.principal)
 
 
 @router.post("/student-token", response_model=Token, summary="Student sign-in: school, 学号 and a second factor")
 def student_sign_in(body: StudentTokenIn, uow: UoW, ctx: Context, issuer: Issuer, request: Request) -> Token:
     _limit(request, "student")
-    issued = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret,
-                                      request.app.state.student_locks)
+    issued = accounts.student_sign_in(uow, issuer, body.school_code, body.student_no, body.secret)
     return _token(uow, ctx, issued.access_token, issued.expires_in, issued.principal)
 
 

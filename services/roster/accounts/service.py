@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,7 @@ from sqlmodel import Session
 
 from services.kernel.auth import TokenIssuer, hash_password, verify_password
 from services.kernel.errors import TucaiError, Unauthorized
-from services.kernel.ratelimit import FailureLock, account_locked
+from services.kernel.ratelimit import account_locked
 from services.kernel.tenancy import ROLE_LABELS, Principal, Role
 from services.kernel.uow import UnitOfWork
 from services.roster.accounts import repository as repo
@@ -42,29 +43,52 @@ class Account:
     school_name: str | None
 
 
-# Staff accounts lock after this many failures within STAFF_LOCK_SECONDS, whatever the address (issue 7, part 4).
-STAFF_MAX_FAILURES = 10
-STAFF_LOCK_SECONDS = 15 * 60
+@dataclass(frozen=True)
+class LockPolicy:
+    """An account locks after `failures` failed sign-ins within `window`, for `lock`, whatever the address."""
+
+    failures: int
+    window: timedelta
+    lock: timedelta
 
 
-def staff_locks() -> FailureLock:
-    return FailureLock(STAFF_MAX_FAILURES, STAFF_LOCK_SECONDS, STAFF_LOCK_SECONDS)
+STAFF_LOCK = LockPolicy(10, timedelta(minutes=15), timedelta(minutes=15))  # issue 7, part 4
+STUDENT_LOCK = LockPolicy(5, timedelta(minutes=15), timedelta(minutes=15))
 
 
-def sign_in(session: Session, issuer: TokenIssuer, username: str, password: str, demo_mode: bool,
-            locks: FailureLock) -> IssuedToken:
-    key = "staff:" + username.strip().casefold()
-    if wait := locks.retry_after(key):
+def _account_key(kind: str, *parts: str) -> str:
+    # Hashed: what someone typed as a username is neither stored nor bounded by its length.
+    return hashlib.sha256("\x1f".join((kind, *parts)).encode()).hexdigest()
+
+
+def _locked_for(session: Session, key: str, now: datetime) -> int:
+    """Seconds until `key` may try again; 0 when it is not locked."""
+    row = repo.sign_in_failure(session, key)
+    if row is None or row.locked_until is None or row.locked_until <= now:
+        return 0
+    return int((row.locked_until - now).total_seconds()) + 1
+
+
+def _failed(session: Session, key: str, policy: LockPolicy, now: datetime) -> None:
+    """Count a failure (every replica counts in the same row); the limit-th one starts the lock."""
+    repo.prune_sign_in_failures(session, now - policy.window - policy.lock)
+    if repo.count_sign_in_failure(session, key, now, now - policy.window) >= policy.failures:
+        repo.lock_sign_in(session, key, now + policy.lock)
+
+
+def sign_in(session: Session, issuer: TokenIssuer, username: str, password: str, demo_mode: bool) -> IssuedToken:
+    key, now = _account_key("staff", username.strip().casefold()), datetime.now(UTC)
+    if wait := _locked_for(session, key, now):
         raise account_locked(wait)
     user = repo.user_by_username(session, username.strip())
     if user is None or not user.is_active:
         verify_password(_DUMMY_HASH, password)
-        locks.failed(key)  # unknown names lock too: the lock tells nobody which accounts exist
+        _failed(session, key, STAFF_LOCK, now)  # unknown names lock too: the lock tells nobody which accounts exist
         raise _invalid()
     if not verify_password(user.password_hash, password):
-        locks.failed(key)
+        _failed(session, key, STAFF_LOCK, now)
         raise _invalid()
-    locks.succeeded(key)
+    repo.clear_sign_in_failures(session, key)
     if user.is_demo and not demo_mode:
         raise TucaiError("demo_login_disabled", "演示账号仅在演示模式下可用",
                          "Demo accounts work only in demo mode", status=403)
@@ -75,8 +99,9 @@ def sign_in(session: Session, issuer: TokenIssuer, username: str, password: str,
 
 
 def _invalid() -> Unauthorized:
+    # The failure just counted must be kept although the sign-in fails.
     return Unauthorized("invalid_credentials", "用户名或密码错误", "Wrong username or password",
-                        headers={"WWW-Authenticate": "Bearer"})
+                        headers={"WWW-Authenticate": "Bearer"}, keep_changes=True)
 
 
 def me(session: Session, principal: Principal) -> Account:
@@ -101,42 +126,26 @@ def me(session: Session, principal: Principal) -> Account:
 
 
 # Student sign-in: school + 学号 + a second factor the school chooses. Failures lock the 学号 (known or not) for
-# everyone, whatever the address; a lock is also written on the record so that every replica honours it.
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+# everyone, whatever the address and whichever replica answers.
 # What an unknown 学号 is compared against: the same work as a real one, never a match.
 _NO_FACTOR = "\x00" * 6
 
 
-def student_locks() -> FailureLock:
-    return FailureLock(MAX_FAILURES, LOCK_MINUTES * 60, LOCK_MINUTES * 60)
-
-
-def student_sign_in(uow: UnitOfWork, issuer: TokenIssuer, school_code: str, student_no: str, secret: str,
-                    locks: FailureLock) -> IssuedToken:
+def student_sign_in(uow: UnitOfWork, issuer: TokenIssuer, school_code: str, student_no: str, secret: str
+                    ) -> IssuedToken:
     session = uow.session
-    key = f"student:{school_code}:{student_no.strip().casefold()}"
-    student = repo.student_for_signin(session, school_code, student_no.strip())
-    now = datetime.now(UTC)
-    wait = locks.retry_after(key)
-    if student is not None and student.locked_until and student.locked_until > now:
-        wait = max(wait, int((student.locked_until - now).total_seconds()) + 1)
-    if wait:
+    key, now = _account_key("student", school_code, student_no.strip().casefold()), datetime.now(UTC)
+    if wait := _locked_for(session, key, now):
         raise account_locked(wait)
+    student = repo.student_for_signin(session, school_code, student_no.strip())
     school = directory_repo.school_for_system(session, school_code)
     expected = _second_factor(student, school.student_second_factor if school else "id_last6") if student else ""
     given = secret.strip().upper().encode()
     matches = hmac.compare_digest(given, (expected or _NO_FACTOR).upper().encode())
     if student is None or not expected or not matches:
-        locked_for = locks.failed(key)
-        if student is not None and locked_for:
-            student.locked_until, student.failed_logins = now + timedelta(seconds=locked_for), 0
-            session.add(student)
-        # the lock must be kept even though this sign-in fails
-        raise _student_invalid(keep_changes=student is not None and bool(locked_for))
-    locks.succeeded(key)
-    student.failed_logins, student.locked_until = 0, None
-    session.add(student)
+        _failed(session, key, STUDENT_LOCK, now)
+        raise _student_invalid()
+    repo.clear_sign_in_failures(session, key)
     principal = Principal(subject=student.id, role=Role.STUDENT, username=student.student_no,
                           province=student.province_code, school=student.school_code,
                           subject_key=student.subject_key if student.review_status == "approved" else None)
@@ -151,6 +160,6 @@ def _second_factor(student: Student, kind: str) -> str:
     return student.id_number[-6:]
 
 
-def _student_invalid(*, keep_changes: bool = False) -> Unauthorized:
+def _student_invalid() -> Unauthorized:
     return Unauthorized("invalid_student_credentials", "学号或验证信息错误", "Wrong student number or secret",
-                        headers={"WWW-Authenticate": "Bearer"}, keep_changes=keep_changes)
+                        headers={"WWW-Authenticate": "Bearer"}, keep_changes=True)

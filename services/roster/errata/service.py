@@ -13,6 +13,7 @@ from services.kernel.errors import Conflict, Forbidden, NotFound, TucaiError
 from services.kernel.tenancy import Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
 from services.roster.errata import repository as repo
+from services.roster.events import ErratumRequested
 from services.roster.models import AuditEntry, Erratum
 from services.roster.rules.codes import DEFAULT as DEFAULT_CODES
 from services.roster.rules.codes import CodeTables
@@ -45,6 +46,8 @@ def request(uow: UnitOfWork, principal: Principal, student_id: str, field: str, 
                       source="proofreading" if principal.role == Role.STUDENT else "school",
                       requested_by=principal.username)
     uow.session.add(erratum)
+    uow.emit(ErratumRequested(erratum_id=erratum.id, subject_key=student.subject_key, school_code=student.school_code,
+                              province_code=student.province_code, field=field, source=erratum.source))
     return erratum
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
-from services.roster.models import AuditEntry, Campaign, ReviewBatch, ReviewItem, Student, StudentChange
+from services.roster.models import AuditEntry, Campaign, ReviewBatch, ReviewItem, Student, StudentCapture, StudentChange
 
 register_conflict("campaign", "campaign_exists", "该届采集工作已存在", "A campaign for this term exists")
 register_conflict("reviewitem", "student_already_in_batch", "该学生已在此审核批次中",
@@ -82,17 +82,21 @@ def listed_elsewhere(session: Session, batch_ids: Sequence[str]) -> dict[tuple[s
     return found
 
 
-def approved_earlier(session: Session, batch_ids: Sequence[str]) -> set[tuple[str, str]]:
-    """(batch, student) pairs whose student was approved for an earlier term, in one query."""
+def captured_earlier(session: Session, batch_ids: Sequence[str]) -> dict[tuple[str, str], list[str]]:
+    """(batch, student) -> the earlier terms the student was photographed in (recorded from capture's events),
+    in one query."""
     if not batch_ids:
-        return set()
-    earlier = aliased(ReviewItem)
+        return {}
     stmt = unscoped_for_system(
-        select(ReviewItem.batch_id, ReviewItem.student_id).distinct()
-        .join(earlier, (col(earlier.student_id) == ReviewItem.student_id) & (col(earlier.decision) == "approved")
-              & (col(earlier.term) < ReviewItem.term))
-        .where(col(ReviewItem.batch_id).in_(list(batch_ids))))
-    return {(batch_id, student_id) for batch_id, student_id in session.exec(stmt)}
+        select(ReviewItem.batch_id, ReviewItem.student_id, StudentCapture.term).distinct()
+        .join(StudentCapture, (col(StudentCapture.student_id) == ReviewItem.student_id)
+              & (col(StudentCapture.term) < ReviewItem.term))
+        .where(col(ReviewItem.batch_id).in_(list(batch_ids)))
+        .order_by(StudentCapture.term))
+    found: dict[tuple[str, str], list[str]] = {}
+    for batch_id, student_id, term in session.exec(stmt):
+        found.setdefault((batch_id, student_id), []).append(term)
+    return found
 
 
 def latest_items(session: Session, student_ids: Sequence[str]) -> dict[str, ReviewItem]:

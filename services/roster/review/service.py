@@ -192,13 +192,13 @@ class _FlagFacts:
 
     campaigns: dict[tuple[str, str], Campaign]
     elsewhere: dict[tuple[str, str], list[str]]  # (batch, student) -> other schools listing the ID number
-    earlier: set[tuple[str, str]]  # (batch, student) approved in an earlier term
+    earlier: dict[tuple[str, str], list[str]]  # (batch, student) -> earlier terms they were photographed in
 
 
 def _flag_facts(session: Session, batches: Sequence[ReviewBatch]) -> _FlagFacts:
     ids = [b.id for b in batches]
     return _FlagFacts(repo.campaigns_for(session, {(b.province_code, b.term) for b in batches}),
-                      repo.listed_elsewhere(session, ids), repo.approved_earlier(session, ids))
+                      repo.listed_elsewhere(session, ids), repo.captured_earlier(session, ids))
 
 
 def _flags(batch: ReviewBatch, students: Sequence[Student], facts: _FlagFacts) -> dict[str, list[Flag]]:
@@ -216,8 +216,9 @@ def _flags(batch: ReviewBatch, students: Sequence[Student], facts: _FlagFacts) -
                               message=f"预计毕业日期 {s.expected_graduation.isoformat()} 不在本届 {window} 内"))
         if campaign and campaign.exclude_part_time and (s.study_mode or "") in PART_TIME:
             flags.append(Flag(code="part_time_excluded", message=f"学习形式「{s.study_mode}」本届不统一采集"))
-        if (batch.id, s.id) in facts.earlier:
-            flags.append(Flag(code="approved_in_earlier_term", message="往届已通过审核（可能已采集过）"))
+        earlier = facts.earlier.get((batch.id, s.id))
+        if earlier:  # recorded by capture, no longer guessed from an earlier approval
+            flags.append(Flag(code="captured_in_earlier_term", message=f"往届已采集（{'、'.join(earlier)} 届）"))
         elsewhere = facts.elsewhere.get((batch.id, s.id))
         if elsewhere:
             flags.append(Flag(code="duplicate_in_province",

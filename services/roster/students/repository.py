@@ -28,6 +28,13 @@ def own_student(session: Session, principal: Principal) -> tuple[Student, str | 
     return (row[0], row[1]) if row else None
 
 
+def by_id_number(session: Session, principal: Principal, school_code: str | None, id_number: str
+                 ) -> list[Student]:
+    """Students in scope with this ID number (unique per school, so several only across schools)."""
+    return list_scoped(session, principal, Student, col(Student.school_code), id_number=id_number,
+                       school_code=school_code)
+
+
 def student_for_system(session: Session, student_id: str) -> Student | None:
     return get_system(session, Student, id=student_id)
 

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from services.kernel.auth import CurrentPrincipal
-from services.kernel.service import UoW
+from services.kernel.errors import Forbidden, Problem
+from services.kernel.service import Context, UoW
 from services.roster.deps import PROBLEMS, Codes, Issuer, Offset, SchoolAdmin, Student
 from services.roster.models import Student as StudentRow
 from services.roster.rules.privacy import mask_id_number
@@ -18,6 +19,8 @@ from services.roster.students.schemas import (
     CapturePass,
     ChangeList,
     ChangeOut,
+    Identified,
+    IdentifyIn,
     StudentDetail,
     StudentEditIn,
     StudentList,
@@ -46,7 +49,8 @@ def _detail_of(record: students.StudentRecord) -> StudentDetail:
         major_name=s.major_name, level=s.level, duration=s.duration, study_mode=s.study_mode,
         entry_date=s.entry_date, expected_graduation=s.expected_graduation, college_id=s.college_id,
         class_id=s.class_id, campus=s.campus, review_status=s.review_status,
-        review_reason=record.review_reason, has_capture_pass=record.has_capture_pass, capture_code=s.capture_code)
+        review_reason=record.review_reason, has_capture_pass=record.has_capture_pass, capture_code=s.capture_code,
+        captured_terms=record.captured_terms)
 
 
 def _pass(issuer: Issuer, student: StudentRow) -> CapturePass:
@@ -74,6 +78,17 @@ def read_my_record(principal: Student, uow: UoW) -> StudentDetail:
 @router.get("/students/me/pass", response_model=CapturePass, summary="The student's capture pass (QR)")
 def read_my_pass(principal: Student, uow: UoW, issuer: Issuer) -> CapturePass:
     return _pass(issuer, students.student_in_scope(uow.session, principal, principal.subject))
+
+
+@router.post("/students/identify", response_model=Identified, responses={409: {"model": Problem}},
+             summary="Legacy check-in: an approved student's pseudonymous key by ID number (photographers)")
+def identify(body: IdentifyIn, principal: CurrentPrincipal, uow: UoW, ctx: Context) -> Identified:
+    # Closed unless the deployment opted in: otherwise this is an ID-number oracle nobody needs.
+    if not ctx.settings.capture_legacy_id_checkin:
+        raise Forbidden("legacy_checkin_disabled", "本部署未启用按证件号码签到，请扫描采集凭证",
+                        "Check-in by ID number is not enabled in this deployment; scan the capture pass")
+    student = students.identify_by_id_number(uow.session, principal, body.school_code, body.id_number)
+    return Identified(subject_key=student.subject_key or "", school_code=student.school_code)
 
 
 @router.put("/students/me/capture-code", response_model=StudentDetail,

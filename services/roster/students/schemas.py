@@ -59,6 +59,7 @@ class StudentDetail(BaseModel):
     review_reason: str | None = None
     has_capture_pass: bool
     capture_code: str | None
+    captured_terms: list[str] = Field(default_factory=list, description="已采集的届别（采集服务确认收片后记录）")
 
 
 class StudentEditIn(BaseModel):
@@ -87,6 +88,21 @@ class CapturePass(BaseModel):
     token: str
     qr_svg: str
     expires_at: datetime
+
+
+class IdentifyIn(BaseModel):
+    """Legacy check-in: the ID number read from the student's card at the station."""
+
+    school_code: str | None = Field(default=None, min_length=5, max_length=10, pattern=r"^[0-9A-Za-z]+$",
+                                    description="Only this school's students (default: any in the caller's scope)")
+    id_number: str = Field(min_length=15, max_length=20, description="居民身份证号码（15 或 18 位）")
+
+
+class Identified(BaseModel):
+    """The approved student's pseudonymous key and school: nothing about the person leaves roster this way."""
+
+    subject_key: str
+    school_code: str
 
 
 class CaptureCodeIn(BaseModel):

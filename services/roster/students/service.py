@@ -13,9 +13,10 @@ import segno
 from sqlmodel import Session
 
 from services.kernel.auth import TokenIssuer
-from services.kernel.errors import Conflict, FieldIssue, NotFound, TucaiError
+from services.kernel.errors import Conflict, FieldIssue, Forbidden, NotFound, TucaiError
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
+from services.roster.captures import repository as captures_repo
 from services.roster.directory import repository as directory_repo
 from services.roster.events import CaptureCodeRegistered, StudentApproved, StudentUpdated
 from services.roster.imports.validation import ERROR, RECORD_FIELD_OF, Issue, check_row
@@ -23,6 +24,7 @@ from services.roster.models import Student, StudentChange
 from services.roster.review import repository as review_repo
 from services.roster.rules.codes import DEFAULT as DEFAULT_CODES
 from services.roster.rules.codes import CodeTables
+from services.roster.rules.normalise import NormaliseError, norm_id_number
 from services.roster.rules.privacy import mask_id_number, mask_name
 from services.roster.students import repository as repo
 
@@ -165,6 +167,7 @@ class StudentRecord:
     school_name: str
     review_reason: str | None
     has_capture_pass: bool
+    captured_terms: list[str]
 
 
 def record(session: Session, student: Student, school_name: str | None = None) -> StudentRecord:
@@ -178,11 +181,36 @@ def record(session: Session, student: Student, school_name: str | None = None) -
     return StudentRecord(
         student=student, school_name=school_name,
         review_reason=latest.reason if latest and latest.decision == "rejected" else None,
-        has_capture_pass=bool(student.subject_key and student.review_status == "approved"))
+        has_capture_pass=bool(student.subject_key and student.review_status == "approved"),
+        captured_terms=captures_repo.captured_terms(session, [student.id]).get(student.id, []))
+
+
+def identify_by_id_number(session: Session, principal: Principal, school_code: str | None, id_number: str
+                          ) -> Student:
+    """Legacy check-in: the approved student with this ID number (in one school, or anywhere in the caller's
+    scope). Unknown and not-approved answer differently (the photographer sends the student to the school)."""
+    if principal.role not in {Role.PHOTOGRAPHER, Role.PLATFORM_ADMIN}:
+        raise Forbidden("role_not_allowed", "只有摄影师可以按证件号码签到", "Only photographers check in by ID number")
+    try:
+        number = norm_id_number(id_number)
+    except NormaliseError:
+        number = None
+    found = repo.by_id_number(session, principal, school_code, number) if number else []
+    if not found:
+        raise NotFound("subject_unknown", "未找到该证件号码对应的学生", "No student in your scope has this ID number")
+    if len(found) > 1:
+        raise Conflict("id_number_ambiguous", "该证件号码对应多所学校的学生，请扫描采集凭证",
+                       "Students of several schools have this ID number; scan the capture pass")
+    (student,) = found
+    if student.review_status != "approved" or not student.subject_key:
+        raise Conflict("subject_not_approved", "该学生未通过资格审查或已被撤销，不能拍摄",
+                       "The student is not approved (or was withdrawn) for capture")
+    return student
 
 
 def own_record(session: Session, principal: Principal) -> StudentRecord:
-    """The signed-in student's own record: one query unless they were rejected (then one more for the reason)."""
+    """The signed-in student's own record: two queries (the record, the terms they were photographed in), one more
+    for the reason when they were rejected."""
     found = repo.own_student(session, principal)
     if found is None:
         raise NotFound("student_not_found", "学生不存在或无权访问", "No such student in your scope")

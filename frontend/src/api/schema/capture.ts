@@ -276,6 +276,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/capture/v1/proofreading": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proofreading per student in scope (masked), by school, class and state */
+        get: operations["capture-list_proofreading"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/proofreading/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a school's proofreading deadline for a term (agency) */
+        put: operations["capture-put_deadline"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/proofreading/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The student's photo to proofread, with a short-lived link, the deadline and their reports */
+        get: operations["capture-read_my_proof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/proofreading/me/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the photo (正确); repeating it is harmless */
+        post: operations["capture-confirm_my_proof"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/proofreading/me/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report the photo: not me (an anomaly for the agency) or ask for a retake */
+        post: operations["capture-report_my_proof"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/proofreading/reminders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Students who still have to proofread their photo, for the school to remind (CSV) */
+        get: operations["capture-proofreading_reminders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capture/v1/proofreading/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proofreading progress per class: photographed, confirmed, reported, to proofread */
+        get: operations["capture-proofreading_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/capture/v1/stations": {
         parameters: {
             query?: never;
@@ -425,7 +544,8 @@ export interface components {
         };
         /**
          * CheckinIn
-         * @description Exactly one of `pass` (the capture pass's QR text) or `capture_code` (学信网图像采集码).
+         * @description Exactly one of `pass` (the capture pass's QR text), `capture_code` (学信网图像采集码) or, where the
+         *     deployment enables legacy check-in, `id_number` (read from the student's ID card; never stored here).
          */
         CheckinIn: {
             /**
@@ -433,6 +553,11 @@ export interface components {
              * @description 学信网图像采集码
              */
             capture_code?: string | null;
+            /**
+             * Id Number
+             * @description 居民身份证号码（旧式签到）
+             */
+            id_number?: string | null;
             /**
              * Pass
              * @description 采集凭证二维码内容
@@ -470,6 +595,29 @@ export interface components {
             passed: boolean | null;
             /** Threshold */
             threshold?: unknown;
+        };
+        /** ClassProgressOut */
+        ClassProgressOut: {
+            /** Class Id */
+            class_id: string | null;
+            /** Class Name */
+            class_name: string | null;
+            /** Class No */
+            class_no: string | null;
+            /** College Name */
+            college_name: string | null;
+            /** Confirmed */
+            confirmed: number;
+            /** Photographed */
+            photographed: number;
+            /** Reported */
+            reported: number;
+            /** School Code */
+            school_code: string;
+            /** Students */
+            students: number;
+            /** To Proofread */
+            to_proofread: number;
         };
         /** CloseIn */
         CloseIn: {
@@ -519,6 +667,43 @@ export interface components {
             type: string;
             /** Version */
             version: number | null;
+        };
+        /** DeadlineIn */
+        DeadlineIn: {
+            /**
+             * Deadline
+             * Format: date-time
+             * @description 校对截止时间（带时区）
+             */
+            deadline: string;
+            /** School Code */
+            school_code: string;
+            /**
+             * Term
+             * @description 毕业届别，如 2026-06
+             */
+            term: string;
+        };
+        /** DeadlineOut */
+        DeadlineOut: {
+            /**
+             * Deadline
+             * Format: date-time
+             */
+            deadline: string;
+            /** Province Code */
+            province_code: string;
+            /** School Code */
+            school_code: string;
+            /** Set By */
+            set_by: string;
+            /** Term */
+            term: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /**
          * FieldIssue
@@ -621,6 +806,26 @@ export interface components {
          * @enum {string}
          */
         JobState: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /** MyProofOut */
+        MyProofOut: {
+            /**
+             * Closed
+             * @description 校对已截止（仍可报告“不是我”）
+             */
+            closed: boolean;
+            /** Deadline */
+            deadline: string | null;
+            photo: components["schemas"]["ProofPhotoOut"] | null;
+            /** Reports */
+            reports: components["schemas"]["ProofReportOut"][];
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "not_photographed" | "to_proofread" | "confirmed" | "reported";
+            /** Updated At */
+            updated_at: string | null;
+        };
         /** OverrideIn */
         OverrideIn: {
             /**
@@ -722,6 +927,113 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** ProofPhotoOut */
+        ProofPhotoOut: {
+            /** Id */
+            id: string;
+            /**
+             * Taken At
+             * Format: date-time
+             */
+            taken_at: string;
+            /**
+             * Url
+             * @description 短时有效的标准照（480×640）签名链接
+             */
+            url: string;
+            /**
+             * Url Expires At
+             * Format: date-time
+             */
+            url_expires_at: string;
+            /** Version */
+            version: number;
+        };
+        /** ProofReportOut */
+        ProofReportOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "not_me" | "retake";
+            /** Note */
+            note: string;
+            /** Resolution */
+            resolution: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "open" | "resolved";
+            /** Version */
+            version: number;
+        };
+        /** ProofRowList */
+        ProofRowList: {
+            /** Items */
+            items: components["schemas"]["ProofRowOut"][];
+            /** Total */
+            total: number;
+        };
+        /**
+         * ProofRowOut
+         * @description One student as the school sees them: masked name and ID number, never the full ones.
+         */
+        ProofRowOut: {
+            /** Class Id */
+            class_id: string | null;
+            /** Class Name */
+            class_name: string | null;
+            /** Class No */
+            class_no: string | null;
+            /** College Name */
+            college_name: string | null;
+            /** Deadline */
+            deadline: string | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Masked Id Number */
+            masked_id_number: string;
+            /** Masked Name */
+            masked_name: string;
+            /** Open Reports */
+            open_reports: ("not_me" | "retake")[];
+            /** Photo Id */
+            photo_id: string | null;
+            /** Photographed At */
+            photographed_at: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Roster Order */
+            roster_order: number;
+            /** School Code */
+            school_code: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "not_photographed" | "to_proofread" | "confirmed" | "reported";
+            /** Subject Key */
+            subject_key: string;
+            /** Version */
+            version: number | null;
+        };
+        /** ProofSummaryOut */
+        ProofSummaryOut: {
+            /** Deadlines */
+            deadlines: components["schemas"]["DeadlineOut"][];
+            /** Items */
+            items: components["schemas"]["ClassProgressOut"][];
+        };
         /** QueuedSubject */
         QueuedSubject: {
             /** Class No */
@@ -743,6 +1055,19 @@ export interface components {
             event_id: string;
             /** Id */
             id: string;
+        };
+        /** ReportIn */
+        ReportIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "not_me" | "retake";
+            /**
+             * Note
+             * @description 说明（可为空，最多 200 字）
+             */
+            note: string;
         };
         /** ResolveIn */
         ResolveIn: {
@@ -1688,6 +2013,478 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-list_proofreading": {
+        parameters: {
+            query?: {
+                class_id?: string | null;
+                school_code?: string | null;
+                state?: ("not_photographed" | "to_proofread" | "confirmed" | "reported") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProofRowList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-put_deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadlineIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-read_my_proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyProofOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-confirm_my_proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyProofOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-report_my_proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyProofOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-proofreading_reminders": {
+        parameters: {
+            query?: {
+                class_id?: string | null;
+                school_code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 CSV (BOM, for Excel) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "capture-proofreading_summary": {
+        parameters: {
+            query?: {
+                school_code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProofSummaryOut"];
                 };
             };
             /** @description Unauthorized */

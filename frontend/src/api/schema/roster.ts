@@ -867,6 +867,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/roster/v1/students/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Legacy check-in: an approved student's pseudonymous key by ID number (photographers) */
+        post: operations["students-identify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roster/v1/students/me": {
         parameters: {
             query?: never;
@@ -1603,6 +1620,32 @@ export interface components {
             /** Message */
             message: string;
         };
+        /**
+         * Identified
+         * @description The approved student's pseudonymous key and school: nothing about the person leaves roster this way.
+         */
+        Identified: {
+            /** School Code */
+            school_code: string;
+            /** Subject Key */
+            subject_key: string;
+        };
+        /**
+         * IdentifyIn
+         * @description Legacy check-in: the ID number read from the student's card at the station.
+         */
+        IdentifyIn: {
+            /**
+             * Id Number
+             * @description 居民身份证号码（15 或 18 位）
+             */
+            id_number: string;
+            /**
+             * School Code
+             * @description Only this school's students (default: any in the caller's scope)
+             */
+            school_code?: string | null;
+        };
         /** ImportIssueList */
         ImportIssueList: {
             /** Items */
@@ -2009,6 +2052,11 @@ export interface components {
             campus: string | null;
             /** Capture Code */
             capture_code: string | null;
+            /**
+             * Captured Terms
+             * @description 已采集的届别（采集服务确认收片后记录）
+             */
+            captured_terms?: string[];
             /** Class Id */
             class_id: string | null;
             /** College Id */
@@ -7158,6 +7206,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CapturePass"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "students-identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identified"];
                 };
             };
             /** @description Unauthorized */
