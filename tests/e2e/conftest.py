@@ -69,6 +69,8 @@ def serve(data_dir: Path) -> Iterator[str]:
         "TUCAI_DEMO": "true",
         "TUCAI_SPA_DIR": str(SPA_DIR),
         "TUCAI_RELAY_POLL_SECONDS": "0.2",  # events reach read models quickly, so the UI shows them in sync
+        # the address the phone is sent back to (WeChat's authorisation returns only to the registered site)
+        "TUCAI_PUBLIC_BASE_URL": base_url,
     }
     log_path = data_dir / "server.log"
     with log_path.open("wb") as log:

@@ -120,7 +120,7 @@ def test_the_first_load_of_m_is_small_and_compressed(browser: Any, phone_server:
     try:
         page.goto("/m")
         expect(page).to_have_url(re.compile(r"/m/login\?redirect=%2Fm$"))
-        expect(page.get_by_role("button", name="登录")).to_be_visible()
+        expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible()
         page.wait_for_load_state("networkidle")
         assert scripts, "no scripts loaded"
         total = 0
@@ -158,16 +158,16 @@ def test_a_student_goes_from_the_qr_code_to_a_confirmed_photo(
 
     try:
         # ---- the notice's QR code: /m, signing in ------------------------------------------------------------
-        page.goto("/m?openid=o-sandbox-wechat-payer" if phone == "wechat" else "/m")
+        page.goto("/m")
         expect(page).to_have_url(re.compile(r"/m/login"))
         page.get_by_label("院校代码").fill(student["school_code"])
         page.get_by_label("学号").fill(student["student_no"])
         page.get_by_label("身份证号后六位").fill("000000")
-        page.get_by_role("button", name="登录").click()
+        page.get_by_role("button", name="登录", exact=True).click()
         expect(page.get_by_role("alert")).to_contain_text("错误")
         page.get_by_label("身份证号后六位").fill(student["secret"])
         shot("1-login")
-        page.get_by_role("button", name="登录").click()
+        page.get_by_role("button", name="登录", exact=True).click()
         expect(page).to_have_url(re.compile(r"/m$"))
 
         # ---- home: the one next thing is to pay; my slot is there ---------------------------------------------
@@ -262,11 +262,14 @@ def test_a_student_goes_from_the_qr_code_to_a_confirmed_photo(
 
 
 def _pay_in_wechat(page: Page, base_url: str, student: dict[str, str]) -> None:
-    """Inside WeChat: JSAPI. The page asks WeChat's bridge for the pay sheet with the server's signed parameters;
-    the test, as WeChat and the student, pays the order at the sandbox and answers "ok"."""
+    """Inside WeChat: JSAPI. The first tap goes to WeChat's authorisation (the sandbox's) and back with a code the
+    server turns into the payer's openid; the page then asks WeChat's bridge for the pay sheet with the server's
+    signed parameters; the test, as WeChat and the student, pays the order at the sandbox and answers "ok"."""
     expect(page.get_by_role("button", name="支付宝")).to_have_count(0)  # Alipay does not open inside WeChat
     page.get_by_role("button", name="微信支付").click()
     page.wait_for_function("() => window.__wxpay !== undefined")
+    expect(page).to_have_url(re.compile(r"/m/pay$"))  # the code and state tidied away
+    assert page.evaluate("sessionStorage.getItem('tucai.wechat.openid')")
     request = page.evaluate("window.__wxpay")
     assert request["name"] == "getBrandWCPayRequest"
     assert request["params"]["package"].startswith("prepay_id=") and request["params"]["paySign"]

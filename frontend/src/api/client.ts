@@ -133,7 +133,7 @@ export const apiMiddleware: Middleware = {
   },
 };
 
-export function create<Paths extends {}>() {
+function create<Paths extends {}>() {
   const client = createFetchClient<Paths>({ baseUrl: "" });
   client.use(apiMiddleware);
   return client;

@@ -39,7 +39,6 @@ const routes = [
 
 export function MobileApp() {
   const [queryClient] = useState(createQueryClient);
-  // Made on first render, after main.tsx has tidied the address (a module-level router reads it on import).
   const [router] = useState(() => createBrowserRouter(routes));
   return (
     <ConfigProvider locale={zhCN}>

@@ -2,11 +2,10 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { MobileApp } from "./MobileApp";
-import { rememberOpenid } from "./wechat";
+import { adaptAntdMobileToReact19 } from "./react19";
 import "./mobile.css";
 
-// WeChat's OAuth redirect hands the payer's openid over in the address: keep it and strip it before routing.
-rememberOpenid();
+adaptAntdMobileToReact19();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -2,7 +2,6 @@
  * "Something changed" since the student last looked: an erratum decided, a photo to proofread, a report resolved.
  * What was seen is kept on the phone (localStorage) as a map of item → state; the first visit only records it.
  */
-import type { MyProofreading } from "./proofreading";
 import { forget, readJson, writeJson } from "./store";
 
 const KEY = "tucai.m.seen";
@@ -15,7 +14,13 @@ export interface ErratumLike {
 
 type Seen = Record<string, string>;
 
-export function snapshot(proof: MyProofreading | null, errata: readonly ErratumLike[]): Seen {
+/** What of the proofreading state a notice compares. */
+export interface ProofLike {
+  state: string;
+  reports: readonly { id: string; state: string }[];
+}
+
+export function snapshot(proof: ProofLike | null, errata: readonly ErratumLike[]): Seen {
   const now: Seen = {};
   if (proof) {
     now.proof = proof.state;
@@ -44,7 +49,7 @@ export function changes(before: Seen, now: Seen, errata: readonly ErratumLike[])
   return out;
 }
 
-export function changeNotice(proof: MyProofreading | null, errata: readonly ErratumLike[]): { text: string; seen: () => void } | null {
+export function changeNotice(proof: ProofLike | null, errata: readonly ErratumLike[]): { text: string; seen: () => void } | null {
   const now = snapshot(proof, errata);
   const before = readJson<Seen>(KEY);
   if (before === null) {

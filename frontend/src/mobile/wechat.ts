@@ -1,8 +1,9 @@
 /**
  * Paying inside WeChat's in-app browser: JSAPI (H5 pay does not open there). JSAPI needs the payer's openid under
- * our appid, which WeChat's OAuth redirect brings back to /m as `?openid=`; it is kept for the tab's life. The
- * pay sheet itself is WeChat's own (`WeixinJSBridge.invoke("getBrandWCPayRequest", …)`); its answer proves nothing,
- * the result page asks the server.
+ * our appid: WeChat web authorisation (snsapi_base) sends the phone to WeChat and back to /m/pay with `code` and
+ * `state`, which payments exchanges for the openid; it is kept for the tab's life. The pay sheet itself is WeChat's
+ * own (`WeixinJSBridge.invoke("getBrandWCPayRequest", …)`); its answer proves nothing, the result page asks the
+ * server.
  */
 
 const OPENID_KEY = "tucai.wechat.openid";
@@ -21,25 +22,19 @@ export function inWeChat(userAgent = typeof navigator === "undefined" ? "" : nav
   return /MicroMessenger/i.test(userAgent);
 }
 
-/** Keep an openid handed back by WeChat's OAuth redirect (`?openid=`), and drop it from the address bar. */
-export function rememberOpenid(): void {
-  const url = new URL(window.location.href);
-  const given = url.searchParams.get("openid");
-  if (!given || !/^[\w-]{6,64}$/.test(given)) return;
-  try {
-    window.sessionStorage.setItem(OPENID_KEY, given);
-  } catch {
-    /* private mode: JSAPI then asks to open in the browser */
-  }
-  url.searchParams.delete("openid");
-  window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
-}
-
 export function openid(): string | null {
   try {
     return window.sessionStorage.getItem(OPENID_KEY);
   } catch {
     return null;
+  }
+}
+
+export function keepOpenid(value: string): void {
+  try {
+    window.sessionStorage.setItem(OPENID_KEY, value);
+  } catch {
+    /* private mode: the next pay asks WeChat again */
   }
 }
 

@@ -1,14 +1,14 @@
 import { Button, NoticeBar, Result } from "antd-mobile";
-import { useState } from "react";
-import { useNavigate } from "react-router";
-import { payments } from "../../api/client";
+import { useEffect, useRef, useState } from "react";
+import { useNavigate, useSearchParams } from "react-router";
+import { payments, paymentsClient } from "../../api/client";
 import { errorMessage } from "../../api/problem";
 import { ORDER_STATE, PAYER_MODE, yuan, type Channel } from "../../pages/payLabels";
 import { useFee } from "../data";
 import { Receipt } from "../receipt";
 import { Failure, Loading, Screen } from "../Screen";
 import { Row } from "../parts";
-import { inWeChat, openid, payInWeChat } from "../wechat";
+import { inWeChat, keepOpenid, openid, payInWeChat } from "../wechat";
 
 /**
  * The fee and one tap to pay: inside WeChat with WeChat's own pay sheet (JSAPI), elsewhere WeChat H5 or Alipay's
@@ -20,9 +20,10 @@ export default function PayPage() {
   const pay = payments.useMutation("post", "/api/payments/v1/orders/me/pay");
   const [error, setError] = useState<string | null>(null);
   const wechat = inWeChat();
-  const payer = openid();
+  const [params, setParams] = useSearchParams();
+  const exchanged = useRef(false);
 
-  async function start(channel: Channel) {
+  async function start(channel: Channel, payer?: string) {
     setError(null);
     try {
       const launched = await pay.mutateAsync({ body: channel === "wechat_jsapi" ? { channel, openid: payer } : { channel } });
@@ -40,6 +41,40 @@ export default function PayPage() {
       setError(errorMessage(e));
     }
   }
+
+  /** Inside WeChat: pay with the openid we have, or first ask WeChat who pays (it comes back here with a code). */
+  async function payInsideWeChat() {
+    const payer = openid();
+    if (payer) return start("wechat_jsapi", payer);
+    setError(null);
+    try {
+      const { data } = await paymentsClient.GET("/api/payments/v1/wechat/authorize", { params: { query: { back: "/m/pay" } } });
+      if (data) window.location.assign(data.url);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  // Back from WeChat's authorisation with ?code&state: learn the openid once, tidy the address, then pay.
+  const code = params.get("code");
+  const state = params.get("state");
+  useEffect(() => {
+    if (!wechat || !code || !state || exchanged.current) return;
+    exchanged.current = true;
+    void (async () => {
+      setParams({}, { replace: true });
+      try {
+        const { data } = await paymentsClient.POST("/api/payments/v1/wechat/openid", { body: { code, state } });
+        if (!data) return;
+        keepOpenid(data.openid);
+        await start("wechat_jsapi", data.openid);
+      } catch (e) {
+        setError(errorMessage(e));
+      }
+    })();
+    // start() only reads the latest render's values; the exchange runs once per code
+    // oxlint-disable-next-line react-hooks/exhaustive-deps, react/exhaustive-effect-dependencies
+  }, [wechat, code, state]);
 
   const f = fee.data;
   const order = f?.order;
@@ -90,17 +125,14 @@ export default function PayPage() {
               <h2>选择支付方式</h2>
               <div className="m-actions">
                 {wechat ? (
-                  payer ? (
-                    <Button block size="large" loading={busy("wechat_jsapi")} onClick={() => void start("wechat_jsapi")} style={{ background: "#07c160", color: "#fff", border: 0 }}>
+                  <>
+                    <Button block size="large" loading={busy("wechat_jsapi")} onClick={() => void payInsideWeChat()} style={{ background: "#07c160", color: "#fff", border: 0 }}>
                       微信支付
                     </Button>
-                  ) : (
-                    <NoticeBar
-                      content="请从学校通知的链接重新进入以使用微信支付，或点右上角「…」选择「在浏览器打开」后缴费"
-                      color="alert"
-                      wrap
-                    />
-                  )
+                    <p className="m-muted" style={{ margin: 0 }}>
+                      在微信中只能用微信支付；要用支付宝，请点右上角「…」选择「在浏览器打开」。
+                    </p>
+                  </>
                 ) : (
                   <>
                     <Button block size="large" loading={busy("wechat_h5")} onClick={() => void start("wechat_h5")} style={{ background: "#07c160", color: "#fff", border: 0 }}>
