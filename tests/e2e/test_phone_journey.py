@@ -246,12 +246,16 @@ def test_a_student_goes_from_the_qr_code_to_a_confirmed_photo(
         sheet = page.get_by_role("dialog", name="更正「民族」")
         sheet.get_by_label("正确的民族").fill("回族")
         shot("10-correction")
+        box = sheet.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONES[phone]["viewport"]["width"] + 0.5, box
         sheet.get_by_role("button", name="提交更正").click()
         expect(page.get_by_text("更正审核中")).to_be_visible()
+        expect(page.get_by_role("dialog")).to_have_count(0)
         expect(page.get_by_text("民族：汉族 → 回族")).to_be_visible()
         page.get_by_role("button", name="确认无误").click()
         page.get_by_role("dialog").get_by_role("button", name="确认无误").click()
         expect(page.get_by_text("照片已确认")).to_be_visible()
+        expect(page.get_by_role("dialog")).to_have_count(0)  # the confirm dialog gone, not fading in the picture
         shot("11-confirmed")
         page.get_by_role("button", name="返回").click()
         expect(page.get_by_role("heading", name="全部完成")).to_be_visible()

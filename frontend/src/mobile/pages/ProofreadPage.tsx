@@ -76,7 +76,7 @@ function CorrectionPopup({ record, field, onClose, onFiled }: { record: StudentD
 
   const choices = spec?.kind === "sex" ? ["男", "女"] : spec?.kind === "level" ? [...LEVELS] : null;
   return (
-    <Popup visible={field !== null} onMaskClick={onClose} onClose={onClose} bodyStyle={{ borderRadius: "12px 12px 0 0", padding: 16 }} destroyOnClose>
+    <Popup visible={field !== null} onMaskClick={onClose} onClose={onClose} bodyStyle={{ borderRadius: "12px 12px 0 0", padding: 16, boxSizing: "border-box", maxHeight: "90vh", overflowY: "auto" }} destroyOnClose>
       <dialog open aria-labelledby="fix-title" className="m-sheet">
         <h2 id="fix-title" style={{ fontSize: 17, marginTop: 0 }}>
           更正「{spec?.label}」
@@ -148,7 +148,7 @@ function ReportPopup({ kind, onClose, onDone }: { kind: ReportIn["kind"] | null;
     }
   }
   return (
-    <Popup visible={kind !== null} onMaskClick={onClose} onClose={onClose} bodyStyle={{ borderRadius: "12px 12px 0 0", padding: 16 }} destroyOnClose>
+    <Popup visible={kind !== null} onMaskClick={onClose} onClose={onClose} bodyStyle={{ borderRadius: "12px 12px 0 0", padding: 16, boxSizing: "border-box", maxHeight: "90vh", overflowY: "auto" }} destroyOnClose>
       <dialog open aria-labelledby="report-title" className="m-sheet">
         <h2 id="report-title" style={{ fontSize: 17, marginTop: 0 }}>
           {kind ? REPORT_KIND[kind] : ""}
