@@ -260,9 +260,32 @@ def test_a_student_goes_from_the_qr_code_to_a_confirmed_photo(
         page.get_by_role("button", name="返回").click()
         expect(page.get_by_role("heading", name="全部完成")).to_be_visible()
         shot("12-done")
+        if phone == "iphone-se":
+            _makeup(page, phone_server, student, shot)
     finally:
         context.close()
     console_errors.check()
+
+
+def _makeup(page: Page, base_url: str, student: dict[str, str], shot: Any) -> None:
+    """The make-up page: the certificate the school issued (its number), a window of the capture centre, booked."""
+    day = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=20)).date().isoformat()
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        api = Api(client)
+        [row] = api.get("/api/roster/v1/students", "school10403", params={"q": student["student_no"]}).json()["items"]
+        issued = api.post(f"/api/roster/v1/students/{row['id']}/certificates", "school10403")
+        assert issued.status_code == 201, issued.text
+        window = api.post("/api/scheduling/v1/makeup/windows", "agency",
+                          json={"date": day, "period": "am", "seats": 30, "location": "南昌市采集中心 3 楼"})
+        assert window.status_code == 201, window.text
+    page.get_by_role("link", name=re.compile("^补拍预约")).click()
+    expect(page.get_by_text(issued.json()["number"])).to_be_visible()
+    page.get_by_role("button", name=re.compile(f"^{day}")).click()
+    page.get_by_role("dialog").get_by_role("button", name="预约").click()
+    expect(page.get_by_role("heading", name="我的补拍预约")).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator(".adm-toast-mask")).to_have_count(0)  # the "已预约" toast has gone
+    shot("13-makeup")
 
 
 def _pay_in_wechat(page: Page, base_url: str, student: dict[str, str]) -> None:

@@ -1,7 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Button, Dialog, Tag, Toast } from "antd-mobile";
 import { useState } from "react";
-import { scheduling, schedulingKey } from "../../api/client";
+import { roster, scheduling, schedulingKey } from "../../api/client";
+import { formatDateTime } from "../../lib/time";
 import { errorMessage } from "../../api/problem";
 import { today, useBooking } from "../data";
 import { Failure, Loading, Screen } from "../Screen";
@@ -14,6 +15,8 @@ import { Row } from "../parts";
 export default function MakeupPage() {
   const queryClient = useQueryClient();
   const windows = scheduling.useQuery("get", "/api/scheduling/v1/makeup/windows");
+  const certificates = roster.useQuery("get", "/api/roster/v1/students/me/certificates");
+  const certificate = certificates.data?.items[0];
   const mine = useBooking();
   const book = scheduling.useMutation("put", "/api/scheduling/v1/makeup/bookings/me");
   const cancel = scheduling.useMutation("delete", "/api/scheduling/v1/makeup/bookings/me");
@@ -57,9 +60,21 @@ export default function MakeupPage() {
     <Screen title="补拍预约" back="/m">
       <section className="m-card" aria-labelledby="cert">
         <h2 id="cert">第一步：补拍证明</h2>
-        <p className="m-muted" style={{ margin: 0 }}>
-          错过学校采集日的同学，请先向学校（学籍管理部门）申请《补拍证明》。补拍当天携带补拍证明原件和身份证，到采集中心拍摄。
-        </p>
+        {certificate ? (
+          <>
+            <p className="m-ok" style={{ margin: 0 }}>
+              学校已开具补拍证明：编号 <strong>{certificate.number}</strong>（{formatDateTime(certificate.issued_at, "YYYY-MM-DD")}）
+            </p>
+            <p className="m-muted" style={{ marginBottom: 0 }}>
+              请到学校领取盖章的补拍证明，补拍当天携带证明原件和身份证到采集中心拍摄。
+            </p>
+          </>
+        ) : (
+          <p className="m-muted" style={{ margin: 0 }}>
+            {certificates.isPending ? "正在查询…" : "还没有补拍证明：请先向学校（学籍管理部门）申请。"}
+            补拍当天携带补拍证明原件和身份证，到采集中心拍摄。
+          </p>
+        )}
       </section>
       {booking && (
         <section className="m-card m-next" aria-labelledby="seat">
