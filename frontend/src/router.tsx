@@ -19,6 +19,12 @@ const signedIn = (load: () => Promise<{ default: ComponentType }>) => {
   return async () => ({ Component });
 };
 
+/** Hand over to the phone entry with a full page load (the server answers /m/... with m.html). */
+function ToPhone() {
+  window.location.replace(window.location.pathname + window.location.search);
+  return <FullPageSpin />;
+}
+
 const comingSoon = PAGES.filter((p) => !p.ready).map((p) => ({
   path: p.path.slice(1),
   lazy: signedIn(() => import("./pages/ComingSoonPage")),
@@ -31,6 +37,8 @@ export const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { path: "login", lazy: page(() => import("./pages/LoginPage")) },
+      // The student's pages are the phone entry (m.html, its own bundle): a student signed in here goes there.
+      { path: "m/*", Component: ToPhone },
       {
         element: (
           <RequireAuth>
@@ -38,9 +46,6 @@ export const router = createBrowserRouter([
           </RequireAuth>
         ),
         children: [
-          { path: "m", lazy: signedIn(() => import("./pages/StudentHomePage")) },
-          { path: "m/pay", lazy: signedIn(() => import("./pages/StudentPayPage")) },
-          { path: "m/pay/result", lazy: signedIn(() => import("./pages/PayResultPage")) },
           {
             lazy: signedIn(() => import("./layout/ConsoleLayout")),
             children: [

@@ -1,5 +1,5 @@
 """The embedded all-in-one process: the four services mounted at /api/<service> (their routes keep the
-prefix, as behind nginx in the distributed deployment) and the built SPA at /."""
+prefix, as behind nginx in the distributed deployment), the built SPA at / and the student's phone entry at /m."""
 
 from __future__ import annotations
 

@@ -49,7 +49,8 @@ def choose_encoding(header: str, available: list[str]) -> str | None:
 
 
 def spa_response(root: Path, path: str, accept_encoding: str) -> ASGIApp:
-    """The response for `path` of the SPA at `root`: the file, or index.html for a client-side route."""
+    """The response for `path` of the SPA at `root`: the file, the phone's page (m.html) for /m and /m/…, or
+    index.html for a client-side route of the consoles."""
     root = root.resolve()
     index = root / "index.html"
     if not index.exists():
@@ -57,6 +58,10 @@ def spa_response(root: Path, path: str, accept_encoding: str) -> ASGIApp:
     candidate = (root / path.lstrip("/")).resolve()
     if candidate.is_file() and candidate.is_relative_to(root):
         return _file(candidate, YEAR if "/assets/" in path else "no-cache", accept_encoding)
+    # The student's phone entry: its own page and bundle, without the console's antd.
+    mobile = root / "m.html"
+    if (path == "/m" or path.startswith("/m/")) and mobile.exists():
+        return _file(mobile, "no-cache", accept_encoding)
     return _file(index, "no-cache", accept_encoding)
 
 

@@ -364,6 +364,15 @@ def test_nginx_sends_the_precompressed_spa_and_gzips_json() -> None:
     server = only(http, "server")["block"]
     for location in blocks(server, "location"):  # no location turns it off again
         assert not args_of(location["block"], "gzip_static") and not args_of(location["block"], "gzip")
+def test_nginx_serves_the_phone_entry_on_m() -> None:
+    """/m and /m/... get the phone page (m.html), files under /m/ stay files; JavaScript goes out gzipped."""
+    http = only(nginx_config(), "http")["block"]
+    server = only(http, "server")["block"]
+    locations = {tuple(loc["args"]): loc["block"] for loc in blocks(server, "location")}
+    assert args_of(locations[("=", "/m")], "try_files") == [["/m.html", "=404"]]
+    assert args_of(locations[("/m/",)], "try_files") == [["$uri", "/m.html"]]
+    assert args_of(http, "gzip") == [["on"]]
+    assert "application/javascript" in args_of(http, "gzip_types")[0]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -54,13 +55,12 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`tucai serve` on a free port with a fresh data folder and demo data; yields its base URL."""
+@contextmanager
+def serve(data_dir: Path) -> Iterator[str]:
+    """`tucai serve` on a free port with the data folder `data_dir` and demo data; yields its base URL."""
     require(TUCAI.exists(), "the tucai CLI (.venv/bin/tucai)", "run: uv sync")
     require((SPA_DIR / "index.html").exists(), "the built SPA (frontend/dist)",
             "run: cd frontend && npm ci && npm run build")
-    data_dir = tmp_path_factory.mktemp("tucai-e2e")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -69,6 +69,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "TUCAI_DEMO": "true",
         "TUCAI_SPA_DIR": str(SPA_DIR),
         "TUCAI_RELAY_POLL_SECONDS": "0.2",  # events reach read models quickly, so the UI shows them in sync
+        # the address the phone is sent back to (WeChat's authorisation returns only to the registered site)
+        "TUCAI_PUBLIC_BASE_URL": base_url,
     }
     log_path = data_dir / "server.log"
     with log_path.open("wb") as log:
@@ -93,6 +95,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shared server of the browser tests (a fresh data folder, demo data); yields its base URL."""
+    with serve(tmp_path_factory.mktemp("tucai-e2e")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

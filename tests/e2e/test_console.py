@@ -164,9 +164,10 @@ def test_student_signs_in_on_a_phone(phone_page: Page, server: str, artifacts: P
 
     page.get_by_label("验证信息").fill(_demo_student_secret(server))
     page.get_by_role("button", name="登录", exact=True).click()
+    # a student signed in on the console lands on the phone entry (/m, its own page and bundle)
     expect(page).to_have_url(re.compile(r"/m$"))
-    expect(page.get_by_text("我的图像采集")).to_be_visible()
-    expect(page.get_by_text("南昌大学", exact=True).first).to_be_visible()
-    expect(page.get_by_text("即将上线").first).to_be_visible()
+    expect(page.get_by_role("heading", name="我的图像采集")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^南昌大学 · 学号")).first).to_be_visible()
+    expect(page.get_by_text("下一步", exact=True)).to_be_visible()
     screenshot(page, artifacts / "student-home.png")
     console_errors.check()

@@ -187,41 +187,47 @@ def test_student_proofreads_and_shows_the_pass(phone_page: Page, server: str, ar
     student = _demo_student(server)
     record = _own_record(server, student)
 
-    page.goto("/login")
-    page.get_by_role("tab", name="学生登录").click()
-    hint = page.get_by_role("alert").filter(has_text="演示学生")
+    page.goto("/m")  # the notice's QR code: the phone entry signs the student in
+    hint = page.get_by_role("note", name="演示学生")
     expect(hint).to_contain_text(f"学号 {student['student_no']}")
-    hint.get_by_text("一键填入").click()
+    hint.get_by_role("button", name="一键填入演示学生").click()
     expect(page.get_by_label("院校代码")).to_have_value(student["school_code"])
     expect(page.get_by_label("学号")).to_have_value(student["student_no"])
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page).to_have_url(re.compile(r"/m$"))
 
-    # The record to proofread, the full ID number included (it is the student's own).
-    expect(page.get_by_text("我的信息")).to_be_visible()
-    for value in (record["name"], record["id_number"], record["birth_date"], record["major_name"], record["level"]):
+    # The record to proofread; the ID number masked (first and last four), never whole on the screen.
+    page.get_by_role("link", name=re.compile("^照片与信息校对")).click()
+    expect(page.get_by_role("heading", name="我的信息")).to_be_visible()
+    id_number = str(record["id_number"])
+    for value in (record["name"], id_number[:4] + "*" * 10 + id_number[-4:], record["birth_date"],
+                  record["major_name"], record["level"]):
         expect(page.get_by_text(str(value), exact=True).first).to_be_visible()
+    expect(page.get_by_text(id_number, exact=True)).to_have_count(0)
+
+    # 有误 on one field files an erratum the school will decide.
+    page.get_by_role("button", name="民族有误").click()
+    sheet = page.get_by_role("dialog", name="更正「民族」")
+    sheet.get_by_label("正确的民族").fill("回族")
+    sheet.get_by_role("button", name="提交更正").click()
+    expect(page.get_by_text("已提交「民族」的更正，学校审核后更新")).to_be_visible()
+    expect(page.get_by_text("更正审核中")).to_be_visible()
+    expect(page.get_by_text("民族：汉族 → 回族")).to_be_visible()
+    page.get_by_role("button", name="返回").click()
 
     # The capture pass: an approved student gets a QR code.
-    qr = page.get_by_role("img", name="采集凭证二维码")
+    page.get_by_role("link", name=re.compile("^我的采集安排与凭证")).click()
+    qr = page.get_by_role("img", name=re.compile("采集凭证二维码"))
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     screenshot(page, artifacts / "student-pass.png")
-
-    # 信息有误 on one field files an erratum the school will decide.
-    page.get_by_role("button", name="民族信息有误").click()
-    dialog = page.get_by_role("dialog", name="更正「民族」")
-    dialog.get_by_label("正确的信息").fill("回族")
-    dialog.get_by_role("button", name="提交").click()
-    expect(page.get_by_text("勘误申请已提交，学校审核后更新")).to_be_visible()
-    expect(page.get_by_text("更正审核中")).to_be_visible()
-    expect(page.get_by_text("民族：汉族 → 回族")).to_be_visible()
+    page.get_by_role("button", name="返回").click()
 
     # The CHSI capture code, checked before it is sent.
-    page.get_by_label("图像采集码").fill("码")
+    page.get_by_role("textbox", name="图像采集码").fill("码")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("采集码由字母、数字或 - 组成，4–64 位")).to_be_visible()
-    page.get_by_label("图像采集码").fill("a1b2-c3d4")
+    page.get_by_role("textbox", name="图像采集码").fill("a1b2-c3d4")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("学信网图像采集码已登记")).to_be_visible()
     expect(page.get_by_text("A1B2-C3D4")).to_be_visible()

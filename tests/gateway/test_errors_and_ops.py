@@ -114,6 +114,25 @@ def test_the_spa_is_served_with_a_history_fallback(tmp_path: Path) -> None:
         assert client.get("/../../etc/passwd").text.startswith("<!doctype html>")
 
 
+def test_the_phone_entry_is_served_on_m_and_below(tmp_path: Path) -> None:
+    """/m is the short stable path printed in the notices' QR codes: it and every /m/... route get the phone page
+    (its own bundle), files under /m/ are files, and the console keeps its own page."""
+    spa = tmp_path / "dist"
+    (spa / "m" / "examples").mkdir(parents=True)
+    (spa / "index.html").write_text("<!doctype html><title>console</title>", encoding="utf-8")
+    (spa / "m.html").write_text("<!doctype html><title>phone</title>", encoding="utf-8")
+    (spa / "m" / "examples" / "good.jpg").write_bytes(b"\xff\xd8jpeg")
+    with TestClient(create_gateway(embedded_settings(tmp_path, spa_dir=spa))) as client:
+        for path in ("/m", "/m/", "/m/pay/result?order=1", "/m/proofread", "/m/rules"):
+            page = client.get(path)
+            assert page.status_code == 200 and "phone" in page.text, path
+            assert page.headers["cache-control"] == "no-cache", path
+        assert client.get("/m/examples/good.jpg").content == b"\xff\xd8jpeg"
+        for path in ("/", "/students", "/makeup", "/mx", "/login"):
+            assert "console" in client.get(path).text, path
+        assert client.get("/m/../../etc/passwd").text.startswith("<!doctype html>")
+
+
 def test_static_assets_are_compressed_and_cache_busted(tmp_path: Path) -> None:
     """Embedded as behind nginx: gzip for whoever accepts it, a year's cache for hashed assets, none for the
     page that names them."""

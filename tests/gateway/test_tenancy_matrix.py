@@ -317,6 +317,8 @@ ROLE_ONLY = {
     ("POST", "roster", "/v1/review/batches/{batch_id}/decisions"), ("POST", "roster", "/v1/imports"),
     ("GET", "roster", "/v1/students/me"), ("GET", "roster", "/v1/students/me/pass"),
     ("PUT", "roster", "/v1/students/me/capture-code"), ("POST", "scheduling", "/v1/capture-days"),
+    # the student's own make-up certificates (tests/roster/test_students.py)
+    ("GET", "roster", "/v1/students/me/certificates"),
     # photographers only, in their province (tests/capture/test_legacy_checkin.py)
     ("POST", "roster", "/v1/students/identify"),
     ("GET", "scheduling", "/v1/slots/me"), ("POST", "scheduling", "/v1/makeup/windows"),

@@ -127,6 +127,13 @@ def test_a_make_up_certificate_is_issued_printed_and_verified(embedded: Api) -> 
     assert check["valid"] and check["school_name"] == "南昌大学" and "*" in check["id_number_masked"]
     assert check["student_name_masked"] != record["name"]
     assert embedded.get(f"/api/roster/v1/certificates/{number}", "school10405").status_code == 404
+    # the student sees their own certificate (to bring it to the make-up); another student never does
+    own = _student_token(embedded, record["id_number"][-6:], "2023090105").json()["access_token"]
+    mine = embedded.client.get("/api/roster/v1/students/me/certificates", headers={"Authorization": f"Bearer {own}"})
+    assert mine.status_code == 200 and [c["number"] for c in mine.json()["items"]] == [number]
+    others = embedded.client.get("/api/roster/v1/students/me/certificates", headers=_as_student(embedded)).json()
+    assert number not in [c["number"] for c in others["items"]]
+    assert embedded.get("/api/roster/v1/students/me/certificates", "school10403").status_code == 403
     typo = number[:-1] + ("A" if number[-1] != "A" else "B")
     response = embedded.get(f"/api/roster/v1/certificates/{typo}", "agency")
     assert response.status_code == 422 and response.json()["code"] == "certificate_number_invalid"

@@ -9,7 +9,7 @@ from services.kernel.auth import CurrentPrincipal
 from services.kernel.service import Context, UoW
 from services.roster.certificates import service as certificates
 from services.roster.certificates.schemas import CertificateCheck, CertificateList, CertificateOut
-from services.roster.deps import PROBLEMS, SchoolAdmin
+from services.roster.deps import PROBLEMS, SchoolAdmin, Student
 from services.roster.models import Certificate
 from services.roster.rules.privacy import mask_id_number, mask_name
 
@@ -27,6 +27,13 @@ def _certificate_out(c: Certificate) -> CertificateOut:
              status_code=status.HTTP_201_CREATED, summary="Issue a make-up certificate (补拍证明)")
 def issue_certificate(student_id: str, principal: SchoolAdmin, uow: UoW) -> CertificateOut:
     return _certificate_out(certificates.issue(uow, principal, student_id))
+
+
+@router.get("/students/me/certificates", response_model=CertificateList,
+            summary="The signed-in student's own make-up certificates (number and date; the school prints them)")
+def list_my_certificates(principal: Student, uow: UoW) -> CertificateList:
+    items = [_certificate_out(c) for c in certificates.for_student(uow.session, principal, principal.subject)]
+    return CertificateList(items=items, total=len(items))
 
 
 @router.get("/students/{student_id}/certificates", response_model=CertificateList,

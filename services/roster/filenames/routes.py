@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from services.kernel import service_auth
 from services.kernel.auth import authenticate, oauth2_scheme
 from services.kernel.errors import Forbidden
-from services.kernel.service import UoW, get_context
+from services.kernel.service import UoW, context_of
 from services.kernel.tenancy import Principal, Role
 from services.roster.deps import PROBLEMS
 from services.roster.filenames import service
@@ -24,7 +24,7 @@ CALLERS = frozenset({"capture"})
 async def _caller(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal | None:
     """None for a verified service call; otherwise the agency (or platform) user of the bearer token."""
     if service_auth.is_service_call(request.headers):
-        service_auth.verify(get_context(request).settings.signing_key(), request.headers, request.method,
+        service_auth.verify(context_of(request).settings.signing_key(), request.headers, request.method,
                             request.url.path, await request.body(), CALLERS)
         return None
     principal = await authenticate(request, token)
