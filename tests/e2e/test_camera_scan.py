@@ -57,9 +57,7 @@ def _free_second_station(api: Api) -> dict[str, Any]:
 
 
 def test_the_station_camera_reads_a_pass_and_checks_the_student_in(
-        server: str, artifacts: Path, tmp_path: Path, console_errors: ConsoleErrors) -> None:
-    from playwright.sync_api import sync_playwright
-
+        browser: Any, server: str, artifacts: Path, tmp_path: Path, console_errors: ConsoleErrors) -> None:
     with httpx.Client(base_url=server, timeout=30) as client:
         api = Api(client)
         issued = _pass_of_another_student(api)
@@ -67,15 +65,16 @@ def test_the_station_camera_reads_a_pass_and_checks_the_student_in(
     video = qr_video(issued["token"], tmp_path / "pass.y4m")
     camera = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
               f"--use-file-for-fake-video-capture={video}"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS + camera)
-        context, page = _new_page(browser, server, console_errors, viewport={"width": 1440, "height": 900},
-                                  permissions=["camera"])
-        try:
-            _scan_with_the_camera(page, station, artifacts)
-        finally:
-            context.close()
-            browser.close()
+    # A browser of its own (the camera is a launch flag), from the session's Playwright.
+    with_camera = browser.browser_type.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS + camera)
+    context, page = _new_page(with_camera, server, console_errors, viewport={"width": 1440, "height": 900},
+                              permissions=["camera"])
+    try:
+        _scan_with_the_camera(page, station, artifacts)
+    finally:
+        context.close()
+        with_camera.close()
     console_errors.check()
 
 
