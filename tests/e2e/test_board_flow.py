@@ -1,6 +1,6 @@
 """The live board in the browser: today's day of 南昌大学 published, the school opens 实时看板 from its schedule,
 and a check-in at a station (through capture's API) shows up on the open page without a reload, pushed by the
-server; voiding it takes it back."""
+server; voiding it takes it back. The agency moves a class that has not come to the end of the day."""
 
 from __future__ import annotations
 
@@ -50,4 +50,15 @@ def test_the_board_updates_live_when_a_student_checks_in(page: Page, server: str
                           json={"reason": "看板测试"})
         assert voided.status_code == 200, voided.text
         expect(row.get_by_role("cell").nth(5)).to_have_text("0")
+
+        # The agency runs the day: a class nobody of which has come goes to the end of its room's day.
+        page.get_by_role("button", name="退出登录").click()
+        sign_in(page, "agency")
+        expect(page.get_by_role("heading", name="首页")).to_be_visible()
+        page.goto(f"/schedule/{day['id']}/board")
+        row = page.get_by_role("row").filter(has_text=CLASS)
+        row.get_by_role("button", name="未到，移至最后").click()
+        page.get_by_role("tooltip").get_by_role("button", name="移至最后", exact=True).click()
+        expect(page.get_by_text("已移至当天最后")).to_be_visible()
+        screenshot(page, artifacts / "capture-board-deferred.png")
     console_errors.check()

@@ -1,8 +1,10 @@
-import { Alert, Badge, Card, Col, Empty, Flex, Progress, Row, Select, Statistic, Table, Tag, Typography } from "antd";
+import { Alert, Badge, Button, Card, Col, Empty, Flex, Popconfirm, Progress, Row, Select, Statistic, Table, Tag, Typography, message } from "antd";
 import { useEffect, useState } from "react";
 import { useParams } from "react-router";
 import { scheduling } from "../api/client";
 import type { components } from "../api/schema/scheduling";
+import { errorMessage } from "../api/problem";
+import { useMe } from "../auth/AuthContext";
 import { session } from "../auth/session";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { PageContainer } from "../layout/PageContainer";
@@ -65,13 +67,27 @@ export default function BoardPage() {
       }
     >
       {initial.error ? <QueryErrorAlert title="看板加载失败" error={initial.error} onRetry={() => initial.refetch()} /> : null}
-      {board ? <BoardView board={board} /> : <Card loading={initial.isLoading}><Empty description="暂无数据" /></Card>}
+      {board ? <BoardView board={board} onChanged={() => refetch()} /> : <Card loading={initial.isLoading}><Empty description="暂无数据" /></Card>}
     </PageContainer>
   );
 }
 
-function BoardView({ board }: { board: Board }) {
+function BoardView({ board, onChanged }: { board: Board; onChanged: () => void }) {
   const { totals, unscheduled } = board;
+  const me = useMe();
+  const defer = scheduling.useMutation("post", "/api/scheduling/v1/plans/{plan_id}/assignments/{class_id}/defer");
+  // Only the agency runs the day's plan; a class nobody of which has checked in can go to the end of its room's day.
+  const onDefer = me.data?.role === "agency_admin" && board.plan_id
+    ? async (slot: Slot) => {
+        try {
+          await defer.mutateAsync({ params: { path: { plan_id: board.plan_id ?? "", class_id: slot.class_id } } });
+          message.success(`${slot.class_name} 已移至当天最后，后续班级已提前`);
+          onChanged();
+        } catch (err) {
+          message.error(errorMessage(err));
+        }
+      }
+    : undefined;
   return (
     <Flex vertical gap={16}>
       <Card title={`${board.title || "采集日"} · ${board.date}`} extra={<Typography.Text type="secondary">时段结束 {board.window_end}</Typography.Text>}>
@@ -93,12 +109,12 @@ function BoardView({ board }: { board: Board }) {
         ) : null}
       </Card>
       {board.rooms.length === 0 ? <Empty description="该日期没有已发布的排期" /> : null}
-      {board.rooms.map((room) => <RoomCard key={room.room} room={room} />)}
+      {board.rooms.map((room) => <RoomCard key={room.room} room={room} onDefer={onDefer} />)}
     </Flex>
   );
 }
 
-function RoomCard({ room }: { room: Room }) {
+function RoomCard({ room, onDefer }: { room: Room; onDefer?: (slot: Slot) => Promise<void> }) {
   return (
     <Card
       title={<span>{room.room}{room.campus ? <Typography.Text type="secondary">（{room.campus}）</Typography.Text> : null}</span>}
@@ -135,6 +151,18 @@ function RoomCard({ room }: { room: Room }) {
               <Progress size="small" percent={percent(s.photographed, s.expected)} format={() => `${s.photographed} / ${s.expected}`} />
             ),
           },
+          ...(onDefer
+            ? [{
+                title: "操作",
+                width: 130,
+                render: (_: unknown, s: Slot) =>
+                  s.checked_in === 0 ? (
+                    <Popconfirm title={`${s.class_name} 未到，移至当天最后？`} description="后续班级将提前（不早于其到场时间）" onConfirm={() => onDefer(s)} okText="移至最后" cancelText="取消">
+                      <Button size="small">未到，移至最后</Button>
+                    </Popconfirm>
+                  ) : null,
+              }]
+            : []),
         ]}
       />
     </Card>

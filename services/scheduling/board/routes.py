@@ -35,9 +35,11 @@ def board_out(b: service.Board) -> BoardOut:
     scheduled = Progress(expected=sum(r.expected for r in rooms), checked_in=sum(r.checked_in for r in rooms),
                          photographed=sum(r.photographed for r in rooms))
     unscheduled = Progress(expected=0, checked_in=b.unscheduled_checked_in, photographed=b.unscheduled_photographed)
-    return BoardOut(day_id=b.day.id, school_code=b.day.school_code, title=b.day.title, timezone=LOCAL_TZ,
-                    date=b.date, dates=[date.fromisoformat(d) for d in b.day.dates], window_end=b.window_end,
-                    generated_at=datetime.now(UTC), totals=scheduled, unscheduled=unscheduled, rooms=rooms)
+    plan_id = next((s.slot.plan_id for r in b.rooms for s in r.slots), None)
+    return BoardOut(day_id=b.day.id, plan_id=plan_id, school_code=b.day.school_code, title=b.day.title,
+                    timezone=LOCAL_TZ, date=b.date, dates=[date.fromisoformat(d) for d in b.day.dates],
+                    window_end=b.window_end, generated_at=datetime.now(UTC), totals=scheduled,
+                    unscheduled=unscheduled, rooms=rooms)
 
 
 @router.get("/capture-days/{day_id}/board", response_model=BoardOut,

@@ -33,6 +33,8 @@ class RoomBoard(Progress):
 
 class BoardOut(BaseModel):
     day_id: str
+    plan_id: str | None = Field(None, description="the published plan the slots come from (its classes can be "
+                                                   "deferred on the day)")
     school_code: str
     title: str
     timezone: str

@@ -80,6 +80,12 @@ def read_plan(plan_id: str, principal: CurrentPrincipal, uow: UoW) -> PlanOut:
     return plan_out(service.get_plan(uow, principal, plan_id))
 
 
+@router.post("/plans/{plan_id}/assignments/{class_id}/defer", response_model=PlanOut,
+             summary="On the day: a class that has not arrived goes to the end of its room's day (published plan)")
+def defer_plan_class(plan_id: str, class_id: str, principal: Agency, uow: UoW) -> PlanOut:
+    return plan_out(service.defer_class(uow, principal, plan_id, class_id))
+
+
 @router.put("/plans/{plan_id}/assignments/{class_id}", response_model=PlanOut,
             summary="Move a class by hand (a draft plan); refused unless the plan stays valid")
 def move_plan_class(plan_id: str, class_id: str, body: MoveIn, principal: Agency, uow: UoW) -> PlanOut:

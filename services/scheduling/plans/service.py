@@ -13,6 +13,7 @@ from services.kernel.errors import Conflict, FieldIssue, NotFound, TucaiError
 from services.kernel.jobs import enqueue
 from services.kernel.tenancy import Principal, require_school_access
 from services.kernel.uow import UnitOfWork
+from services.scheduling.allocation.defer import DoesNotFit, defer_to_end
 from services.scheduling.allocation.instance import Instance, hhmm, weekday
 from services.scheduling.allocation.plan import build_plan
 from services.scheduling.allocation.replan import Published, replan
@@ -124,11 +125,8 @@ def move_class(uow: UnitOfWork, principal: Principal, plan_id: str, class_id: st
              "end": hhmm(end), "arrive": hhmm(max(0, begin - instance.arrival_lead_minutes))}
     assignments = sorted([*others, moved], key=lambda a: (a["room"], a["date"], a["start"]))
     unplaced = [u for u in plan.result["unplaced"] if u["class"] != class_id]
-    finish: dict[str, str | None] = {room.id: None for room in instance.rooms}
-    for a in assignments:
-        current = finish.get(a["room"])
-        finish[a["room"]] = a["end"] if current is None or a["end"] > current else current
-    plan.result = {**plan.result, "assignments": assignments, "unplaced": unplaced, "room_finish": finish,
+    plan.result = {**plan.result, "assignments": assignments, "unplaced": unplaced,
+                   "room_finish": _room_finish(plan, assignments),
                    "students_placed": sum(a["students"] for a in assignments), "hand_moved": True}
     uow.session.add(plan)
     return plan
@@ -140,6 +138,43 @@ def publish(uow: UnitOfWork, principal: Principal, plan_id: str) -> CapturePlan:
     repo.supersede(uow.session, day.id)
     plan.status, plan.published_at = "published", datetime.now(UTC)
     uow.session.add(plan)
+    _announce(uow, plan, day)
+    return plan
+
+
+def defer_class(uow: UnitOfWork, principal: Principal, plan_id: str, class_id: str) -> CapturePlan:
+    """On the day, one action for a class that has not arrived by its start: it goes to the end of its room's day,
+    the classes after it move up, and the changed published plan is announced again (students' slots, capture)."""
+    plan = get_plan(uow, principal, plan_id)
+    require_school_access(principal, plan.school_code, plan.province_code)
+    if plan.status != "published":
+        raise Conflict("plan_not_published", "只能调整已发布的方案（草稿请直接拖动）",
+                       "Only a published plan is changed on the day (drag the class in a draft)")
+    if not any(a["class"] == class_id for a in plan.result["assignments"]):
+        raise NotFound("class_not_in_plan", "该班级不在方案中", "The class is not in this plan")
+    try:
+        assignments = defer_to_end(Instance.model_validate(plan.instance), plan.result["assignments"], class_id)
+    except DoesNotFit as short:
+        raise Conflict("no_time_left", f"当天该场地剩余时间不足，还差 {short.short_minutes} 分钟，请安排补拍",
+                       f"The room's day has no room left for the class ({short.short_minutes} minutes short); "
+                       "book a make-up instead") from None
+    plan.result = {**plan.result, "assignments": assignments, "room_finish": _room_finish(plan, assignments),
+                   "hand_moved": True}
+    uow.session.add(plan)
+    _announce(uow, plan, get_day(uow, principal, plan.day_id))
+    return plan
+
+
+def _room_finish(plan: CapturePlan, assignments: list[dict[str, Any]]) -> dict[str, str | None]:
+    finish: dict[str, str | None] = {room["id"]: None for room in plan.instance["rooms"]}
+    for a in assignments:
+        current = finish.get(a["room"])
+        finish[a["room"]] = a["end"] if current is None or a["end"] > current else current
+    return finish
+
+
+def _announce(uow: UnitOfWork, plan: CapturePlan, day: CaptureDay) -> None:
+    """The plan's slots become the students' slots, and the plan is announced (capture's days and stations)."""
     slots = [_slot(plan, a) for a in plan.result["assignments"]]
     repo.replace_slots(uow.session, day.id, slots)
     uow.emit(PlanPublished(
@@ -150,7 +185,6 @@ def publish(uow: UnitOfWork, principal: Principal, plan_id: str) -> CapturePlan:
                                   date=s.date, start=s.start, end=s.end, arrive=s.arrive, students=s.students)
                for s in slots],
         unplaced_class_ids=[u["class"] for u in plan.result["unplaced"]]))
-    return plan
 
 
 def _slot(plan: CapturePlan, a: dict[str, Any]) -> PublishedSlot:
