@@ -103,8 +103,8 @@ def scene(embedded: Api) -> Iterator[Scene]:
     settlement = embedded.get("/api/payments/v1/classes/me/settlement", "monitor10403").json()
     s = Scene(embedded, [], {}, {})
     with s.ctx().transaction() as uow:
-        payers = [p for p in uow.session.query(Payer).execution_options(tenant_scoped=True).all()
-                  if p.class_id == settlement["class_id"]]
+        payers = list(uow.session.execute(select(Payer).where(Payer.class_id == settlement["class_id"])
+                                          .execution_options(tenant_scoped=True)).scalars())
     assert len(payers) >= 7, len(payers)
     s.payers = payers[:7]
     day = YESTERDAY

@@ -44,7 +44,8 @@ def test_the_code_brought_back_from_wechat_gives_the_openid_that_launches_jsapi_
 def test_a_forged_or_foreign_state_and_a_foreign_return_address_are_refused(embedded: Api) -> None:
     returned = _go_to_wechat(embedded)
     expires, _, mac = returned["state"].partition(".")
-    for state in (f"{expires}.{'A' * len(mac)}", f"{int(expires, 16) + 3600:x}.{mac}", "nonsense", "0." + mac):
+    for state in (f"{expires}.{'A' * len(mac)}", f"{int(expires, 16) + 3600:x}.{mac}", "nonsense", "0." + mac,
+                  f"{expires}.{'签' * len(mac)}", "\u0017\u00f2.\u00a9"):  # non-ASCII: refused, not a 500
         forged = embedded.post(f"{PAY}/wechat/openid", DEMO_STUDENT, json={**returned, "state": state})
         assert forged.status_code == 422 and forged.json()["code"] == "oauth_state_invalid", state
     for back in ("https://evil.example/x", "//evil.example/x", "/m/../../etc", "m/pay", "/m/pay?x=1"):

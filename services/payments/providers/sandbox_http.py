@@ -419,7 +419,8 @@ def _wechat_oauth_routes(router: APIRouter, get_gateway: GetGateway) -> None:
     @router.get("/wechat/sns/oauth2/access_token")
     async def access_token(request: Request, appid: str = "", secret: str = "", code: str = "") -> Response:
         gateway = get_gateway(request)
-        if appid != WECHAT_APPID or not hmac.compare_digest(secret, SANDBOX_APP_SECRET):
+        given = secret.encode("utf-8", "replace")
+        if appid != WECHAT_APPID or not hmac.compare_digest(given, SANDBOX_APP_SECRET.encode()):
             document: dict[str, Any] = {"errcode": 40125, "errmsg": "invalid appsecret"}
         elif code not in gateway.oauth_codes:
             document = {"errcode": 40029, "errmsg": "invalid code"}

@@ -32,7 +32,9 @@ def check_state(key: bytes, subject: str, state: str, now: datetime) -> None:
         expires = int(expires_hex, 16)
     except ValueError:
         expires = 0
-    if not mac or not hmac.compare_digest(mac, _mac(key, subject, expires)) or expires < now.timestamp():
+    # Bytes, not str: compare_digest refuses non-ASCII text, and a forged state may be anything.
+    given = mac.encode("utf-8", "replace")
+    if not mac or not hmac.compare_digest(given, _mac(key, subject, expires).encode()) or expires < now.timestamp():
         raise TucaiError("oauth_state_invalid", "微信授权已过期或无效，请重新进入支付页面",
                          "The WeChat authorisation is stale or not yours; open the pay page again", status=422)
 
