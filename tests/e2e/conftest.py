@@ -69,6 +69,9 @@ def serve(data_dir: Path) -> Iterator[str]:
         "TUCAI_DEMO": "true",
         "TUCAI_SPA_DIR": str(SPA_DIR),
         "TUCAI_RELAY_POLL_SECONDS": "0.2",  # events reach read models quickly, so the UI shows them in sync
+        # Every browser test signs in from 127.0.0.1: the per-address limiter (tests/roster/test_signin_hardening.py)
+        # would take the whole session for one crowd behind a proxy.
+        "TUCAI_SIGNIN_ATTEMPTS_PER_WINDOW": "10000",
         # the address the phone is sent back to (WeChat's authorisation returns only to the registered site)
         "TUCAI_PUBLIC_BASE_URL": base_url,
     }

@@ -65,12 +65,13 @@ class RosterRow:
     study_mode: str = "全日制"
     graduation: str = "2026-06-30"
     bad_id: bool = False
+    school: str = "10403"
 
     def cells(self, seq: int) -> list[object]:
         number = id_number(self.born, self.male, seq=seq)
         return [self.student_no, self.name, "男" if self.male else "女", self.born.isoformat(),
                 damaged(number) if self.bad_id else number, "汉族", "硕士研究生", "3", self.study_mode, "软件工程",
-                "2023-09-01", self.graduation, "信息工程学院", "XG2403", "10403"]
+                "2023-09-01", self.graduation, "信息工程学院", "XG2403", self.school]
 
 
 def write_roster(path: Path, rows: list[RosterRow]) -> Path:

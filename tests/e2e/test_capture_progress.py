@@ -29,6 +29,9 @@ def _photograph_one(api: Api) -> None:
     student: dict[str, Any] = sorted((r for r in rows if r["class_id"] == xg2302), key=lambda r: r["student_no"])[-1]
     token = api.get(f"/api/roster/v1/students/{student['id']}/pass", "school10403").json()["token"]
     station = str(demo_stations(api)[1]["id"])
+    front = api.get(f"/api/capture/v1/stations/{station}", "photographer").json().get("front")
+    if front:  # another browser test left a student in front of this camera
+        api.post(f"/api/capture/v1/checkins/{front['id']}/void", "photographer", json={"reason": "测试前清空机位"})
     checkin = wait_until(lambda: (r := api.post("/api/capture/v1/checkins", "photographer",
                                                 json={"station": station, "pass": token})).status_code == 201
                          and r.json())
