@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from services.scheduling.events import PlanPublished
+from tests.capture.support import demo_pass, demo_stations
 from tests.scheduling.helpers import URL, create_plan, publish_day
 from tests.support.api import Api, wait_until
 from tests.support.bus import publish
@@ -64,3 +65,35 @@ def _event(plan_id: str, day_id: str, rooms: list[str], stations: dict[str, int]
     return PlanPublished(plan_id=plan_id, day_id=day_id, school_code="10403", province_code="36", term="2026-06",
                          dates=dates or [date(2026, 5, 21)], rooms=rooms, room_stations=stations or {},
                          slots=[], unplaced_class_ids=[])
+
+
+def test_the_agency_assigns_a_photographer_to_a_planned_station(embedded: Api) -> None:
+    publish_day(embedded)
+    station = wait_until(lambda: [s for s in _stations(embedded, "agency", "2026-05-21") if s["room"] in ROOMS])[0]
+    url = f"{CAPTURE}/stations/{station['id']}/photographer"
+    for user in ("photographer", "school10403", "school10405", "province"):  # only the agency assigns
+        refused = embedded.client.put(url, headers=embedded.as_user(user), json={"photographer": "photographer"})
+        assert refused.status_code in (403, 404), (user, refused.text)
+    for bad in ("", "x" * 65, "摄影师", "a b"):
+        hostile = embedded.client.put(url, headers=embedded.as_user("agency"), json={"photographer": bad})
+        assert hostile.status_code == 422, bad
+    assigned = embedded.client.put(url, headers=embedded.as_user("agency"), json={"photographer": "photographer"})
+    assert assigned.status_code == 200 and assigned.json()["photographer"] == "photographer", assigned.text
+    assert station["id"] in {s["id"] for s in _stations(embedded, "photographer", "2026-05-21")}  # now theirs
+    missing = embedded.client.put(f"{CAPTURE}/stations/no-such/photographer", headers=embedded.as_user("agency"),
+                                  json={"photographer": "photographer"})
+    assert missing.status_code == 404
+
+
+def test_a_station_with_a_student_in_front_keeps_its_photographer(embedded: Api) -> None:
+    station = str(demo_stations(embedded)[0]["id"])
+    token = demo_pass(embedded)
+    checkin = embedded.post(f"{CAPTURE}/checkins", "photographer", json={"station": station, "pass": token})
+    assert checkin.status_code == 201, checkin.text
+    url = f"{CAPTURE}/stations/{station}/photographer"
+    busy = embedded.client.put(url, headers=embedded.as_user("agency"), json={"photographer": "relief"})
+    assert busy.status_code == 409 and busy.json()["code"] == "station_busy"
+    void = embedded.post(f"{CAPTURE}/checkins/{checkin.json()['id']}/void", "photographer", json={"reason": "换人"})
+    assert void.status_code == 200
+    handed_over = embedded.client.put(url, headers=embedded.as_user("agency"), json={"photographer": "relief"})
+    assert handed_over.status_code == 200 and handed_over.json()["photographer"] == "relief"

@@ -321,6 +321,8 @@ ROLE_ONLY = {
     ("GET", "roster", "/v1/students/me/certificates"),
     # photographers only, in their province (tests/capture/test_legacy_checkin.py)
     ("POST", "roster", "/v1/students/identify"),
+    # the agency assigns a station's photographer (tests/capture/test_planned_days.py)
+    ("PUT", "capture", "/v1/stations/{station_id}/photographer"),
     # the agency, on the day (tests/scheduling/test_defer.py)
     ("POST", "scheduling", "/v1/plans/{plan_id}/assignments/{class_id}/defer"),
     ("GET", "scheduling", "/v1/slots/me"), ("POST", "scheduling", "/v1/makeup/windows"),

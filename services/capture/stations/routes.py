@@ -13,6 +13,7 @@ from services.capture.stations.schemas import (
     CaptureDayIn,
     CaptureDayOut,
     FrontCheckin,
+    PhotographerIn,
     QueuedSubject,
     StationBoard,
     StationList,
@@ -51,6 +52,12 @@ def create_capture_day(body: CaptureDayIn, principal: Agency, uow: UoW) -> Captu
 def list_stations(principal: StationViewer, uow: UoW, day: date | None = None) -> StationList:
     items = [station_out(s) for s in service.my_stations(uow, principal, day)]
     return StationList(items=items, total=len(items))
+
+
+@router.put("/stations/{station_id}/photographer", response_model=StationOut, responses={409: {"model": Problem}},
+            summary="Assign a station's photographer (the agency; a planned station starts with none)")
+def assign_photographer(station_id: str, body: PhotographerIn, principal: Agency, uow: UoW) -> StationOut:
+    return station_out(service.assign_photographer(uow, principal, station_id, body.photographer))
 
 
 @router.get("/stations/{station_id}", response_model=StationBoard,

@@ -20,6 +20,11 @@ class CaptureDayIn(BaseModel):
     stations: list[StationIn] = Field(min_length=1, max_length=100)
 
 
+class PhotographerIn(BaseModel):
+    photographer: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$",
+                              description="摄影师的登录名")
+
+
 class StationOut(BaseModel):
     id: str
     capture_day_id: str

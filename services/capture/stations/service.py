@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from services.capture.models import CaptureDay, Checkin, Station, Subject
 from services.capture.stations import repository as repo
-from services.kernel.errors import NotFound, TucaiError
-from services.kernel.tenancy import Principal, require_school_access
+from services.kernel.errors import Conflict, Forbidden, NotFound, TucaiError
+from services.kernel.tenancy import Principal, Role, require_school_access
 from services.kernel.uow import UnitOfWork
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -58,6 +58,21 @@ def station(uow: UnitOfWork, principal: Principal, station_id: str) -> Station:
     found = repo.station(uow.session, principal, station_id)
     if found is None:
         raise NotFound("station_not_found", "机位不存在或不属于您", "No such station, or it is not yours")
+    return found
+
+
+def assign_photographer(uow: UnitOfWork, principal: Principal, station_id: str, username: str) -> Station:
+    """The agency puts a photographer at a station (a planned station starts with none). Not while a student is
+    checked in there: the number in front belongs to whoever bound it."""
+    found = station(uow, principal, station_id)
+    if principal.role != Role.AGENCY_ADMIN:
+        raise Forbidden("role_not_allowed", "只有采集中心可以分配摄影师",
+                        "Only the capture centre assigns photographers")
+    if found.photographer != username and repo.open_checkin(uow.session, found.id) is not None:
+        raise Conflict("station_busy", "该机位有学生正在签到，请先完成或作废后再更换摄影师",
+                       "A student is checked in at this station; finish or void that number first")
+    found.photographer = username
+    uow.session.add(found)
     return found
 
 
