@@ -30,7 +30,7 @@ from services.payments.providers.sandbox import SandboxGateway, SandboxOrder
 from services.payments.providers.sandbox_keys import SandboxKeys
 from services.payments.providers.wechat import WeChatPay
 from tests.bench.common import Row, env_int, rate, write_result
-from tests.support.processes import free_port
+from tests.support.processes import serve_in_thread
 
 NAME = "notify"
 DEFAULT_N = 2000
@@ -111,7 +111,6 @@ def _through_http(out_dir: Path, n: int) -> tuple[float, int]:
     import tempfile
 
     import httpx
-    import uvicorn
     from sqlalchemy import func, select
     from sqlmodel import col
 
@@ -129,14 +128,7 @@ def _through_http(out_dir: Path, n: int) -> tuple[float, int]:
         settings = Settings(data_dir=data, payments_sweep_seconds=3600,
                             payments_database_url=f"sqlite:///{data / 'payments.db'}")
         app = create_app(settings)
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                               access_log=False))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        try:
+        with serve_in_thread(app) as base:
             ctx = app.state.ctx
             gateway = provider_set(settings, ctx.runtime).sandbox
             at, notes = datetime.now(UTC), []
@@ -150,13 +142,13 @@ def _through_http(out_dir: Path, n: int) -> tuple[float, int]:
                         launched_at=at, expires_at=at + timedelta(hours=1))
                     repo.add_order(uow.session, order)
                     gateway.open_order(SandboxOrder(Provider.WECHAT, order.out_trade_no, 1500, order.description,
-                                                    f"http://127.0.0.1:{port}/api/payments/v1/notify/wechat"))
+                                                    f"{base}/api/payments/v1/notify/wechat"))
                     notes.append(gateway.pay(Provider.WECHAT, order.out_trade_no))
             local = threading.local()
 
             def post(note: Any) -> int:
                 if not hasattr(local, "client"):
-                    local.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+                    local.client = httpx.Client(base_url=base, timeout=60)
                 return local.client.post("/api/payments/v1/notify/wechat", headers=dict(note.headers),
                                          content=note.body).status_code
 
@@ -170,6 +162,4 @@ def _through_http(out_dir: Path, n: int) -> tuple[float, int]:
             if statuses.count(204) != n or paid != n:
                 raise RuntimeError(f"notify bench: {statuses.count(204)} of {n} acknowledged, {paid} paid")
             return seconds, n
-        finally:
-            server.should_exit = True
-            thread.join(10)
+

@@ -21,7 +21,7 @@ from tests.support.infra import note_used, require_postgres
 from tests.support.pg import temporary_databases
 from tests.support.photos import NAMES, Layout, backdrop, blend, compliant, place, standard
 
-__all__ = ["NAMES", "capture_database", "demo_pass", "demo_stations", "jpeg", "shot"]
+__all__ = ["NAMES", "capture_database", "demo_pass", "demo_stations", "free_station", "jpeg", "shot"]
 
 
 @contextmanager
@@ -81,3 +81,12 @@ def demo_stations(api: Api) -> list[dict[str, object]]:
     response = api.get("/api/capture/v1/stations", "photographer")
     assert response.status_code == 200, response.text
     return list(response.json()["items"])
+
+
+def free_station(api: Api, station_id: str) -> None:
+    """Void the check-in another test left open at a station (its photographer may then bind someone else)."""
+    front = api.get(f"/api/capture/v1/stations/{station_id}", "photographer").json().get("front")
+    if front:
+        voided = api.post(f"/api/capture/v1/checkins/{front['id']}/void", "photographer",
+                          json={"reason": "测试前清空机位"})
+        assert voided.status_code == 200, voided.text

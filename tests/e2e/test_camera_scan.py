@@ -13,6 +13,7 @@ import segno
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from tests.capture.support import free_station
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ConsoleErrors, _new_page
 from tests.e2e.helpers import screenshot, sign_in
 from tests.support.api import Api, wait_until
@@ -50,9 +51,7 @@ def _pass_of_another_student(api: Api) -> dict[str, Any]:
 
 def _free_second_station(api: Api) -> dict[str, Any]:
     station = api.get(f"{CAPTURE}/stations", "photographer").json()["items"][1]
-    front = api.get(f"{CAPTURE}/stations/{station['id']}", "photographer").json().get("front")
-    if front:  # another browser test left a student in front of this camera
-        api.post(f"{CAPTURE}/checkins/{front['id']}/void", "photographer", json={"reason": "测试前清空机位"})
+    free_station(api, station["id"])  # another browser test may have left a student in front of this camera
     return dict(station)
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.capture.support import demo_stations, jpeg
+from tests.capture.support import demo_stations, free_station, jpeg
 from tests.e2e.conftest import ConsoleErrors
 from tests.e2e.helpers import open_menu, screenshot, sign_in, sign_out
 from tests.support.api import Api, wait_until
@@ -29,9 +29,7 @@ def _photograph_one(api: Api) -> None:
     student: dict[str, Any] = sorted((r for r in rows if r["class_id"] == xg2302), key=lambda r: r["student_no"])[-1]
     token = api.get(f"/api/roster/v1/students/{student['id']}/pass", "school10403").json()["token"]
     station = str(demo_stations(api)[1]["id"])
-    front = api.get(f"/api/capture/v1/stations/{station}", "photographer").json().get("front")
-    if front:  # another browser test left a student in front of this camera
-        api.post(f"/api/capture/v1/checkins/{front['id']}/void", "photographer", json={"reason": "测试前清空机位"})
+    free_station(api, station)
     checkin = wait_until(lambda: (r := api.post("/api/capture/v1/checkins", "photographer",
                                                 json={"station": station, "pass": token})).status_code == 201
                          and r.json())
