@@ -55,3 +55,34 @@ def test_broken_bills_are_the_same_errors(data: bytes, code: str) -> None:
     with pytest.raises(BillError) as caught:
         read_wechat_bill(wechat_bill(ROWS), "0" * 40)
     assert caught.value.code == "sha1_mismatch"
+
+
+def _detail_lines(data: bytes) -> list[bytes]:
+    return data.split(b"\n")
+
+
+def test_rows_one_cell_short_and_one_cell_long_are_refused_even_when_the_commas_add_up() -> None:
+    # the narrow read checks widths from the comma count: a short row and a long row would cancel out in a total
+    lines = _detail_lines(wechat_bill(ROWS))
+    lines[1] = lines[1].rsplit(b",", 1)[0]
+    lines[2] = lines[2] + b",`extra"
+    data = b"\n".join(lines)
+    for read in (lambda: parse_wechat_bill(io.BytesIO(data)), lambda: read_wechat_bill(data)):
+        with pytest.raises(BillError) as caught:
+            read()
+        assert caught.value.code == "bad_value"
+
+
+def test_a_quoted_cell_with_a_comma_reads_as_the_line_parser_reads_it() -> None:
+    # commas inside quotes are not separators: such a bill goes through the full read
+    lines = _detail_lines(wechat_bill(ROWS))
+    lines[1] = lines[1].replace("`照片采集费".encode(), '"`照片,采集费"'.encode())
+    assert b"\"" in lines[1]
+    _same(b"\n".join(lines))
+
+
+def test_an_empty_cell_in_a_column_reconciliation_does_not_use_reads_as_the_line_parser_reads_it() -> None:
+    lines = _detail_lines(wechat_bill(ROWS))
+    lines[1] = lines[1].replace("`照片采集费".encode(), b"")
+    assert "照片采集费".encode() not in lines[1]
+    _same(b"\n".join(lines))
