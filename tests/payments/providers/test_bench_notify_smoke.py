@@ -15,5 +15,7 @@ def test_notify_benchmark_writes_its_figures(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("TUCAI_BENCH_NOTIFY", "20")
     assert main(["notify", "--out", str(tmp_path)]) == 0
     result = json.loads((tmp_path / "notify.json").read_text(encoding="utf-8"))
-    assert result["n"] == 20 and len(result["rows"]) == 3  # adapter WeChat, adapter Alipay, over HTTP
+    # adapter WeChat, adapter Alipay, over HTTP beside the bare crypto loop and beside a bare FastAPI route
+    assert result["n"] == 20 and len(result["rows"]) == 4
+    assert result["rows"][3]["limit_path"].startswith("bare FastAPI route")
     assert all(row["value"] > 0 and row["limit"] > 0 for row in result["rows"])
