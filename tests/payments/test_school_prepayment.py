@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from services.capture.events import PhotoAccepted
 from services.kernel.tenancy import Principal, Role, unscoped_for_system
-from services.payments.models import NotificationLog, Payment, outbox
+from services.payments.models import NotificationLog, Payer, Payment, outbox
 from services.payments.provider_set import provider_set
 from services.payments.providers.port import Provider
+from services.payments.providers.sandbox_bills import alipay_bill_zip
+from services.payments.settlement.consumers import on_photo_accepted
 from tests.support.api import DEMO_STUDENT, Api, wait_until
 
 BASE = "/api/payments/v1/schools/{}/prepayment"
@@ -150,6 +155,95 @@ def test_a_replayed_notification_credits_once(paid: dict[str, Any], prepaying: A
     assert _count(prepaying, logged) == 2  # each new id applied once, found paid; the 18 replays stopped earlier
     body = prepaying.get(_path(), "school10403").json()
     assert body["paid_fen"] == APPROVED * FEE and body["order"]["state"] == "paid"
+
+
+# -- reconciliation: the prepaid count against the photographed count -----------------------------------------------
+
+RECONCILIATION = "/api/payments/v1/reconciliation"
+
+
+def _payers(api: Api) -> list[Payer]:
+    with _ctx(api).sessions() as session:
+        return list(session.execute(unscoped_for_system(select(Payer).where(
+            Payer.school_code == "10403", Payer.term == "2026-06").order_by(Payer.roster_order))).scalars())
+
+
+def _photograph(api: Api, payers: list[Payer]) -> None:
+    """Capture's accepted photos (its event, applied as payments' consumer applies it)."""
+    with _ctx(api).transaction() as uow:
+        for p in payers:
+            on_photo_accepted(uow, PhotoAccepted(
+                photo_id=f"ph-{p.subject_key}", checkin_id="c1", station_id="st1", school_code=p.school_code,
+                province_code=p.province_code, subject_key=p.subject_key, sequence_no=1, version=1, first=True,
+                overridden=False))
+
+
+def _reconcile_today(api: Api) -> list[dict[str, Any]]:
+    """The agency uploads today's Alipay bill (the sandbox's, with the school's payment); a job reconciles it.
+    Returns the school's open discrepancies."""
+    ctx = _ctx(api)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    bill = alipay_bill_zip(provider_set(ctx.settings, ctx.runtime).sandbox, today)
+    r = api.client.post(f"{RECONCILIATION}/runs", headers=api.as_user("agency"), files={"file": ("bill.zip", bill)},
+                        data={"provider": "alipay", "bill_date": today.isoformat()})
+    assert r.status_code == 202, r.text
+
+    def finished() -> dict[str, Any] | None:
+        run = api.get(f"{RECONCILIATION}/runs/{r.json()['id']}", "agency").json()
+        return run if run["state"] not in ("queued", "running") else None
+
+    assert wait_until(finished, timeout=30)["state"] == "done"
+    return cast(list[dict[str, Any]], api.get(f"{RECONCILIATION}/discrepancies", "agency",
+                                              params={"school_code": "10403", "state": "open"}).json()["items"])
+
+
+def test_reconciliation_refunds_the_school_what_it_prepaid_for_students_never_photographed(
+        paid: dict[str, Any], prepaying: Api) -> None:
+    api, payers = prepaying, _payers(prepaying)
+    assert len(payers) == APPROVED
+    _photograph(api, payers[:55])  # three prepaid students were never photographed
+    found = _reconcile_today(api)
+    [over] = [d for d in found if d["type"] == "school_overpaid"]
+    assert (over["order_id"], over["ours_fen"], over["amount_fen"]) == (paid["id"], APPROVED * FEE, 3 * FEE)
+    assert over["school_code"] == "10403" and over["class_id"] is None and over["subject_key"] is None
+    assert not [d for d in found if d["type"] in ("photographed_unpaid", "paid_not_photographed",
+                                                  "provider_only", "platform_only")]  # the bill agrees
+    assert api.get(f"{RECONCILIATION}/discrepancies/{over['id']}", "school10403").status_code == 200
+    hidden = api.get(f"{RECONCILIATION}/discrepancies/{over['id']}", "school10405")
+    assert hidden.status_code == 404
+
+    resolved = api.post(f"{RECONCILIATION}/discrepancies/{over['id']}/resolve", "agency",
+                        json={"action": "refund", "reason": "预缴 58 人，实拍 55 人，退还差额"})
+    assert resolved.status_code == 200, resolved.text
+    refund = resolved.json()["refund"]
+    assert (refund["amount_fen"], refund["reason"]) == (3 * FEE, "school_overpaid")
+    wait_until(lambda: api.get(_path(), "school10403").json()["refunded_fen"] == 3 * FEE, timeout=30)
+    body = api.get(_path(), "school10403").json()
+    assert body["order"]["state"] == "paid" and body["paid_fen"] == APPROVED * FEE  # a partial refund
+    assert [(r["amount_fen"], r["state"]) for r in body["order"]["refunds"]] == [(3 * FEE, "succeeded")]
+    again = _reconcile_today(api)  # refunded: nothing more is due
+    assert not [d for d in again if d["type"] == "school_overpaid"]
+
+
+def test_reconciliation_finds_students_photographed_beyond_the_prepaid_count(paid: dict[str, Any],
+                                                                             prepaying: Api) -> None:
+    api, payers = prepaying, _payers(prepaying)
+    late = [Payer(subject_key=f"LATE{n:02d}", school_code="10403", province_code="36", term="2026-06",
+                  class_id=payers[0].class_id, class_no=payers[0].class_no, level="硕士研究生", sex="男",
+                  masked_name="赵*", masked_id_number="3601**********123X", roster_order=100 + n) for n in (1, 2)]
+    with _ctx(api).transaction() as uow:  # approved after the school prepaid (roster's event, as applied)
+        uow.session.add_all(late)
+    _photograph(api, payers + late)  # everyone prepaid, and the two approved later
+    body = api.get(_path(), "school10403").json()
+    assert (body["students"], body["photographed"]) == (APPROVED + 2, APPROVED + 2)
+    assert (body["due_fen"], body["paid_fen"], body["outstanding_fen"]) == ((APPROVED + 2) * FEE, APPROVED * FEE,
+                                                                          2 * FEE)
+    found = _reconcile_today(api)
+    [short] = [d for d in found if d["type"] == "photographed_unpaid"]
+    assert (short["order_id"], short["amount_fen"], short["subject_key"]) == (paid["id"], 2 * FEE, None)
+    assert not [d for d in found if d["type"] == "school_overpaid"]
+    still = api.post(_path(action="pay"), "school10403", json={"channel": "alipay_page"})
+    assert still.status_code == 409 and still.json()["code"] == "order_already_paid"  # collected as a receivable
 
 
 # -- who may reach it ------------------------------------------------------------------------------------------------
