@@ -70,6 +70,7 @@ export const router = createBrowserRouter([
               { path: "delivery", lazy: signedIn(() => import("./pages/DeliveryPage")) },
               { path: "settlement", lazy: signedIn(() => import("./pages/SettlementPage")) },
               { path: "payments", lazy: signedIn(() => import("./pages/PaymentsPage")) },
+              { path: "prepayment", lazy: signedIn(() => import("./pages/PrepaymentPage")) },
               ...comingSoon,
               { path: "*", lazy: signedIn(() => import("./pages/NotFoundPage")) },
             ],

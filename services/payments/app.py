@@ -17,6 +17,7 @@ from services.payments.orders import routes as orders_routes
 from services.payments.orders.jobs import JOB_KINDS, ensure_sweep
 from services.payments.payers import routes as payers_routes
 from services.payments.payers.consumers import payers_consumer
+from services.payments.prepayment import routes as prepayment_routes
 from services.payments.provider_set import provider_set
 from services.payments.providers.sandbox import SandboxGateway
 from services.payments.providers.sandbox_http import sandbox_router
@@ -40,8 +41,8 @@ def spec() -> ServiceSpec:
     return ServiceSpec(name="payments", title="Tucai payments", metadata=metadata, outbox=outbox, inbox=inbox,
                        migrations_dir=MIGRATIONS,
                        routers=[payers_routes.router, fees_routes.router, orders_routes.router,
-                                notify_routes.router, wechat_identity_routes.router, reconciliation_routes.router,
-                                reports_routes.router],
+                                prepayment_routes.router, notify_routes.router, wechat_identity_routes.router,
+                                reconciliation_routes.router, reports_routes.router],
                        consumers=[payers_consumer, photographed_consumer], jobs=[*JOB_KINDS, *RECONCILE_JOBS],
                        on_startup=_startup)
 

@@ -165,7 +165,7 @@ class Refund(PaymentsTable, TenantScoped, table=True):
     out_refund_no: str = Field(unique=True, max_length=32)
     amount_fen: int
     total_fen: int
-    reason: str = Field(max_length=40)  # duplicate_payment / not_photographed / class_overpaid
+    reason: str = Field(max_length=40)  # duplicate_payment / not_photographed / class_overpaid / school_overpaid
     state: str = Field(default=RefundLedgerState.PENDING, index=True, max_length=12)
     provider_refund_id: str | None = Field(default=None, max_length=64)
     error_code: str | None = Field(default=None, max_length=80)
@@ -250,6 +250,7 @@ class DiscrepancyType(StrEnum):
     PAID_NOT_PHOTOGRAPHED = "paid_not_photographed"  # refund due
     PHOTOGRAPHED_UNPAID = "photographed_unpaid"  # receivable
     CLASS_OVERPAID = "class_overpaid"  # a class paid for more students than were photographed: refund due
+    SCHOOL_OVERPAID = "school_overpaid"  # a school prepaid for more students than were photographed: refund due
 
 
 class DiscrepancyState(StrEnum):

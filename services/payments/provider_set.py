@@ -38,7 +38,8 @@ from services.payments.providers.wechat_oauth import OAuthConfig
 
 SANDBOX_BASE = "/api/payments" + PREFIX
 CHANNEL_PROVIDER = {Channel.WECHAT_H5: Provider.WECHAT, Channel.WECHAT_JSAPI: Provider.WECHAT,
-                    Channel.ALIPAY_WAP: Provider.ALIPAY}
+                    Channel.WECHAT_NATIVE: Provider.WECHAT, Channel.ALIPAY_WAP: Provider.ALIPAY,
+                    Channel.ALIPAY_PAGE: Provider.ALIPAY}
 
 
 class ProviderSet:

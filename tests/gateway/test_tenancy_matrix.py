@@ -305,6 +305,12 @@ OBJECTS: dict[tuple[str, str, str], Probe] = {
     ("GET", "roster", "/v1/reviewed-list.xlsx"): lambda api: (
         "/v1/reviewed-list.xlsx?term=2026-06&school_code=10403", None),
     ("GET", "scheduling", "/v1/schools/{school_code}/summary"): lambda api: ("/v1/schools/10403/summary", None),
+    # the school's prepayment (tests/payments/test_school_prepayment.py: the province, the agency, strangers)
+    ("GET", "payments", "/v1/schools/{school_code}/prepayment"): lambda api: ("/v1/schools/10403/prepayment", None),
+    ("POST", "payments", "/v1/schools/{school_code}/prepayment/pay"): lambda api: (
+        "/v1/schools/10403/prepayment/pay", {"channel": "alipay_page"}),
+    ("POST", "payments", "/v1/schools/{school_code}/prepayment/check"): lambda api: (
+        "/v1/schools/10403/prepayment/check", None),
     **_job_probes(),
     **_scheduling_probes(),
     **_capture_probes(),

@@ -97,3 +97,30 @@ async def test_alipay_wap_query_close_refund(wired: tuple[ProviderSet, httpx.Asy
     followed = await alipay.query_refund("RF261201DDDDDD", "STU261201CCCCCC")
     assert followed.state is RefundState.SUCCESS and followed.refund_fen == 500
     await alipay.close_order("STU261201NEVER0")  # never paid, never created: as closed as it gets
+
+
+async def test_a_pc_pays_by_wechat_native_qr_code_or_alipay_page(wired: tuple[ProviderSet, httpx.AsyncClient]) -> None:
+    """The school pays on a PC: WeChat Native answers a code_url (the QR code the payer scans; in the sandbox the
+    cashier's address), Alipay's computer-site cashier is a signed gateway URL (alipay.trade.page.pay)."""
+    providers, client = wired
+    wechat = WeChatPay(providers.sandbox.keys.wechat_config(SANDBOX_BASE + "/wechat"), client)
+    native = await wechat.create_payment(_request("SCH261201NNNNNN", Channel.WECHAT_NATIVE))
+    assert native.redirect_url is None and native.jsapi is None
+    assert native.code_url and native.code_url.endswith("/sandbox/cashier/wechat/SCH261201NNNNNN")
+    assert providers.sandbox.orders[(Provider.WECHAT, "SCH261201NNNNNN")].trade_type == "NATIVE"
+    cashier = await client.get(httpx.URL(native.code_url).path)
+    assert cashier.status_code == 200 and "确认支付" in cashier.text and "¥15.00" in cashier.text
+    providers.sandbox.pay(Provider.WECHAT, "SCH261201NNNNNN")
+    assert (await wechat.query_order("SCH261201NNNNNN")).state is TradeState.PAID
+
+    alipay = Alipay(providers.alipay_config, client)
+    page = await alipay.create_payment(_request("SCH261201PPPPPP", Channel.ALIPAY_PAGE))
+    assert page.redirect_url and "alipay.trade.page.pay" in page.redirect_url
+    assert "FAST_INSTANT_TRADE_PAY" in httpx.URL(page.redirect_url).params["biz_content"]
+    opened = await client.get(page.redirect_url, follow_redirects=True)
+    assert opened.status_code == 200 and "确认支付" in opened.text and "¥15.00" in opened.text
+    assert "return_url=%2Fm%2Fpay%2Fresult" in str(opened.url)
+    with pytest.raises(ValueError):  # Alipay has no QR channel here, WeChat no computer-site cashier
+        await alipay.create_payment(_request("SCH261201XXXXXX", Channel.WECHAT_NATIVE))
+    with pytest.raises(ValueError):
+        await wechat.create_payment(_request("SCH261201YYYYYY", Channel.ALIPAY_PAGE))

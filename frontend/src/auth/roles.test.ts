@@ -80,6 +80,14 @@ describe("pages of the roster campaign", () => {
     expect(titles("school_admin")).not.toContain("采集工作");
   });
 
+  it("gives the school admin, and only them, the school's prepayment", () => {
+    expect(titles("school_admin")).toContain("学校统缴");
+    for (const role of ["agency_admin", "province_reviewer", "class_monitor", "college_coordinator", "photographer"]) {
+      expect(titles(role)).not.toContain("学校统缴");
+    }
+    expect(canOpen("school_admin", "/prepayment")).toBe(true);
+  });
+
   it("gives the province the review queue and campaigns, the agency the overview and the queue to shoot", () => {
     expect(titles("province_reviewer")).toEqual(expect.arrayContaining(["资格审查", "采集工作", "学校概况"]));
     expect(titles("agency_admin")).toEqual(expect.arrayContaining(["学校概况", "待拍名单"]));

@@ -195,6 +195,14 @@ export const PAGES: readonly PageDef[] = [
     summary: "各校收缴报表、渠道账单对账与差异处理（退款、标记已收、忽略）",
   },
   {
+    path: "/prepayment",
+    title: "学校统缴",
+    icon: "pay",
+    roles: ["school_admin"],
+    ready: true,
+    summary: "由学校统一预缴本校已审核学生的采集费（电脑端支付宝或微信扫码），对账时按实际拍摄人数多退少补",
+  },
+  {
     path: "/proofreading",
     title: "照片校对",
     icon: "proofread",

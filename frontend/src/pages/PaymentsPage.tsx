@@ -28,6 +28,7 @@ const TYPES: Record<string, { label: string; color: string; actions: Action[] }>
   paid_not_photographed: { label: "已缴未拍（应退）", color: "gold", actions: ["refund"] },
   photographed_unpaid: { label: "已拍未缴（应收）", color: "blue", actions: ["mark_paid"] },
   class_overpaid: { label: "班级多缴（应退）", color: "gold", actions: ["refund"] },
+  school_overpaid: { label: "学校预缴多缴（应退）", color: "gold", actions: ["refund"] },
 };
 const STATES: Record<string, { label: string; color: string }> = {
   open: { label: "待处理", color: "red" },

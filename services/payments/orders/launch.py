@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import anyio.from_thread
 import structlog
 
 from services.kernel.errors import TucaiError
@@ -91,6 +92,23 @@ def apply_statuses(uow: UnitOfWork, order: PaymentOrder, statuses: list[OrderSta
 
 def needs_query(order: PaymentOrder) -> bool:
     return order.state == OrderState.PENDING and bool(order.opened_at)
+
+
+def start(providers: ProviderSet, uow: UnitOfWork, order: PaymentOrder, channel: Channel, return_url: str,
+          client_ip: str, openid: str | None = None) -> PaymentLaunch:
+    """From a sync route: open the order at the channel's provider (the call runs on the event loop, the unit of
+    work stays on this thread) and record where it was opened, so a silent order is queried there."""
+    launched = anyio.from_thread.run(launch, providers, order, channel, return_url, client_ip, openid)
+    service.record_launch(uow, order, CHANNEL_PROVIDER[channel].value, channel.value)
+    return launched
+
+
+def refresh(providers: ProviderSet, uow: UnitOfWork, order: PaymentOrder) -> None:
+    """From a sync route (a result page): ask the providers how a pending order stands and credit what they
+    report paid — the page never trusts the redirect that brought the payer back."""
+    if needs_query(order):
+        apply_statuses(uow, order, anyio.from_thread.run(query, providers, order))
+        uow.session.refresh(order)
 
 
 def utcnow() -> datetime:

@@ -1,12 +1,11 @@
 """The orders' HTTP routes (thin). Sync routes: the providers' async calls run on the event loop through
-anyio.from_thread, while the unit of work stays on this thread."""
+anyio.from_thread (orders.launch.start / refresh), while the unit of work stays on this thread."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
 
-import anyio.from_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -29,7 +28,7 @@ from services.payments.orders.schemas import (
     PayLaunch,
     RefundOut,
 )
-from services.payments.provider_set import CHANNEL_PROVIDER, provider_set
+from services.payments.provider_set import provider_set
 
 router = APIRouter(prefix="/v1", tags=["payments"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
@@ -57,13 +56,12 @@ def _my_fee(uow: UnitOfWork, principal: Principal) -> MyFee:
 
 def _launch(order: PaymentOrder, body: PayIn, request: Request, uow: UoW, ctx: ServiceContext,
             result_path: str) -> PayLaunch:
-    providers = provider_set(ctx.settings, ctx.runtime)
     back = f"{str(request.base_url).rstrip('/')}{result_path}?order={order.id}"
     client_ip = request.client.host if request.client else "127.0.0.1"
-    launched = anyio.from_thread.run(launch.launch, providers, order, body.channel, back, client_ip, body.openid)
-    service.record_launch(uow, order, CHANNEL_PROVIDER[body.channel].value, body.channel.value)
+    launched = launch.start(provider_set(ctx.settings, ctx.runtime), uow, order, body.channel, back, client_ip,
+                            body.openid)
     return PayLaunch(order=_order_out(uow, order), provider=launched.provider.value, channel=body.channel,
-                     redirect_url=launched.redirect_url, jsapi=launched.jsapi)
+                     redirect_url=launched.redirect_url, jsapi=launched.jsapi, code_url=launched.code_url)
 
 
 def _ttl(ctx: ServiceContext) -> timedelta:
@@ -86,10 +84,8 @@ def pay_my_order(body: PayIn, principal: StudentCaller, request: Request, uow: U
              summary="Ask the provider how the student's order stands (the result page; never trust the redirect)")
 def check_my_order(principal: StudentCaller, request: Request, uow: UoW, ctx: Context) -> MyFee:
     fee = service.student_fee(uow, principal)
-    if fee.order is not None and launch.needs_query(fee.order):
-        statuses = anyio.from_thread.run(launch.query, provider_set(ctx.settings, ctx.runtime), fee.order)
-        launch.apply_statuses(uow, fee.order, statuses)
-        uow.session.refresh(fee.order)
+    if fee.order is not None:
+        launch.refresh(provider_set(ctx.settings, ctx.runtime), uow, fee.order)
     return _my_fee(uow, principal)
 
 
@@ -126,7 +122,6 @@ def pay_class_settlement(body: PayIn, principal: Monitor, request: Request, uow:
              summary="Ask the provider how the class settlement order stands")
 def check_class_settlement(principal: Monitor, uow: UoW, ctx: Context) -> ClassSettlementOut:
     s = service.class_settlement(uow, principal)
-    if s.order is not None and launch.needs_query(s.order):
-        statuses = anyio.from_thread.run(launch.query, provider_set(ctx.settings, ctx.runtime), s.order)
-        launch.apply_statuses(uow, s.order, statuses)
+    if s.order is not None:
+        launch.refresh(provider_set(ctx.settings, ctx.runtime), uow, s.order)
     return _settlement_out(uow, principal)

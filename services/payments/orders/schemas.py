@@ -64,14 +64,16 @@ class PayIn(BaseModel):
 
 
 class PayLaunch(BaseModel):
-    """What the phone needs: open `redirect_url` (cashier / WeChat H5 / Alipay), or call WeixinJSBridge with
-    `jsapi`. Paying is confirmed only by the order's state, never by coming back from the redirect."""
+    """What the browser needs: open `redirect_url` (cashier / WeChat H5 / Alipay), call WeixinJSBridge with
+    `jsapi`, or show `code_url` as a QR code (WeChat Native, on a PC). Paying is confirmed only by the order's
+    state, never by coming back from the redirect."""
 
     order: OrderOut
     provider: str
     channel: Channel
     redirect_url: str | None
     jsapi: Mapping[str, str] | None
+    code_url: str | None = Field(default=None, description="WeChat Native: the QR code's content")
 
 
 class ClassSettlementOut(BaseModel):

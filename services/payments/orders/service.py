@@ -82,7 +82,8 @@ def student_fee(uow: UnitOfWork, principal: Principal) -> StudentFee:
     return StudentFee(payer, profile, order)
 
 
-def _priced(profile: FeeProfile | None, mode: PayerMode) -> FeeProfile:
+def priced(profile: FeeProfile | None, mode: PayerMode) -> FeeProfile:
+    """The fee profile an order of `mode` is priced at; refused when none is set or another payer pays it."""
     if profile is None:
         raise NotFound("fee_profile_missing", "本校本届尚未设置收费标准", "No fee is set for this school and term")
     if profile.payer_mode != mode:
@@ -92,16 +93,35 @@ def _priced(profile: FeeProfile | None, mode: PayerMode) -> FeeProfile:
     return profile
 
 
-def _ensure_payable(uow: UnitOfWork, principal: Principal, kind: OrderKind, owner_key: str, payer: Payer,
-                    amount_fen: int, unit_fen: int, quantity: int, description: str, ttl: timedelta,
-                    at: datetime) -> PaymentOrder:
+@dataclass(frozen=True)
+class OrderOwner:
+    """Whose order it is (a student, a class or a school) and the facts the order copies from them."""
+
+    kind: OrderKind
+    key: str  # subject_key / class_id / school_code
+    province_code: str
+    school_code: str
+    term: str
+    class_id: str | None = None
+    class_no: str | None = None
+    subject_key: str | None = None
+
+
+def _owner(kind: OrderKind, key: str, payer: Payer) -> OrderOwner:
+    return OrderOwner(kind, key, payer.province_code, payer.school_code, payer.term, payer.class_id, payer.class_no,
+                      payer.subject_key if kind is OrderKind.STUDENT else None)
+
+
+def ensure_order(uow: UnitOfWork, principal: Principal, owner: OrderOwner, amount_fen: int, unit_fen: int,
+                 quantity: int, description: str, ttl: timedelta, at: datetime) -> PaymentOrder:
     """Get or create the owner's order for the term, ready to (re)launch: pending, with a live number."""
-    order = repo.order_for_owner(uow.session, principal, kind, payer.term, owner_key)
+    kind = owner.kind
+    order = repo.order_for_owner(uow.session, principal, kind, owner.term, owner.key)
     if order is None:
         order = PaymentOrder(
-            id=new_id(), kind=kind, owner_key=owner_key, province_code=payer.province_code,
-            school_code=payer.school_code, class_id=payer.class_id, class_no=payer.class_no,
-            subject_key=payer.subject_key if kind is OrderKind.STUDENT else None, term=payer.term,
+            id=new_id(), kind=kind, owner_key=owner.key, province_code=owner.province_code,
+            school_code=owner.school_code, class_id=owner.class_id, class_no=owner.class_no,
+            subject_key=owner.subject_key, term=owner.term,
             description=description, amount_fen=amount_fen, unit_fen=unit_fen, quantity=quantity,
             out_trade_no=order_numbers.make(PREFIX[kind], at), expires_at=at + ttl, created_at=at, updated_at=at)
         repo.add_order(uow.session, order)
@@ -124,11 +144,11 @@ def _ensure_payable(uow: UnitOfWork, principal: Principal, kind: OrderKind, owne
 
 def prepare_student_payment(uow: UnitOfWork, principal: Principal, ttl: timedelta) -> PaymentOrder:
     fee = student_fee(uow, principal)
-    profile = _priced(fee.profile, PayerMode.STUDENT)
+    profile = priced(fee.profile, PayerMode.STUDENT)
     if profile.amount_fen <= 0:
         raise Conflict("nothing_to_pay", "本次采集免费，无需缴费", "There is nothing to pay")
-    return _ensure_payable(uow, principal, OrderKind.STUDENT, fee.payer.subject_key, fee.payer, profile.amount_fen,
-                           profile.amount_fen, 1, "毕业证图像采集费", ttl, now())
+    return ensure_order(uow, principal, _owner(OrderKind.STUDENT, fee.payer.subject_key, fee.payer),
+                        profile.amount_fen, profile.amount_fen, 1, "毕业证图像采集费", ttl, now())
 
 
 def class_settlement(uow: UnitOfWork, principal: Principal) -> ClassSettlement:
@@ -147,13 +167,13 @@ def class_settlement(uow: UnitOfWork, principal: Principal) -> ClassSettlement:
 
 def prepare_class_payment(uow: UnitOfWork, principal: Principal, ttl: timedelta) -> PaymentOrder:
     settlement = class_settlement(uow, principal)
-    profile = _priced(settlement.profile, PayerMode.CLASS)
+    profile = priced(settlement.profile, PayerMode.CLASS)
     if settlement.photographed == 0 or profile.amount_fen == 0:
         raise Conflict("nothing_to_pay", "尚无已拍摄的学生，无需结算", "No student was photographed yet")
     payer = repo.class_payers(uow.session, principal, settlement.class_id)[0]
-    return _ensure_payable(uow, principal, OrderKind.CLASS, settlement.class_id, payer, settlement.amount_fen,
-                           profile.amount_fen, settlement.photographed,
-                           f"{settlement.class_name or settlement.class_no or '班级'}图像采集费结算", ttl, now())
+    return ensure_order(uow, principal, _owner(OrderKind.CLASS, settlement.class_id, payer), settlement.amount_fen,
+                        profile.amount_fen, settlement.photographed,
+                        f"{settlement.class_name or settlement.class_no or '班级'}图像采集费结算", ttl, now())
 
 
 def record_launch(uow: UnitOfWork, order: PaymentOrder, provider: str, channel: str) -> None:

@@ -41,6 +41,9 @@ from services.payments.providers.port import (
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_NOTIFICATION_BYTES = 64 * 1024
 SUCCESS_BODY = b"success"  # exactly these 7 bytes: anything else makes Alipay re-send (research §2.3)
+# How each channel pays: the gateway method and its product code (手机网站支付 / 电脑网站支付).
+_PAY_METHODS = {Channel.ALIPAY_WAP: ("alipay.trade.wap.pay", "QUICK_WAP_WAY"),
+                Channel.ALIPAY_PAGE: ("alipay.trade.page.pay", "FAST_INSTANT_TRADE_PAY")}
 _TRADE_STATUS = {"TRADE_SUCCESS": TradeState.PAID, "TRADE_FINISHED": TradeState.PAID,
                  "TRADE_CLOSED": TradeState.CLOSED, "WAIT_BUYER_PAY": TradeState.NOTPAY}
 _CHARSET = re.compile(r"[A-Za-z0-9_-]{1,20}")
@@ -176,7 +179,8 @@ def verify_response(config: AlipayConfig, raw: str, response_key: str) -> dict[s
 
 
 class Alipay:
-    """Alipay for one app: wap pay (手机网站支付), query, close, refund, refund query, notifications."""
+    """Alipay for one app: wap pay (手机网站支付), page pay (电脑网站支付), query, close, refund, refund query,
+    notifications."""
 
     provider = Provider.ALIPAY
 
@@ -203,18 +207,20 @@ class Alipay:
         return answer
 
     async def create_payment(self, request: PaymentRequest) -> PaymentLaunch:
-        if request.channel is not Channel.ALIPAY_WAP:
+        """Wap pay on a phone (alipay.trade.wap.pay), the computer-site cashier on a PC (alipay.trade.page.pay):
+        the same signed gateway URL the browser opens, differing in method and product code."""
+        if request.channel not in _PAY_METHODS:
             raise ValueError(f"Alipay cannot serve channel {request.channel}")
+        method, product = _PAY_METHODS[request.channel]
         biz: dict[str, Any] = {"out_trade_no": request.out_trade_no, "total_amount": fen_to_yuan(request.amount_fen),
-                               "subject": request.description[:256], "product_code": "QUICK_WAP_WAY"}
-        if request.quit_url:
+                               "subject": request.description[:256], "product_code": product}
+        if request.quit_url and request.channel is Channel.ALIPAY_WAP:
             biz["quit_url"] = request.quit_url
         if request.expires_at:
             biz["time_expire"] = request.expires_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
         if request.attach:
             biz["passback_params"] = request.attach
-        params = self._params("alipay.trade.wap.pay", biz, notify_url=request.notify_url,
-                              return_url=request.return_url)
+        params = self._params(method, biz, notify_url=request.notify_url, return_url=request.return_url)
         # No HTTP call: the order exists at Alipay only once the student pays on this page (research §2.2).
         return PaymentLaunch(Provider.ALIPAY, request.channel, request.out_trade_no,
                              redirect_url=f"{self.config.gateway}?{urlencode(params)}")

@@ -21,11 +21,15 @@ class Provider(StrEnum):
 
 
 class Channel(StrEnum):
-    """How the phone pays: H5 in a phone browser, JSAPI inside WeChat's own browser, Alipay's mobile site."""
+    """How the payer pays: on a phone, H5 in a phone browser, JSAPI inside WeChat's own browser, Alipay's mobile
+    site; on a PC (a school paying in advance), WeChat Native (a QR code the payer scans with WeChat) and Alipay's
+    computer-site cashier (page pay)."""
 
     WECHAT_H5 = "wechat_h5"
     WECHAT_JSAPI = "wechat_jsapi"
     ALIPAY_WAP = "alipay_wap"
+    WECHAT_NATIVE = "wechat_native"
+    ALIPAY_PAGE = "alipay_page"
 
 
 class TradeState(StrEnum):
@@ -111,14 +115,16 @@ class PaymentRequest:
 
 @dataclass(frozen=True)
 class PaymentLaunch:
-    """What the phone needs: a URL to open (WeChat h5_url, Alipay gateway URL) or the parameters for
-    WeixinJSBridge.invoke('getBrandWCPayRequest', …) inside WeChat."""
+    """What the payer's browser needs: a URL to open (WeChat h5_url, Alipay gateway URL), the parameters for
+    WeixinJSBridge.invoke('getBrandWCPayRequest', …) inside WeChat, or (WeChat Native) the code_url to show as a
+    QR code that the payer scans with WeChat."""
 
     provider: Provider
     channel: Channel
     out_trade_no: str
     redirect_url: str | None = None
     jsapi: Mapping[str, str] | None = None  # appId, timeStamp, nonceStr, package, signType, paySign
+    code_url: str | None = None  # WeChat Native: weixin://wxpay/bizpayurl?pr=…, shown as a QR code
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ class SandboxOrder:
     amount_fen: int
     description: str
     notify_url: str
-    trade_type: str = "MWEB"  # WeChat: MWEB (H5) / JSAPI
+    trade_type: str = "MWEB"  # WeChat: MWEB (H5) / JSAPI / NATIVE (a PC's QR code)
     attach: str = ""
     payer: str = "oTEST000000000000000000000001"
     state: str = "NOTPAY"  # NOTPAY / SUCCESS / CLOSED / REFUND

@@ -134,6 +134,12 @@ def _wechat_routes(router: APIRouter, get_gateway: GetGateway) -> None:
         prepay_id = "wx" + secrets.token_hex(15)
         if trade_type == "JSAPI":
             return _wechat_answer(gateway, request, 200, {"prepay_id": prepay_id})
+        if trade_type == "NATIVE":
+            # WeChat answers weixin://wxpay/bizpayurl?pr=…, which only WeChat opens; the sandbox's code is its
+            # cashier's address, so scanning it with any phone (or opening it on the PC) pays the order.
+            public = request.app.state.ctx.settings.public_base_url.rstrip("/")
+            code_url = f"{public}/api/payments{PREFIX}/cashier/wechat/{no}"
+            return _wechat_answer(gateway, request, 200, {"code_url": code_url})
         url = f"/api/payments{PREFIX}/cashier/wechat/{no}?prepay_id={prepay_id}"
         return _wechat_answer(gateway, request, 200, {"h5_url": url})
 
@@ -144,6 +150,10 @@ def _wechat_routes(router: APIRouter, get_gateway: GetGateway) -> None:
     @router.post("/wechat/v3/pay/transactions/jsapi")
     async def wechat_jsapi(request: Request) -> Response:
         return await create(request, "JSAPI")
+
+    @router.post("/wechat/v3/pay/transactions/native")
+    async def wechat_native(request: Request) -> Response:
+        return await create(request, "NATIVE")
 
     @router.get("/wechat/v3/pay/transactions/out-trade-no/{out_trade_no}")
     async def wechat_query(out_trade_no: str, request: Request) -> Response:
@@ -231,8 +241,8 @@ def _alipay_routes(router: APIRouter, get_gateway: GetGateway) -> None:
             biz = json.loads(params.get("biz_content", "{}"))
         except ValueError:
             return _alipay_answer(gateway, method, _alipay_error("isv.invalid-parameter", "biz_content 非 JSON"))
-        if method == "alipay.trade.wap.pay":
-            return _wap_pay(gateway, params, biz)
+        if method in _PAGE_METHODS:
+            return _page_pay(gateway, params, biz, _PAGE_METHODS[method])
         handler = _ALIPAY_SERVER_METHODS.get(method)
         if handler is None:
             return _alipay_answer(gateway, method or "error", _alipay_error(
@@ -240,7 +250,13 @@ def _alipay_routes(router: APIRouter, get_gateway: GetGateway) -> None:
         return _alipay_answer(gateway, method, handler(gateway, biz))
 
 
-def _wap_pay(gateway: SandboxGateway, params: Mapping[str, str], biz: Mapping[str, Any]) -> Response:
+# The browser's pay methods (no server answer: the gateway URL opens the cashier) and their product codes.
+_PAGE_METHODS = {"alipay.trade.wap.pay": "QUICK_WAP_WAY", "alipay.trade.page.pay": "FAST_INSTANT_TRADE_PAY"}
+
+
+def _page_pay(gateway: SandboxGateway, params: Mapping[str, str], biz: Mapping[str, Any], product: str) -> Response:
+    if biz.get("product_code", product) != product:
+        return HTMLResponse("<h1>产品码错误</h1>", 400)
     try:
         fen = yuan_to_fen(str(biz["total_amount"]))
         no = str(biz["out_trade_no"])

@@ -228,7 +228,7 @@ def ack(ok: bool, status: int = 400) -> Ack:
 # -- the adapter -------------------------------------------------------------------------------------------------
 
 class WeChatPay:
-    """WeChat Pay API v3 for one direct merchant: H5 and JSAPI orders, query, close, refunds, notifications.
+    """WeChat Pay API v3 for one direct merchant: H5, JSAPI and Native orders, query, close, refunds, notifications.
     `client` is the caller's httpx.AsyncClient (pointed at the sandbox through an ASGI transport in embedded mode)."""
 
     provider = Provider.WECHAT
@@ -285,6 +285,10 @@ class WeChatPay:
             answer = await self._call("POST", "/v3/pay/transactions/jsapi", body)
             return PaymentLaunch(Provider.WECHAT, request.channel, request.out_trade_no,
                                  jsapi=jsapi_params(self.config, str(answer["prepay_id"])))
+        if request.channel is Channel.WECHAT_NATIVE:  # a PC: the payer scans the code_url's QR code with WeChat
+            answer = await self._call("POST", "/v3/pay/transactions/native", body)
+            return PaymentLaunch(Provider.WECHAT, request.channel, request.out_trade_no,
+                                 code_url=str(answer["code_url"]))
         raise ValueError(f"WeChat Pay cannot serve channel {request.channel}")
 
     async def query_order(self, out_trade_no: str) -> OrderStatus:

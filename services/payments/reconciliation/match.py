@@ -184,8 +184,8 @@ PROFILE_SCHEMA: Schema = {"school_code": Str, "term": Str, "fee_fen": Int, "paye
 
 def match_photographed(orders: pl.DataFrame, photographed: pl.DataFrame, profiles: pl.DataFrame,
                        payments: pl.DataFrame) -> pl.DataFrame:
-    """Paid but not photographed (refund due), photographed but unpaid (receivable), a class that paid for more
-    students than were photographed (refund due), and duplicates our ledger kept but has not refunded."""
+    """Paid but not photographed (refund due), photographed but unpaid (receivable), a class or a school that paid
+    for more students than were photographed (refund due), and duplicates our ledger kept but has not refunded."""
     found = []
     left = (pl.col("amount_fen") - pl.col("refunded_fen")).alias("left")
     paid_students = orders.filter((pl.col("kind") == "student") & (pl.col("state") == "paid"))
@@ -223,6 +223,7 @@ def match_photographed(orders: pl.DataFrame, photographed: pl.DataFrame, profile
                           T.CLASS_OVERPAID, OPEN, "班级结算人数多于实际拍摄人数：应退差额",
                           school_code=pl.col("order_school"), class_id=pl.col("class_id"),
                           order_id=pl.col("order_id"), ours_fen=pl.col("amount_fen"), amount_fen=pl.col("due")))
+    found += _schools(orders, photographed, profiles)
     dup = payments.filter(pl.col("duplicate") & (pl.col("refunded_fen") < pl.col("amount_fen")))
     found.append(_finding(dup, pl.lit("duplicate_payment:") + pl.col("provider") + ":" + pl.col("provider_txn"),
                           T.DUPLICATE_PAYMENT, OPEN, "重复支付，尚未退款", provider=pl.col("provider"),
@@ -231,3 +232,31 @@ def match_photographed(orders: pl.DataFrame, photographed: pl.DataFrame, profile
                           out_trade_no=pl.col("out_trade_no"), provider_txn=pl.col("provider_txn"),
                           ours_fen=pl.col("amount_fen"), amount_fen=pl.col("amount_fen") - pl.col("refunded_fen")))
     return pl.concat(found, how="vertical")
+
+
+def _schools(orders: pl.DataFrame, photographed: pl.DataFrame, profiles: pl.DataFrame) -> list[pl.DataFrame]:
+    """A school that pays in advance, per term: its prepaid count (the paid school order's quantity) against the
+    count photographed. More photographed than prepaid (students approved after the prepayment, or a school that
+    has not paid) is a receivable at today's fee; fewer is a refund due to the school at the fee it paid, less
+    what was refunded from that payment already."""
+    fees = profiles.filter(pl.col("payer_mode") == "school").select("school_code", "term", "fee_fen")
+    prepaid = orders.filter((pl.col("kind") == "school") & (pl.col("state") == "paid")).select(
+        "order_id", "school_code", "term", "amount_fen", "unit_fen", "quantity", "refunded_fen")
+    shot = photographed.group_by("school_code", "term").agg(pl.len().cast(Int).alias("count"))
+    schools = (fees.join(prepaid, on=["school_code", "term"], how="full", coalesce=True)
+               .join(shot, on=["school_code", "term"], how="left")
+               .with_columns(pl.col("count").fill_null(0), pl.col("quantity").fill_null(0),
+                             pl.col("refunded_fen").fill_null(0)))
+    short = schools.filter((pl.col("count") > pl.col("quantity")) & pl.col("fee_fen").is_not_null())
+    receivable = _finding(short, pl.lit("photographed_unpaid:school:") + pl.col("school_code") + ":" + pl.col("term"),
+                          T.PHOTOGRAPHED_UNPAID, OPEN, "学校已拍摄人数多于预缴人数：应收",
+                          school_code=pl.col("school_code"), order_id=pl.col("order_id"),
+                          ours_fen=pl.col("amount_fen"),
+                          amount_fen=(pl.col("count") - pl.col("quantity")) * pl.col("fee_fen"))
+    over = schools.filter(pl.col("order_id").is_not_null() & (pl.col("quantity") > pl.col("count"))).with_columns(
+        ((pl.col("quantity") - pl.col("count")) * pl.col("unit_fen") - pl.col("refunded_fen")).alias("due"))
+    refund = _finding(over.filter(pl.col("due") > 0), pl.lit("school_overpaid:") + pl.col("order_id"),
+                      T.SCHOOL_OVERPAID, OPEN, "学校预缴人数多于实际拍摄人数：应退差额",
+                      school_code=pl.col("school_code"), order_id=pl.col("order_id"), ours_fen=pl.col("amount_fen"),
+                      amount_fen=pl.col("due"))
+    return [receivable, refund]

@@ -49,11 +49,11 @@ MAX_BILL_BYTES = 256 * 1024**2  # a day of a large campaign is a few hundred tho
 T = DiscrepancyType
 # Which resolutions make sense for which finding (ignore always does).
 ACTIONS: dict[str, set[str]] = {
-    T.PAID_NOT_PHOTOGRAPHED: {"refund"}, T.CLASS_OVERPAID: {"refund"}, T.DUPLICATE_PAYMENT: {"refund"},
-    T.STATUS_MISMATCH: {"mark_paid"}, T.PHOTOGRAPHED_UNPAID: {"mark_paid"},
+    T.PAID_NOT_PHOTOGRAPHED: {"refund"}, T.CLASS_OVERPAID: {"refund"}, T.SCHOOL_OVERPAID: {"refund"},
+    T.DUPLICATE_PAYMENT: {"refund"}, T.STATUS_MISMATCH: {"mark_paid"}, T.PHOTOGRAPHED_UNPAID: {"mark_paid"},
 }
 REFUND_REASON = {T.PAID_NOT_PHOTOGRAPHED: "not_photographed", T.CLASS_OVERPAID: "class_overpaid",
-                 T.DUPLICATE_PAYMENT: "duplicate_payment"}
+                 T.SCHOOL_OVERPAID: "school_overpaid", T.DUPLICATE_PAYMENT: "duplicate_payment"}
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 
 Progress = Callable[[int, int, str], None]

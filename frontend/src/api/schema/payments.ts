@@ -465,6 +465,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/v1/schools/{school_code}/prepayment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The school's prepayment: approved students × fee, paid, outstanding (school, province, agency) */
+        get: operations["payments-read_school_prepayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/v1/schools/{school_code}/prepayment/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the provider how the school's order stands (the page after paying; never trust the redirect) */
+        post: operations["payments-check_school_prepayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/v1/schools/{school_code}/prepayment/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The school pays in advance on a PC (re-paying reuses the order's number) */
+        post: operations["payments-pay_school_prepayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/v1/wechat/authorize": {
         parameters: {
             query?: never;
@@ -518,10 +569,12 @@ export interface components {
         };
         /**
          * Channel
-         * @description How the phone pays: H5 in a phone browser, JSAPI inside WeChat's own browser, Alipay's mobile site.
+         * @description How the payer pays: on a phone, H5 in a phone browser, JSAPI inside WeChat's own browser, Alipay's mobile
+         *     site; on a PC (a school paying in advance), WeChat Native (a QR code the payer scans with WeChat) and Alipay's
+         *     computer-site cashier (page pay).
          * @enum {string}
          */
-        Channel: "wechat_h5" | "wechat_jsapi" | "alipay_wap";
+        Channel: "wechat_h5" | "wechat_jsapi" | "alipay_wap" | "wechat_native" | "alipay_page";
         /** ClassSettlementOut */
         ClassSettlementOut: {
             /** Amount Fen */
@@ -901,11 +954,17 @@ export interface components {
         };
         /**
          * PayLaunch
-         * @description What the phone needs: open `redirect_url` (cashier / WeChat H5 / Alipay), or call WeixinJSBridge with
-         *     `jsapi`. Paying is confirmed only by the order's state, never by coming back from the redirect.
+         * @description What the browser needs: open `redirect_url` (cashier / WeChat H5 / Alipay), call WeixinJSBridge with
+         *     `jsapi`, or show `code_url` as a QR code (WeChat Native, on a PC). Paying is confirmed only by the order's
+         *     state, never by coming back from the redirect.
          */
         PayLaunch: {
             channel: components["schemas"]["Channel"];
+            /**
+             * Code Url
+             * @description WeChat Native: the QR code's content
+             */
+            code_url?: string | null;
             /** Jsapi */
             jsapi: {
                 [key: string]: string;
@@ -915,6 +974,17 @@ export interface components {
             provider: string;
             /** Redirect Url */
             redirect_url: string | null;
+        };
+        /**
+         * PrepayIn
+         * @description The school pays on a PC: a WeChat Native QR code, or Alipay's computer-site cashier.
+         */
+        PrepayIn: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "wechat_native" | "alipay_page";
         };
         /** Problem */
         Problem: {
@@ -1074,6 +1144,61 @@ export interface components {
             state: string;
             /** Summary Ok */
             summary_ok: boolean | null;
+        };
+        /**
+         * SchoolPrepaymentOut
+         * @description What the school owes for the term and how its prepayment order stands.
+         */
+        SchoolPrepaymentOut: {
+            /** Breakdown */
+            breakdown: components["schemas"]["FeeItem"][];
+            /**
+             * Due Fen
+             * @description students × unit_fen
+             */
+            due_fen: number;
+            order: components["schemas"]["OrderOut"] | null;
+            /**
+             * Outstanding Fen
+             * @description due − paid, never below zero
+             */
+            outstanding_fen: number;
+            /**
+             * Paid Fen
+             * @description what the school's order was credited with
+             */
+            paid_fen: number;
+            /**
+             * Payer Mode
+             * @description who pays this school's fee: student / class / school; None: not set
+             */
+            payer_mode: string | null;
+            /**
+             * Photographed
+             * @description students photographed so far (reconciled against the prepaid count)
+             */
+            photographed: number;
+            /** Province Code */
+            province_code: string;
+            /**
+             * Refunded Fen
+             * @description refunded to the school (e.g. prepaid students never photographed)
+             */
+            refunded_fen: number;
+            /** School Code */
+            school_code: string;
+            /**
+             * Students
+             * @description approved students of the school this term
+             */
+            students: number;
+            /** Term */
+            term: string;
+            /**
+             * Unit Fen
+             * @description the fee per student when the school pays; None otherwise
+             */
+            unit_fen: number | null;
         };
         /**
          * WeChatAuthorize
@@ -2592,6 +2717,223 @@ export interface operations {
                 };
             };
             /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments-read_school_prepayment": {
+        parameters: {
+            query?: {
+                /** @description the campaign's term; default: the newest */
+                term?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description 院校代码 */
+                school_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolPrepaymentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments-check_school_prepayment": {
+        parameters: {
+            query?: {
+                /** @description the campaign's term; default: the newest */
+                term?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description 院校代码 */
+                school_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolPrepaymentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments-pay_school_prepayment": {
+        parameters: {
+            query?: {
+                /** @description the campaign's term; default: the newest */
+                term?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description 院校代码 */
+                school_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrepayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayLaunch"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
