@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.gateway.static import choose_encoding, precompressed, spa_response
 from services.kernel.errors import PROBLEM_BASE, PROBLEM_JSON
+from services.kernel.limits import parse_overrides, unknown_overrides
 from services.kernel.runtime import Runtime
 from services.kernel.security import SecurityHeadersMiddleware
 from services.kernel.settings import SERVICES, Settings
@@ -35,6 +36,9 @@ class Gateway:
         self.settings = settings
         self.runtime = Runtime(settings)
         self.apps = service_apps(settings, self.runtime)
+        # One process holds every endpoint: a body cap that names none of them is a mistake, not a no-op.
+        unknown_overrides(parse_overrides(settings.body_limits),
+                          set().union(*(app.state.operation_ids for app in self.apps.values())))
         self.runtime.expected_services = len(self.apps)
         self.spa_dir = settings.spa_dir or REPO_ROOT / "frontend" / "dist"
 

@@ -7,7 +7,10 @@ middleware does both at the door, per route:
 - a body without a declared length (chunked) is counted as it arrives and cut off at the cap with a 413.
 
 A route declares its cap with `openapi_extra=max_body(N)`; every other route gets the service default
-(TUCAI_MAX_BODY_BYTES), and TUCAI_BODY_LIMITS ({"<operationId>": bytes}) overrides either per endpoint."""
+(TUCAI_MAX_BODY_BYTES), and TUCAI_BODY_LIMITS ({"<operationId>": bytes}) overrides either per endpoint. The
+operationId is the one the OpenAPI document shows ("imports-upload_roster"). One setting serves all services, so
+each service takes the ids it has; the embedded gateway, which has them all, refuses to start on an id that names no
+endpoint (a cap that silently applies nowhere protects nothing), and a service alone logs the ids it applied."""
 
 from __future__ import annotations
 
@@ -53,20 +56,37 @@ class _TooLarge(Exception):
 
 
 def body_rules(routers: Sequence[APIRouter], prefix: str, default_limit: int,
-               overrides: dict[str, int] | None = None) -> list[_Rule]:
-    """One rule per route of `routers` as mounted under `prefix`: its cap and whether it needs a token."""
+               overrides: dict[str, int] | None = None,
+               operation_id: Callable[[APIRoute], str] = lambda route: route.unique_id) -> list[_Rule]:
+    """One rule per route of `routers` as mounted under `prefix`: its cap and whether it needs a token.
+    `operation_id` is the app's generate_unique_id_function: a router's own routes carry FastAPI's default id,
+    not the one the app gives them when it includes the router (and the OpenAPI document shows)."""
     overrides = overrides or {}
     rules = []
     for router in routers:
         for route in router.routes:
             if not isinstance(route, APIRoute):
                 continue
-            limit = (route.openapi_extra or {}).get(MAX_BODY_KEY, default_limit)
-            limit = overrides.get(route.unique_id, overrides.get(route.operation_id or "", limit))
+            limit = overrides.get(route.operation_id or operation_id(route),
+                                  (route.openapi_extra or {}).get(MAX_BODY_KEY, default_limit))
             pattern, _, _ = compile_path(prefix + route.path)
             rules.append(_Rule(pattern, frozenset(route.methods or ()), int(limit),
                                _depends_on(route.dependant, authenticate)))
     return rules
+
+
+def operation_ids(routers: Sequence[APIRouter], operation_id: Callable[[APIRoute], str]) -> set[str]:
+    """The operationIds of the routes of `routers`, as body_rules matches TUCAI_BODY_LIMITS against them."""
+    return {route.operation_id or operation_id(route) for router in routers for route in router.routes
+            if isinstance(route, APIRoute)}
+
+
+def unknown_overrides(overrides: dict[str, int], known: set[str]) -> None:
+    """Refuse TUCAI_BODY_LIMITS entries that name no endpoint of the services at hand."""
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ValueError(f"TUCAI_BODY_LIMITS names no endpoint: {', '.join(unknown)} "
+                         "(use the operationId of the OpenAPI document, e.g. imports-upload_roster)")
 
 
 class BodyLimitMiddleware:

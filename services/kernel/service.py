@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import anyio
+import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -33,12 +34,14 @@ from services.kernel.events.relay import OutboxRelay
 from services.kernel.jobs import JobKind, JobRunner, access
 from services.kernel.jobs.schemas import JobOut
 from services.kernel.jobs.table import JOB_TABLE
-from services.kernel.limits import BodyLimitMiddleware, body_rules, parse_overrides
+from services.kernel.limits import BodyLimitMiddleware, body_rules, operation_ids, parse_overrides
 from services.kernel.observability import RequestContextMiddleware, ServiceMetrics
 from services.kernel.runtime import Runtime
 from services.kernel.security import SecurityHeadersMiddleware
 from services.kernel.settings import Settings
 from services.kernel.uow import UnitOfWork
+
+log = structlog.get_logger("tucai.service")
 
 
 @dataclass
@@ -188,9 +191,14 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
     install_problem_handlers(app)
     ops, admin = _ops_router(ctx), dead_letter_router(ctx)
     overrides = parse_overrides(settings.body_limits)
+    routers = [ops, admin, *spec.routers]
+    app.state.operation_ids = operation_ids(routers, _operation_id)
+    if overrides:
+        log.info("body_limits", service=spec.name,
+                 applied={k: v for k, v in overrides.items() if k in app.state.operation_ids})
     # Innermost first: the body check's refusals still get a request id, a log line and the security headers.
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes, rules=lambda: body_rules(
-        [ops, admin, *spec.routers], prefix, settings.max_body_bytes, overrides))
+        routers, prefix, settings.max_body_bytes, overrides, _operation_id))
     app.add_middleware(BackpressureMiddleware, **overload_options(settings))
     app.add_middleware(RequestContextMiddleware, service=spec.name, metrics=ctx.metrics)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -118,7 +118,9 @@ def _zip(api: Api, package_id: str) -> zipfile.ZipFile:
     assert link.status_code == 200, link.text
     body = link.json()
     assert body["expires_in"] <= 300 and "sig=" in body["url"]
-    data = api.client.get(body["url"]).content
+    fetched = api.client.get(body["url"])
+    assert fetched.headers["cache-control"] == "private, no-store"  # every photo of a school: cached nowhere
+    data = fetched.content
     assert hashlib.sha256(data).hexdigest() == body["sha256"]
     assert api.client.get(body["url"].replace("sig=", "sig=0")).status_code == 403  # links are signed
     return zipfile.ZipFile(io.BytesIO(data))

@@ -106,6 +106,7 @@ def test_photographed_seen_on_the_phone_confirmed_retaken_and_recorded_by_roster
     assert timedelta(0) < expires - datetime.now(UTC) <= URL_LIFETIME
     fetched = api.client.get(url)
     assert fetched.status_code == 200 and fetched.headers["content-type"] == "image/jpeg"
+    assert fetched.headers["cache-control"] == "private, no-store"  # the phone's browser keeps no copy
     assert Image.open(io.BytesIO(fetched.content)).size == (480, 640)
     assert api.client.get(url.replace("sig=", "sig=0")).status_code == 403
     later = time.time() + URL_LIFETIME.total_seconds() + 5

@@ -77,7 +77,9 @@ def test_check_in_upload_retake_override_and_the_refusals(flow: dict[str, Any]) 
     assert unusable.json()["code"] == "photo_unusable"
 
     links = api.get(f"{CAPTURE}/photos/{photo['id']}", "photographer").json()
-    assert api.client.get(links["standard_url"]).status_code == 200
+    for link in ("standard_url", "original_url"):  # a face: no browser or proxy keeps a copy
+        fetched = api.client.get(links[link])
+        assert fetched.status_code == 200 and fetched.headers["cache-control"] == "private, no-store", link
     assert api.client.get(links["original_url"]).content == jpeg(1)
     assert api.client.get(links["original_url"].replace("sig=", "sig=0")).status_code == 403
     assert api.get(f"{CAPTURE}/photos/{photo['id']}", "school10405").status_code == 404

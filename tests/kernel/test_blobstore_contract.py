@@ -261,6 +261,19 @@ def test_presigned_url_serves_the_bytes(store: BlobStore, fetch: Fetch) -> None:
     assert "filename" not in response.headers.get("content-disposition", "")
 
 
+def test_a_download_is_kept_by_no_cache(store: BlobStore, fetch: Fetch) -> None:
+    store.put("photos/10403/s2.jpg", JPEG, content_type="image/jpeg")
+    for filename in (None, CHINESE_NAME):
+        url = store.presigned_get_url("photos/10403/s2.jpg", timedelta(minutes=5), filename=filename)
+        if not isinstance(store, LocalBlobStore):  # S3 answers with the headers the (signed) link asks for
+            assert dict(parse_qsl(urlsplit(url).query))["response-cache-control"] == "private, no-store"
+        response = fetch(url)
+        assert response.status_code == 200, response.text
+        assert response.headers["cache-control"] == "private, no-store"
+    if not isinstance(store, LocalBlobStore):
+        assert fetch(tamper(url, "response-cache-control", "public, max-age=86400")).status_code == 403
+
+
 def test_presigned_url_with_chinese_filename_sets_content_disposition(store: BlobStore, fetch: Fetch) -> None:
     store.put("photos/s1.jpg", JPEG, content_type="image/jpeg")
     response = fetch(store.presigned_get_url("photos/s1.jpg", timedelta(minutes=5), filename=CHINESE_NAME))

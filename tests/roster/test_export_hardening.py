@@ -10,10 +10,10 @@ import jwt
 import pytest
 from openpyxl import load_workbook
 
+from services.kernel.inert import inert_text
 from services.roster.documents import ClassList, ClassListRow, ReviewedRow, class_list_xlsx, reviewed_list_xlsx
 from services.roster.imports.annotate import annotated_workbook
 from services.roster.imports.rosterfile import read_roster
-from services.roster.rules.inert import inert_text
 from tests.roster.import_.people import COL, people, xlsx_bytes
 from tests.support.api import Api
 

@@ -58,6 +58,7 @@ describe("CSV export", () => {
     expect(csvCell("两行\n文字")).toBe('"两行\n文字"');
     expect(csvCell("=HYPERLINK(\"x\")")).toBe("\"'=HYPERLINK(\"\"x\"\")\"");
     expect(csvCell("-12")).toBe("-12");
+    expect(csvCell("＝1+1")).toBe("'＝1+1");
     expect(csvCell(null)).toBe("");
     expect(csvCell(0)).toBe("0");
     expect(csvCell(false)).toBe("false");

@@ -3,6 +3,8 @@
  * CSV (opened by Excel) of the rows on screen.
  */
 
+import { inertText } from "../lib/inert";
+
 /** A column as the export sees it: a plain-text header and how to read a cell. */
 export interface ExportColumn<T> {
   title: string;
@@ -24,11 +26,11 @@ export function filterByKeyword<T>(rows: readonly T[], keyword: string, text: (r
   return rows.filter((row) => text(row).some((field) => field && normaliseKeyword(field).includes(needle)));
 }
 
-/** One CSV cell: quoted when it holds a comma, quote or line break; a leading =+-@ is defused (formula injection). */
+/** One CSV cell: quoted when it holds a comma, quote or line break; text a spreadsheet would run as a formula is
+ * defused (lib/inert.ts, the services' rule). */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  let text = typeof value === "string" ? value : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+  const text = inertText(typeof value === "string" ? value : String(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

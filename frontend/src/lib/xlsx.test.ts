@@ -33,7 +33,7 @@ describe("toXlsx", () => {
     const sheet = files.get("xl/worksheets/sheet1.xml") ?? "";
     expect(sheet).toContain('<c r="A2" t="inlineStr"><is><t xml:space="preserve">2023090101</t></is></c>');
     expect(sheet).toContain('<c r="C2"><v>3</v></c>');
-    expect(sheet).toContain("<t xml:space=\"preserve\">=1+1</t>"); // never a formula: no <f>
+    expect(sheet).toContain("<t xml:space=\"preserve\">'=1+1</t>"); // never a formula: no <f>, and inert as CSV
     expect(sheet).not.toContain("<f>");
     expect(sheet).toContain("A&amp;B&lt;c&gt;");
     expect(files.get("xl/workbook.xml")).toContain('name="学生"');

@@ -1,8 +1,11 @@
 /**
  * A small .xlsx writer for list exports (no dependency): one worksheet, a bold header row, text kept as text
- * (inline strings are never formulas, so a cell starting with "=" cannot run in Excel), numbers as numbers.
- * The package is a ZIP of stored (uncompressed) entries, which every spreadsheet program opens.
+ * (inline strings are never formulas, and text that would run once saved as CSV gets the apostrophe of
+ * lib/inert.ts), numbers as numbers. The package is a ZIP of stored (uncompressed) entries, which every
+ * spreadsheet program opens.
  */
+
+import { inertText } from "./inert";
 
 const encoder = new TextEncoder();
 
@@ -89,7 +92,7 @@ function cellXml(ref: string, value: unknown, bold: boolean): string {
   const style = bold ? ' s="1"' : "";
   if (value === null || value === undefined || value === "") return "";
   if (typeof value === "number" && Number.isFinite(value)) return `<c r="${ref}"${style}><v>${value}</v></c>`;
-  const text = typeof value === "string" ? value : String(value);
+  const text = inertText(typeof value === "string" ? value : String(value));
   return `<c r="${ref}" t="inlineStr"${style}><is><t xml:space="preserve">${escapeXml(text)}</t></is></c>`;
 }
 

@@ -15,6 +15,8 @@ from typing import IO
 
 from openpyxl import Workbook
 
+from services.kernel.inert import inert
+
 INDEX_CSV = "索引.csv"
 INDEX_XLSX = "索引.xlsx"
 MANIFEST = "SHA256SUMS.txt"
@@ -47,8 +49,8 @@ def _csv(rows: list[Row]) -> bytes:
 
 
 def _safe_cells(cells: list[str | int]) -> list[str | int]:
-    """A cell starting with = + - @ is a formula to a spreadsheet; the index holds data only."""
-    return [f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells]
+    """The index holds data only: every cell through the one export rule (services/kernel/inert.py)."""
+    return [inert(c) for c in cells]
 
 
 def _xlsx(rows: list[Row]) -> bytes:

@@ -13,6 +13,7 @@ from services.capture.photos.checks import ORIGINAL_BYTES
 from services.capture.photos.schemas import CheckOut, OverrideIn, PhotoLinks, PhotoOut
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem, TucaiError
+from services.kernel.limits import max_body
 from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal, Role
 
@@ -33,7 +34,8 @@ def photo_out(p: Photo) -> PhotoOut:
 @router.post("/checkins/{checkin_id}/photos", response_model=PhotoOut, status_code=201,
              responses={200: {"model": PhotoOut, "description": "The same bytes were already stored (a re-send)"},
                         413: {"model": Problem}},
-             summary="Upload a photo (or a retake) for an open check-in at your station; runs the photo checks")
+             summary="Upload a photo (or a retake) for an open check-in at your station; runs the photo checks",
+             openapi_extra=max_body(ORIGINAL_BYTES[1] + 64 * 1024))  # a camera's original + the multipart framing
 def upload_photo(checkin_id: str, principal: Photographer, uow: UoW, ctx: Context, response: Response,
                  file: Annotated[UploadFile, File(description="JPEG 原片")],
                  sequence_no: Annotated[int | None, Form(description="相机端的拍摄序号（可选，不符则拒收）")] = None,

@@ -3,15 +3,12 @@ per class with a reminder list, and the agency's deadline."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Response
 
 from services.capture.models import ProofDeadline, ProofState, utcnow
-from services.capture.proofreading import service
+from services.capture.proofreading import export, service
 from services.capture.proofreading.schemas import (
     ClassProgressOut,
     DeadlineIn,
@@ -38,7 +35,6 @@ Agency = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN))]
 Staff = Annotated[Principal, Depends(require_roles(
     Role.AGENCY_ADMIN, Role.PHOTOGRAPHER, Role.PROVINCE_REVIEWER, Role.SCHOOL_ADMIN, Role.COLLEGE_COORDINATOR,
     Role.CLASS_MONITOR))]
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _mine(view: service.ProofView, ctx: Context) -> MyProofOut:
@@ -113,16 +109,8 @@ def proofreading_summary(principal: Staff, uow: UoW, school_code: str | None = N
             summary="Students who still have to proofread their photo, for the school to remind (CSV)")
 def proofreading_reminders(principal: Staff, uow: UoW, school_code: str | None = None,
                            class_id: str | None = None) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["院校代码", "学院", "班级", "序号", "姓名", "证件号码", "照片版本", "校对截止"])
-    for v in service.progress(uow, principal, school_code, class_id, ProofState.TO_PROOFREAD):
-        s, photo = v.subject, v.photo
-        assert s is not None and photo is not None
-        deadline = v.deadline.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if v.deadline else ""
-        writer.writerow([s.school_code, s.college_name or "", s.class_name or s.class_no or "", s.roster_order,
-                         s.masked_name, s.masked_id_number, photo.version, deadline])
-    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
+    views = service.progress(uow, principal, school_code, class_id, ProofState.TO_PROOFREAD)
+    return Response(export.reminders_csv(views), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="proofreading-reminders.csv"'})
 
 

@@ -22,6 +22,9 @@ MAX_SEGMENT_BYTES = 200
 MAX_METADATA_BYTES = 2048
 MAX_EXPIRES = timedelta(days=7)  # S3's (and so minio's) ceiling for a presigned URL
 MIN_EXPIRES = timedelta(seconds=1)
+# What a download link is answered with, from either store: the objects are personal data (photos, delivery
+# packages, certificates), so no browser or proxy keeps a copy once the link has expired.
+DOWNLOAD_CACHE_CONTROL = "private, no-store"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _META_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable, Iterator
 from email.utils import format_datetime
 from typing import BinaryIO
@@ -14,7 +12,7 @@ from typing import BinaryIO
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from services.kernel.blobstore.common import content_disposition
+from services.kernel.blobstore.common import DOWNLOAD_CACHE_CONTROL, content_disposition
 from services.kernel.blobstore.local import LocalBlobStore
 from services.kernel.blobstore.port import BlobNotFound, BlobStore
 from services.kernel.errors import TucaiError
@@ -54,8 +52,8 @@ def make_blob_router(get_store: Callable[[], BlobStore], prefix: str) -> APIRout
             "Content-Length": str(info.size),
             "ETag": f'"{info.etag}"' if info.etag else "",
             "Last-Modified": format_datetime(info.modified_at, usegmt=True),
-            # Browsers may keep it only as long as the link is valid.
-            "Cache-Control": f"private, max-age={max(0, math.floor(int(query['expires']) - time.time()))}",
+            # Photos, delivery packages, certificates: personal data, kept by no browser cache or proxy.
+            "Cache-Control": DOWNLOAD_CACHE_CONTROL,
             # Stored content types come from uploads: never let one run as a page on our origin.
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox",

@@ -19,6 +19,7 @@ from minio.error import MinioException, S3Error
 from minio.helpers import DictType
 
 from services.kernel.blobstore.common import (
+    DOWNLOAD_CACHE_CONTROL,
     content_disposition,
     decode_metadata,
     encode_metadata,
@@ -172,9 +173,10 @@ class S3BlobStore:
     def presigned_get_url(self, key: str, expires: timedelta, filename: str | None = None) -> str:
         validate_key(key)
         validate_expires(expires)
-        response_headers: DictType | None = None
+        # The store answers the link with these headers; the signature covers them, so nobody can drop them.
+        response_headers: DictType = {"response-cache-control": DOWNLOAD_CACHE_CONTROL}
         if filename is not None:
-            response_headers = {"response-content-disposition": content_disposition(filename)}
+            response_headers["response-content-disposition"] = content_disposition(filename)
         return self._signer.presigned_get_object(
             self.bucket, key, expires=expires, response_headers=response_headers,
         )

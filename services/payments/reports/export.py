@@ -1,5 +1,6 @@
 """Reports as CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and xlsx (openpyxl, as the timetables).
-Amounts are shown in yuan with two decimals; a cell that a spreadsheet would run as a formula is made inert."""
+Amounts are shown in yuan with two decimals; every text cell goes through the one export rule
+(services/kernel/inert.py): a class named like a formula stays text."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from services.kernel.inert import inert
 from services.payments.providers.money import fen_to_yuan
 from services.payments.reports.service import ReportLine
 
@@ -20,20 +22,15 @@ CLASS_HEADERS = [*SCHOOL_HEADERS[:1], "班级编号", "班级名称", *SCHOOL_HE
 MODES = {"student": "学生个人", "class": "班级结算", "school": "学校统缴"}
 
 
-def _inert(value: str | None) -> str:
-    """OWASP CSV injection: a leading = + - @ (or tab/CR) would make a spreadsheet evaluate the cell."""
-    text = value or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _row(line: ReportLine, by_class: bool, yuan: Callable[[int], str | Decimal]) -> list[str | int | Decimal]:
     money = [yuan(v) for v in (line.expected_fen, line.paid_fen, line.refunded_fen, line.net_fen,
                                line.outstanding_fen, line.overpaid_fen)]
     head: list[str | int | Decimal] = [line.school_code]
     if by_class:
-        head += [_inert(line.class_no), _inert(line.class_name)]
+        head += [line.class_no or "", line.class_name or ""]
     fee = yuan(line.fee_fen) if line.fee_fen is not None else ""
-    return [*head, MODES.get(line.payer_mode or "", ""), fee, line.students, line.photographed, *money]
+    return [inert(cell) for cell in (*head, MODES.get(line.payer_mode or "", ""), fee, line.students,
+                                     line.photographed, *money)]
 
 
 def _decimal_yuan(fen: int) -> Decimal:
@@ -53,7 +50,7 @@ def to_xlsx(lines: list[ReportLine], by_class: bool, title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "班级" if by_class else "学校"
-    sheet.append([title])
+    sheet.append([inert(title)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(CLASS_HEADERS if by_class else SCHOOL_HEADERS)
     for cell in sheet[2]:

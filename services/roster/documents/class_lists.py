@@ -17,8 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from services.kernel.inert import inert
 from services.roster.documents._common import display_width, minute_text
-from services.roster.rules.inert import inert_text
 
 # ---------------------------------------------------------------------------------------------------------- data
 
@@ -86,10 +86,9 @@ TEXT_FORMAT = "@"  # keep 学号 and sequence numbers as typed (no 1.2E+10, no d
 
 def _put(ws: Worksheet, row: int, column: int, value: object, *, font: Font = BODY,
          align: Alignment = CENTER, border: Border | None = GRID, fill: PatternFill | None = None) -> Cell:
-    """Write one cell. Text stays text: a value a spreadsheet would read as a formula gets a leading apostrophe
-    (rules/inert.py), and control characters that Excel refuses are dropped."""
-    if isinstance(value, str):
-        value = inert_text(ILLEGAL_CHARACTERS_RE.sub("", value))
+    """Write one cell. Text stays text: a value a spreadsheet would read as a formula gets a leading apostrophe,
+    and control characters that Excel refuses are dropped (services/kernel/inert.py)."""
+    value = inert(value)
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

@@ -17,9 +17,9 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from services.kernel.inert import inert_text
 from services.roster.imports.rosterfile import RosterSheet, column_letter
 from services.roster.imports.validation import ERROR, Issue
-from services.roster.rules.inert import inert_text
 
 SUMMARY_HEADER = "问题说明"
 ISSUES_SHEET = "问题清单"

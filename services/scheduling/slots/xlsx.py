@@ -1,4 +1,5 @@
-"""Timetables as workbooks, like the seed notices: one sheet per room, per college, or the whole school."""
+"""Timetables as workbooks, like the seed notices: one sheet per room, per college, or the whole school. Every cell
+goes through the one export rule (services/kernel/inert.py): a college or class named like a formula stays text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from itertools import groupby
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from services.kernel.inert import inert
 from services.scheduling.allocation.instance import weekday
 from services.scheduling.models import PublishedSlot
 from services.scheduling.slots.service import Timetable
@@ -26,16 +28,17 @@ def workbook(table: Timetable, by: str) -> bytes:
     slots = sorted(table.slots, key=lambda s: (key(s), s.date, s.start, s.room))
     for name, group in groupby(slots, key=key):
         sheet = book.create_sheet(_sheet_name(name, book.sheetnames))
-        sheet.append([f"{table.school_name} {table.day.term} 毕业生图像采集时间安排（{name}）"])
+        sheet.append([inert(f"{table.school_name} {table.day.term} 毕业生图像采集时间安排（{name}）")])
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append(["时间均为北京时间（Asia/Shanghai）；请按到场时间提前到达。"])
         sheet.append(HEADERS)
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for slot in group:
-            sheet.append([slot.date.isoformat(), weekday(slot.date), f"{slot.start}–{slot.end}", slot.arrive,
-                          slot.college_name, slot.class_name or slot.class_code, slot.students,
-                          f"{slot.campus} {slot.room}" if slot.campus else slot.room])
+            sheet.append([inert(cell) for cell in (
+                slot.date.isoformat(), weekday(slot.date), f"{slot.start}–{slot.end}", slot.arrive,
+                slot.college_name, slot.class_name or slot.class_code, slot.students,
+                f"{slot.campus} {slot.room}" if slot.campus else slot.room)])
         for index, width in enumerate(WIDTHS):
             sheet.column_dimensions[chr(ord("A") + index)].width = width
         for row in sheet.iter_rows(min_row=3):
