@@ -31,6 +31,9 @@ class Subject(CaptureTable, ApprovedStudent, table=True):
     front of them. Beyond the projection: the CHSI capture code the student registered."""
 
     capture_code: str | None = Field(default=None, index=True, max_length=64)
+    # When the school last issued the student a make-up certificate (补拍证明, roster's MakeupCertificateIssued):
+    # a student already photographed is checked in again only with one issued after their last accepted photo.
+    makeup_certified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 def utcnow() -> datetime:

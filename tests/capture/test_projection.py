@@ -4,6 +4,7 @@ each event applied to a real table, on SQLite and on PostgreSQL (the upsert is d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from services.roster.events import (
     CaptureCodeRegistered,
     ClassUpdated,
     CollegeUpdated,
+    MakeupCertificateIssued,
     StudentApproved,
     StudentUpdated,
     StudentWithdrawn,
@@ -104,3 +106,18 @@ def test_renames_rewrite_every_row_of_the_college_or_class_and_no_other(apply: A
         "s2": ("信息学院", "XG2301A", "信息2301"),
         "s3": ("法学院", "FX2301", "法学2301"),
     }
+
+
+def certificate(key: str, issued_at: datetime, number: str = "10403-2026-0001") -> MakeupCertificateIssued:
+    return MakeupCertificateIssued(number=number, subject_key=key, school_code="10403", province_code="36",
+                                   issued_at=issued_at)
+
+
+def test_the_latest_make_up_certificate_is_kept_and_an_older_or_redelivered_one_never_moves_it_back(
+        apply: Any) -> None:
+    early, late = datetime(2026, 6, 1, 2, tzinfo=UTC), datetime(2026, 6, 3, 9, 30, tzinfo=UTC)
+    rows = apply(approved("s1"), approved("s2"), certificate("s1", late), certificate("s1", early, "10403-2026-0002"),
+                 certificate("s1", late), certificate("s9", late),
+                 StudentUpdated(subject_key="s1", **{**FACTS, "masked_name": "李*"}))
+    assert rows["s1"].makeup_certified_at == late  # the projection's update keeps capture's own column
+    assert rows["s2"].makeup_certified_at is None and "s9" not in rows  # a student capture does not know: ignored

@@ -90,7 +90,7 @@ def test_check_in_upload_retake_override_and_the_refusals(flow: dict[str, Any]) 
                     files={"file": ("c.jpg", jpeg(3), "image/jpeg")})
     assert late.status_code == 409 and late.json()["code"] == "checkin_closed"
     captured = _checkin(api, one, **{"pass": token})
-    assert captured.json()["code"] == "subject_already_captured"
+    assert captured.json()["code"] == "makeup_certificate_required"
 
 
 def test_the_agency_creates_a_capture_day_and_others_may_not(flow: dict[str, Any]) -> None:

@@ -3,6 +3,8 @@ at another school's or photographer's station must still be found, or the refusa
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -24,9 +26,12 @@ def open_checkin_of_subject(session: Session, subject_key: str) -> Checkin | Non
     return session.exec(unscoped_for_system(stmt)).first()
 
 
-def done_checkin_of_subject(session: Session, subject_key: str) -> Checkin | None:
-    stmt = select(Checkin).where(col(Checkin.subject_key) == subject_key, col(Checkin.status) == CheckinStatus.DONE)
-    return session.exec(unscoped_for_system(stmt)).first()
+def last_capture_at(session: Session, subject_key: str) -> datetime | None:
+    """When the student's latest accepted photo was taken in (None: never photographed)."""
+    stmt = select(func.max(Photo.created_at)).where(col(Photo.subject_key) == subject_key,
+                                                    col(Photo.accepted).is_(True))
+    value: datetime | None = session.execute(unscoped_for_system(stmt)).scalar_one()
+    return value
 
 
 def open_checkin_of_station(session: Session, station_id: str) -> Checkin | None:

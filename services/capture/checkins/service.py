@@ -55,9 +55,7 @@ def check_in(uow: UnitOfWork, principal: Principal, station_id: str, *, pass_cla
         raise Conflict("checkin_open_elsewhere", f"该学生正在其他机位签到（序号 {current.sequence_no}），已记录异常",
                        f"The student is checked in at another station (no. {current.sequence_no}); "
                        "an anomaly was recorded", keep_changes=True)
-    if repo.done_checkin_of_subject(session, subject.subject_key) is not None:
-        raise Conflict("subject_already_captured", "该学生已完成拍摄；如需重拍请在原签到上重拍",
-                       "The student has already been photographed; retake on the original check-in")
+    _require_makeup_certificate(uow, subject)
     _free_station(uow, principal, station)
     checkin = Checkin(station_id=station.id, school_code=station.school_code, province_code=station.province_code,
                       subject_key=subject.subject_key, photographer=principal.username,
@@ -69,6 +67,21 @@ def check_in(uow: UnitOfWork, principal: Principal, station_id: str, *, pass_cla
                            school_code=station.school_code, province_code=station.province_code,
                            subject_key=subject.subject_key, sequence_no=checkin.sequence_no))
     return CheckinResult(checkin, subject, created=True)
+
+
+def _require_makeup_certificate(uow: UnitOfWork, subject: Subject) -> None:
+    """A student already photographed comes back only for a make-up shoot (补拍), with a make-up certificate the
+    school issued after their last accepted photo; a retake is taken on the original check-in while it is open.
+    The make-up photo is then compared with the earlier one by the identity guard (photos/guard.py)."""
+    captured_at = repo.last_capture_at(uow.session, subject.subject_key)
+    if captured_at is None:
+        return
+    certified = subject.makeup_certified_at
+    if certified is None or certified <= captured_at:
+        raise Conflict("makeup_certificate_required",
+                       "该学生已完成拍摄；再次拍摄须持拍摄之后由学校开具的补拍证明（重拍请在原签到上进行）",
+                       "The student has already been photographed; photographing them again needs a make-up "
+                       "certificate issued by the school after that photo (a retake goes on the original check-in)")
 
 
 def _identify(uow: UnitOfWork, principal: Principal, station: Station, pass_claims: PassClaims | None,

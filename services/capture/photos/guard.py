@@ -1,7 +1,9 @@
 """The identity guard (issue 11 item 4): after a photo version is accepted, its face embedding is stored and
 compared with every earlier face of the same school and campaign (photoqa.identity.find_mixups, one matrix-vector
-product). A likely mix-up — one face under two students, or a retake showing someone else than the student's
-first accepted photo — becomes an anomaly, which holds both students back from delivery until a person resolves it.
+product). A likely mix-up — one face under two students, a retake showing someone else than the student's first
+accepted photo, or a make-up photo (a later check-in, allowed by a make-up certificate) matching none of the
+student's earlier photos — becomes an anomaly, which holds the students back from delivery until a person resolves
+it.
 
 It runs as a kernel job queued by the consumer of capture's own PhotoAccepted (consumers.py), not inside the
 upload: an embedding costs 100–250 ms on this dlib build, five times the whole check budget, and a station must not
@@ -20,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 import structlog
+from sqlmodel import Session
 
 from services.capture.anomalies.service import raise_anomaly
 from services.capture.models import Anomaly, FaceEmbedding, Photo
@@ -71,8 +74,7 @@ def check_identity(uow: UnitOfWork, blobs: BlobStore, photo_id: str) -> list[Ano
     rows = repo.embeddings(session, photo.school_code, term)
     earlier = identity.Earlier.of([(r.subject_key, r.kind, identity.from_bytes(r.vector), r.photo_id)
                                    for r in rows])
-    own = any(r.subject_key == photo.subject_key for r in rows)
-    kind: identity.Kind = "retake" if own else "capture"  # make-up days are not told apart from capture days yet
+    kind = _kind(session, photo, own=any(r.subject_key == photo.subject_key for r in rows))
     flags = identity.find_mixups(identity.NewFace(photo.subject_key, kind, vector), earlier)
     session.add(FaceEmbedding(photo_id=photo.id, school_code=photo.school_code, province_code=photo.province_code,
                               term=term, subject_key=photo.subject_key, kind=kind,
@@ -81,6 +83,15 @@ def check_identity(uow: UnitOfWork, blobs: BlobStore, photo_id: str) -> list[Ano
     return [_raise(uow, photo, flag.rule, flag.other_subject_key,
                    f"photo v{photo.version}: {flag.as_dict()['message_en']} (face distance {flag.distance:.3f}, "
                    f"threshold {flag.threshold}; earlier photo {flag.earlier_ref})") for flag in flags]
+
+
+def _kind(session: Session, photo: Photo, *, own: bool) -> identity.Kind:
+    """"capture" for the student's first compared face; "retake" for another version on a check-in already
+    compared (rule b: against the first face); "makeup" on a later check-in (rule c: a student photographed before is
+    checked in again only with a make-up certificate, checkins/service.py)."""
+    if not own:
+        return "capture"
+    return "retake" if photo.checkin_id in repo.embedded_checkins(session, photo.subject_key) else "makeup"
 
 
 def _raise(uow: UnitOfWork, photo: Photo, kind: str, other_subject_key: str | None, detail: str) -> Anomaly:

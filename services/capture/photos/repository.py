@@ -53,3 +53,11 @@ def embeddings(session: Session, school_code: str, term: str) -> list[FaceEmbedd
             .where(col(FaceEmbedding.school_code) == school_code, col(FaceEmbedding.term) == term)
             .order_by(col(FaceEmbedding.created_at), col(FaceEmbedding.photo_id)))
     return list(session.exec(unscoped_for_system(stmt)))
+
+
+def embedded_checkins(session: Session, subject_key: str) -> set[str]:
+    """The check-ins of a student's photos the guard has embedded: the one being shot again (a retake) or an
+    earlier one (the photo is a make-up shoot's)."""
+    stmt = (select(Photo.checkin_id).join(FaceEmbedding, col(FaceEmbedding.photo_id) == col(Photo.id))
+            .where(col(FaceEmbedding.subject_key) == subject_key))
+    return set(session.exec(unscoped_for_system(stmt)))

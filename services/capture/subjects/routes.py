@@ -28,6 +28,6 @@ def list_subjects(principal: CaptureStaff, uow: UoW, school_code: str | None = N
     items = [SubjectOut(subject_key=s.subject_key, school_code=s.school_code, college_name=s.college_name,
                         class_no=s.class_no, roster_order=s.roster_order, masked_name=s.masked_name,
                         masked_id_number=s.masked_id_number, sex=s.sex, level=s.level,
-                        has_capture_code=bool(s.capture_code))
+                        has_capture_code=bool(s.capture_code), makeup_certified_at=s.makeup_certified_at)
              for s in service.subjects(uow, principal, school_code, class_id)]
     return SubjectList(items=items, total=len(items))

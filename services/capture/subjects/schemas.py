@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from datetime import datetime
+
+from pydantic import BaseModel, Field
 
 
 class SubjectOut(BaseModel):
@@ -16,6 +18,8 @@ class SubjectOut(BaseModel):
     sex: str
     level: str
     has_capture_code: bool
+    makeup_certified_at: datetime | None = Field(
+        default=None, description="最近一次补拍证明的开具时间：已拍摄的学生须持拍摄后开具的补拍证明才能再次签到")
 
 
 class SubjectList(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from services.capture.models import Subject
 from services.capture.subjects import repository as repo
 from services.kernel.tenancy import Principal
@@ -15,3 +17,8 @@ def subjects(uow: UnitOfWork, principal: Principal, school_code: str | None, cla
 
 def register_capture_code(uow: UnitOfWork, subject_key: str, capture_code: str) -> None:
     repo.set_capture_code(uow.session, subject_key, capture_code)
+
+
+def record_makeup_certificate(uow: UnitOfWork, subject_key: str, issued_at: datetime) -> None:
+    """Keep the latest certificate's time: a redelivered or older certificate never moves it back."""
+    repo.set_makeup_certified_at(uow.session, subject_key, issued_at)

@@ -1470,6 +1470,11 @@ export interface components {
             has_capture_code: boolean;
             /** Level */
             level: string;
+            /**
+             * Makeup Certified At
+             * @description 最近一次补拍证明的开具时间：已拍摄的学生须持拍摄后开具的补拍证明才能再次签到
+             */
+            makeup_certified_at?: string | null;
             /** Masked Id Number */
             masked_id_number: string;
             /** Masked Name */
