@@ -247,7 +247,14 @@ def _face_quality(s: measure.FaceStats, p: Profile) -> list[CheckResult]:
 
 def _eyes(e: measure.EyeStats | None, p: Profile) -> list[CheckResult]:
     """eyes_visible, then eyes_open (not judged behind a dark lens: the lens is dark from rim to rim). The worse eye
-    counts, so one covered or one closed eye fails."""
+    counts, so one covered or one closed eye fails.
+
+    The 5-point landmarks give eye corners, no eyelids, so both read pixels around the corners (measure.eyes). An
+    earlier stand-in, OpenCV's Haar eye cascades around each landmark eye, missed a synthetic blink on one portrait
+    of six and rejected Grace Hopper's glasses at other head sizes. The closed eyes calibrated on are drawn (lid
+    skin and a lash line): recalibrate `eyes_min_open` on real closed-eye photos, and if it misjudges them, eyelid
+    landmarks need a dense model with a product licence (mediapipe 0.10.21's FaceMesh, shared/research/photo-qa.md).
+    """
     if e is None:
         why = ("眼部超出画面", "the eyes are too near the edge to measure")
         return [_na("eyes_visible", *why), _na("eyes_open", *why)]
