@@ -103,7 +103,7 @@ def _child(repeat: int, max_files: int, width: int) -> dict[str, Any]:
     from tests.support import photos
 
     files = [photos.compliant(n) for n in photos.NAMES]
-    files += [photos.variant(n, d) for n in photos.NAMES for d in photos.DEFECTS
+    files += [photos.variant(n, d) for n in photos.NAMES for d in (*photos.DEFECTS, *photos.HARMLESS)
               if (n, d) not in photos.UNSUITABLE and d != "png"]
     files = files[:max_files]
     check_photo(files[0])  # load the models
@@ -173,6 +173,7 @@ def _stages(files: list[bytes]) -> dict[str, float]:
         back = lap("backdrop+head top", measure.backdrop, bgr, top, face.eye_mid[1])
         lap("clothing", measure.clothing_share, bgr, face, back.mean)
         lap("face statistics", measure.face_stats, bgr, grey, face)
+        lap("eyes", measure.eyes, grey, face)
     count = max(len(sums.get("header", [])), 1)
     return {name: round(sum(v) / count, 3) for name, v in sums.items()}
 

@@ -112,6 +112,8 @@ DEFECTS: dict[str, set[str]] = {
     "wrong_size": {"dimensions"},
     "blue_clothing": {"clothing_contrast"},
     "dark_lenses": {"eyes_visible"},
+    "closed_eyes": {"eyes_open"},
+    "wink": {"eyes_open"},
     "progressive": {"jpeg_baseline"},
     "big_file": {"file_size"},
     "dpi_72": {"dpi"},
@@ -120,9 +122,13 @@ DEFECTS: dict[str, set[str]] = {
     "side_shadow": {"lighting_balance"},
 }
 
+# Variations a compliant photo may carry: each must pass every check.
+HARMLESS = ("clear_glasses",)
+
 # (source, defect) pairs that cannot carry the defect alone: obama's cut-out has little hair above the eyes, so a
 # face that small cannot keep both the eye line and the head top inside their bands (it fails both, rightly).
-UNSUITABLE = {("obama", "small_head"), ("obama", "head_too_high")}
+# Hopper wears real glasses already: her compliant photo is the clear-glasses case.
+UNSUITABLE = {("obama", "small_head"), ("obama", "head_too_high"), ("hopper", "clear_glasses")}
 
 
 @cache
@@ -151,7 +157,8 @@ def variant(name: str, defect: str) -> bytes:
         return encode_in_window(compose(name, Layout(ipd=ipd, eye_y=38 + head_offset(name) * ipd)))
     if defect == "eye_line_off":
         return encode_in_window(compose(name, _eyes_out_of_band(name)))
-    if defect in ("dark", "over_exposed", "grey", "blue_clothing", "dark_lenses", "side_shadow"):
+    if defect in ("dark", "over_exposed", "grey", "blue_clothing", "dark_lenses", "side_shadow", "closed_eyes", "wink",
+                  "clear_glasses"):
         person, alpha = place(name, layout)
         person = _alter_person(name, defect, person, layout)
         return encode_in_window(blend(person, alpha, backdrop(layout.size, rgb)))
@@ -220,14 +227,60 @@ def _alter_person(name: str, defect: str, person: np.ndarray, layout: Layout) ->
         x = np.arange(layout.size[0], dtype=np.float32)
         ramp = 0.5 + 0.5 / (1 + np.exp(-(x - layout.eye_x) / 6))  # 0.5 left of the nose, 1.0 right of it
         return person * ramp[None, :, None]
-    if defect == "dark_lenses":
+    d = layout.ipd
+    eyes = (layout.eye_x - d / 2, layout.eye_x + d / 2)  # where the source's landmark eye centres land
+    if defect == "dark_lenses":  # sunglasses: lenses passing 12 % of the light (category 3), dark frames
+        return _spectacles(person, layout.eye_x, eye_y, d, transmission=0.12, frame=(25, 25, 25), width=3)
+    if defect == "clear_glasses":  # thin dark metal frames, clear lenses
+        return _spectacles(person, layout.eye_x, eye_y, d, transmission=1.0, frame=(45, 40, 40), width=2)
+    if defect == "closed_eyes":
         out = person.copy()
-        half = layout.ipd / 2
-        for x in (layout.eye_x - half, layout.eye_x + half):
-            cv2.ellipse(out, (round(x), round(eye_y)), (round(0.34 * layout.ipd), round(0.22 * layout.ipd)), 0, 0,
-                        360, (28, 24, 22), -1, cv2.LINE_AA)
+        for x in eyes:
+            _close_eye(out, person, x, eye_y, d)
+        return out
+    if defect == "wink":  # the eye on the image right closed, the other open
+        out = person.copy()
+        _close_eye(out, person, eyes[1], eye_y, d)
         return out
     raise ValueError(defect)
+
+
+def _spectacles(person: np.ndarray, x: float, y: float, ipd: float, transmission: float,
+                frame: tuple[int, int, int], width: int) -> np.ndarray:
+    """Two oval lenses (0.88 × 0.64 IPD, larger than the eye as real lenses are) letting `transmission` of the light
+    through, in linear light as a filter does, with a frame round each and a bridge."""
+    out = person.copy()
+    centres = [(round((x + side * ipd / 2) * 4), round(y * 4)) for side in (-1, 1)]
+    axes = (round(0.44 * ipd * 4), round(0.32 * ipd * 4))
+    if transmission < 1.0:
+        lens = np.zeros(out.shape[:2], np.float32)
+        for centre in centres:
+            cv2.ellipse(lens, centre, axes, 0, 0, 360, 1.0, -1, cv2.LINE_AA, shift=2)
+        seen = 255 * ((out / 255) ** 2.2 * transmission) ** (1 / 2.2)
+        out = seen * lens[..., None] + out * (1 - lens[..., None])
+    for centre in centres:
+        cv2.ellipse(out, centre, axes, 0, 0, 360, frame, width, cv2.LINE_AA, shift=2)
+    bridge_y = round((y - 0.12 * ipd) * 4)
+    cv2.line(out, (round((x - 0.07 * ipd) * 4), bridge_y), (round((x + 0.07 * ipd) * 4), bridge_y), frame, width,
+             cv2.LINE_AA, shift=2)
+    return out
+
+
+def _close_eye(out: np.ndarray, person: np.ndarray, x: float, y: float, ipd: float) -> None:
+    """The upper lid down: skin from under the eye lifted over the eye opening (soft-edged), and the line of lashes
+    where the lids meet, a little below the eye centre and sagging in the middle."""
+    ax, ay = 0.27 * ipd, 0.13 * ipd  # the eye opening, a little wider than the landmark corners
+    x0, x1, y0, y1 = round(x - ax) - 6, round(x + ax) + 7, round(y - ay) - 6, round(y + ay) + 7
+    lift = round(0.30 * ipd)
+    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
+    cv2.ellipse(mask, (round(x) - x0, round(y) - y0), (round(ax), round(ay)), 0, 0, 360, 1.0, -1, cv2.LINE_AA)
+    mask = cv2.GaussianBlur(mask, (0, 0), 1.5)[..., None]
+    out[y0:y1, x0:x1] = person[y0 + lift:y1 + lift, x0:x1] * mask + out[y0:y1, x0:x1] * (1 - mask)
+    lashes = np.percentile(person[y0:y1, x0:x1].reshape(-1, 3), 3, axis=0)
+    t = np.linspace(-1, 1, 15)
+    line = np.stack([x + 0.95 * ax * t, y + 0.25 * ay + 0.35 * ay * (1 - t * t)], axis=1)
+    cv2.polylines(out, [np.round(line * 4).astype(np.int32)], False, tuple(float(c) for c in lashes),
+                  max(1, round(0.025 * ipd)), cv2.LINE_AA, shift=2)
 
 
 def _pad(data: bytes, size: int) -> bytes:

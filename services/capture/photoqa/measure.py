@@ -80,7 +80,6 @@ class FaceStats:
     dark: float  # share ≤ 25
     balance: float  # left/right histogram intersection, 0..1
     saturation: float  # mean HSV saturation, 0..1
-    eye_ratio: float  # eye-window lightness / cheek lightness
 
 
 def face_region(shape: tuple[int, ...], face: Face) -> tuple[int, int, int, int]:
@@ -106,7 +105,7 @@ def face_stats(bgr: np.ndarray, grey: np.ndarray, face: Face) -> FaceStats:
     sx0, sy0, sx1, sy1 = lower_face(grey.shape, face)
     skin = grey[sy0:sy1, sx0:sx1]
     if crop.size < 64 or skin.size < 64:
-        return FaceStats(0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+        return FaceStats(0.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     # Sharpness over eyes to mouth (the detail is there), contrast-normalised so a dim but sharp face passes.
     small = cv2.resize(crop, (160, 160), interpolation=cv2.INTER_AREA).astype(np.float32)
     std = float(small.std()) or 1.0
@@ -123,26 +122,73 @@ def face_stats(bgr: np.ndarray, grey: np.ndarray, face: Face) -> FaceStats:
         dark=float((skin <= 25).mean()),
         balance=float(np.minimum(left, right).sum()),
         saturation=saturation,
-        eye_ratio=_eye_ratio(grey, face),
     )
 
 
-def _eye_ratio(grey: np.ndarray, face: Face) -> float:
-    """Lightness between the eye corners against the cheeks below: a dark lens or a covered eye is far darker
-    than the cheek, an open eye (white sclera beside the iris) is not."""
-    half_w = max(2, round(0.35 * (face.eye_width or 0.45 * face.ipd)))
-    half_h = max(1, round(0.3 * half_w))
-    cheek_y = face.eye_mid[1] + 0.45 * face.ipd
-    eyes = [_window(grey, ex, ey, half_w, half_h) for ex, ey in (face.left_eye, face.right_eye)]
-    cheeks = [_window(grey, ex, cheek_y, half_w, half_h) for ex, _ in (face.left_eye, face.right_eye)]
-    if any(not r.size for r in (*eyes, *cheeks)):
+# Eyes: a pixel darker than this share of the cheek's median grey is "very dark" (a dark lens, a pupil) for
+# eyes_visible, and dark enough to be iris, pupil or lashes for eyes_open. Shares of the cheek, not absolute levels,
+# so a darker skin, a dim exposure or a side light moves the eye and its reference alike.
+LENS_DARK = 0.45
+STROKE_DARK = 0.60
+
+
+@dataclass(frozen=True)
+class EyeStats:
+    """Per eye, image left then right (left = smaller x, as in `Face`)."""
+
+    dark_share: tuple[float, float]  # share of very dark pixels in the lens window
+    openness: tuple[float, float]  # height of the dark stroke through the eye / eye width
+
+
+def eyes(grey: np.ndarray, face: Face) -> EyeStats | None:
+    """Lens darkness and eye openness from what the 5-point landmarks give: each eye's corners (no eyelids), so
+    both read pixels in windows scaled by the eye width (corner to corner) and judge them against the cheek under
+    the same eye (0.55 IPD below the eye line, below the rim of any sunglasses).
+
+    - Lens window, 1.2 × 0.7 eye widths around the eye (inside any spectacle lens): the share of very dark pixels.
+      An open eye is lid skin, sclera and the iris; frames of clear glasses cross it as thin lines. A dark lens
+      makes nearly all of it dark.
+    - Eye window, 1.0 × 0.9 eye widths (below the brow): the dark pixels connected to the middle of the eye, and
+      the height they keep over at least 12 % of the eye width (a stray column does not count). An open eye shows
+      iris and pupil under the upper lashes, a third of the eye width tall or more; a closed eye only the line of
+      lashes where the lids meet.
+
+    None when a window does not lie wholly inside the picture."""
+    ew = face.eye_width or 0.4 * face.ipd
+    cheek_y = face.eye_mid[1] + 0.55 * face.ipd
+    shares, heights = [], []
+    for ex, ey in (face.left_eye, face.right_eye):
+        cheek = _full_window(grey, ex, cheek_y, round(0.35 * ew), max(1, round(0.12 * ew)))
+        lens = _full_window(grey, ex, ey, round(0.6 * ew), round(0.35 * ew))
+        eye = _full_window(grey, ex, ey, round(0.5 * ew), round(0.45 * ew))
+        if cheek is None or lens is None or eye is None or eye.shape[1] < 8:
+            return None
+        skin = max(1.0, float(np.median(cheek)))
+        shares.append(float((lens < LENS_DARK * skin).mean()))
+        heights.append(_stroke_height(eye < STROKE_DARK * skin, ew) / ew)
+    return EyeStats((shares[0], shares[1]), (heights[0], heights[1]))
+
+
+def _stroke_height(dark: np.ndarray, eye_width: float) -> float:
+    """Rows of dark pixels per column, over the dark blobs reaching the middle of the eye (the iris and the lash
+    line do; a brow or a frame rim apart from them does not), as held by the k-th tallest column."""
+    count, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+    if count < 2:
         return 0.0
-    # Each eye against the cheek below it (a side light darkens both alike); the darker ratio counts, so one
-    # covered eye is enough to fail.
-    return min(float(eye.mean()) / max(1.0, float(cheek.mean())) for eye, cheek in zip(eyes, cheeks, strict=True))
+    cy, cx = dark.shape[0] // 2, dark.shape[1] // 2
+    bh, bw = max(1, round(0.12 * eye_width)), max(1, round(0.3 * eye_width))
+    core = labels[cy - bh:cy + bh + 1, cx - bw:cx + bw + 1]
+    keep = np.unique(core[core > 0])
+    if not keep.size:
+        return 0.0
+    columns = np.isin(labels, keep).sum(axis=0)
+    k = min(columns.size, max(2, round(0.12 * eye_width)))
+    return float(np.partition(columns, -k)[-k])
 
 
-def _window(image: np.ndarray, cx: float, cy: float, half_w: int, half_h: int) -> np.ndarray:
-    """A window clipped to the image (a negative start would wrap around in numpy)."""
+def _full_window(image: np.ndarray, cx: float, cy: float, half_w: int, half_h: int) -> np.ndarray | None:
     x, y = round(cx), round(cy)
-    return image[max(0, y - half_h):max(0, y + half_h + 1), max(0, x - half_w):max(0, x + half_w + 1)]
+    if x - half_w < 0 or y - half_h < 0 or x + half_w >= image.shape[1] or y + half_h >= image.shape[0]:
+        return None
+    return image[y - half_h:y + half_h + 1, x - half_w:x + half_w + 1]
+

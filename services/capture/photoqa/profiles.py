@@ -36,7 +36,10 @@ class Profile:
     max_clipped_dark: float = 0.10  # share of face pixels ≤ 25
     min_balance: float = 0.50  # intersection of the left and right face-half luminance histograms
     min_face_saturation: float = 0.06  # a greyscale face measures 0.00
-    min_eye_contrast: float = 0.27  # darker eye window / cheeks: open eyes 0.34–0.59, dark lenses ≤ 0.22
+    # Eyes (measure.eyes), calibrated on the fixtures: open eyes (Hopper's glasses and drawn thin frames included)
+    # against sunglasses passing 12 % of the light and drawn closed lids. Recalibrate on real closed-eye photos.
+    eyes_max_dark_share: float = 0.65  # lens window < 0.45 × cheek: open 0.06–0.46, sunglasses ≥ 0.98 (≤ 20 % caught)
+    eyes_min_open: float = 0.20  # dark stroke through the eye / eye width: open eyes 0.27–0.63, closed 0.00–0.12
     max_pixels: int = 64_000_000  # declared pixel count above which a file is not decoded (bombs)
     # framing targets on the output: eye midpoint, and the inter-pupil distance that gives a mid-band face width
     frame_eye_y: int = 245

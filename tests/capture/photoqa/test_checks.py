@@ -17,11 +17,17 @@ from tests.support import photos
 
 CASES = [(name, defect) for name in photos.NAMES for defect in photos.DEFECTS
          if (name, defect) not in photos.UNSUITABLE]
+HARMLESS = [(name, variation) for name in photos.NAMES for variation in photos.HARMLESS
+            if (name, variation) not in photos.UNSUITABLE]
 
 
-@pytest.mark.parametrize("name", photos.NAMES)
-def test_compliant_photo_passes_every_check(name: str) -> None:
-    report = check_photo(photos.compliant(name))
+def _passing(name: str, variation: str | None) -> bytes:
+    return photos.compliant(name) if variation is None else photos.variant(name, variation)
+
+
+@pytest.mark.parametrize(("name", "variation"), [(name, None) for name in photos.NAMES] + HARMLESS)
+def test_compliant_photo_passes_every_check(name: str, variation: str | None) -> None:
+    report = check_photo(_passing(name, variation))
     assert report.failed == [], [c.message_en for c in report.checks if c.passed is False]
     assert report.passed
     assert [c.code for c in report.checks] == list(CODES)
@@ -39,6 +45,7 @@ def test_confusion_table_per_check(capsys: pytest.CaptureFixture[str]) -> None:
     """Every fixture against every check: a check fires exactly on the fixtures planted for it."""
     counts: dict[str, Counter[str]] = {code: Counter() for code in CODES}
     fixtures = [(photos.compliant(n), set()) for n in photos.NAMES]
+    fixtures += [(photos.variant(n, v), set()) for n, v in HARMLESS]
     fixtures += [(photos.variant(n, d), photos.DEFECTS[d]) for n, d in CASES]
     for data, expected in fixtures:
         failed = set(check_photo(data).failed)
@@ -53,6 +60,24 @@ def test_confusion_table_per_check(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(c["FN"] == 0 and c["FP"] == 0 for c in counts.values()), "\n".join(lines)
     planted = {code for d in photos.DEFECTS.values() for code in d}
     assert all(counts[code]["TP"] > 0 for code in planted)
+
+
+def test_eyes_say_which_eye_and_why() -> None:
+    wink = check_photo(photos.variant("biden", "wink"))
+    assert wink.failed == ["eyes_open"]
+    shut = wink.get("eyes_open")
+    assert shut.measured < shut.threshold == 0.2
+    assert "画面右侧的眼睛" in shut.message and "双眼须睁开" in shut.message and "image right" in shut.message_en
+    closed = check_photo(photos.variant("astronaut", "closed_eyes")).get("eyes_open")
+    assert closed.passed is False and closed.message.startswith("双眼未睁开")
+    assert check_photo(photos.compliant("astronaut")).get("eyes_open").measured > 0.2
+
+    lenses = check_photo(photos.variant("obama3", "dark_lenses"))
+    visible = lenses.get("eyes_visible")
+    assert visible.passed is False and visible.measured > 0.65 and "不得佩戴有色眼镜" in visible.message
+    assert lenses.get("eyes_open").passed is None  # nothing to judge behind a dark lens, so no second failure
+    glasses = check_photo(photos.compliant("hopper")).get("eyes_visible")
+    assert glasses.passed is True and glasses.measured < 0.65
 
 
 def test_white_profile_is_data() -> None:

@@ -38,6 +38,21 @@ def test_check_json_and_exit_codes(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "unknown profile" in result.output
 
 
+def test_check_names_closed_eyes(tmp_path: Path) -> None:
+    closed = _write(tmp_path, "closed.jpg", photos.variant("biden", "closed_eyes"))
+    result = runner.invoke(app, ["photo", "check", str(closed), "--json"])
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)
+    assert document["passed"] is False and document["failed"] == ["eyes_open"]
+    checks = {c["code"]: c for c in document["checks"]}
+    assert checks["eyes_visible"]["passed"] is True
+    assert checks["eyes_open"]["measured"] < checks["eyes_open"]["threshold"]
+    assert "双眼须睁开" in checks["eyes_open"]["message"]
+
+    result = runner.invoke(app, ["photo", "check", str(closed)])
+    assert result.exit_code == 1 and "✗ eyes_open" in result.output and "✓ eyes_visible" in result.output
+
+
 def test_frame_writes_a_passing_photo(tmp_path: Path) -> None:
     original = _write(tmp_path, "DSC_0001.JPG", photos.camera_original("astronaut"))
     out = tmp_path / "framed.jpg"
