@@ -1,6 +1,6 @@
 """Schemathesis over every service's OpenAPI document (the ones the SPA's client is generated from): bounded
-hostile and valid examples for every operation against a running embedded system. No 5xx, and every response
-matches its documented schema."""
+hostile and valid examples for every operation against a running embedded system. No 5xx, every response
+matches its documented schema, and none may be stored by a browser or proxy (Cache-Control: no-store)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,18 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from tests.support.processes import REPO, TUCAI, free_port
 
 OPENAPI = REPO / "frontend" / "openapi"
-CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+@schemathesis.check
+def never_stored(ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case) -> None:
+    """Any API response may carry personal data (names, ID numbers, tokens): no cache may keep it."""
+    directives = {d.strip() for value in response.headers.get("cache-control", []) for d in value.split(",")}
+    if "no-store" not in directives:
+        raise AssertionError(f"{case.operation.label} answered {response.status_code} with Cache-Control "
+                             f"{response.headers.get('cache-control')}, not no-store")
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, never_stored]
 EXAMPLES = 12
 
 

@@ -37,6 +37,30 @@ def test_the_spa_and_every_api_response_carry_the_security_headers(embedded: Api
     assert "strict-transport-security" not in page.headers  # plain HTTP: no HSTS
 
 
+def test_responses_with_personal_data_are_never_stored(embedded: Api) -> None:
+    """JSON with ID numbers and names, a student's own record and pass, and the files: class lists, the reviewed
+    list, capture passes and certificates as PDF. Each with the security headers and Cache-Control: no-store."""
+    student = embedded.get("/api/roster/v1/students", "school10403").json()["items"][0]
+    klass = student["class_id"]
+    certificate = embedded.post(f"/api/roster/v1/students/{student['id']}/certificates", "school10403").json()
+    responses = [
+        embedded.get(f"/api/roster/v1/students/{student['id']}", "school10403"),  # the full ID number
+        embedded.get(f"/api/roster/v1/students/{student['id']}/pass", "school10403"),
+        embedded.get("/api/roster/v1/students/me/pass", "student10403"),
+        embedded.get("/api/roster/v1/class-lists.xlsx", "school10403", params={"class_id": klass}),
+        embedded.get("/api/roster/v1/reviewed-list.xlsx", "school10403", params={"term": "2026-06"}),
+        embedded.get(f"/api/roster/v1/classes/{klass}/passes.pdf", "school10403"),
+        embedded.get(f"/api/roster/v1/certificates/{certificate['number']}/pdf", "school10403"),
+        embedded.get("/api/capture/v1/subjects", "photographer"),
+        embedded.get("/api/payments/v1/payers", "school10403"),
+        embedded.get("/api/scheduling/v1/classes", "school10403"),
+    ]
+    for response in responses:
+        assert response.status_code == 200, (response.request.url, response.text[:200])
+        _has_security_headers(response)
+        assert response.headers["cache-control"] == "no-store", response.request.url
+
+
 def test_hsts_is_sent_when_the_request_came_over_tls(tmp_path: Path) -> None:
     with TestClient(create_gateway(embedded_settings(tmp_path)), base_url="https://tucai.test") as client:
         assert client.get("/api/roster/healthz").headers["strict-transport-security"].startswith("max-age=")

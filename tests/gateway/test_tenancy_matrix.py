@@ -380,6 +380,7 @@ def test_lists_show_only_the_callers_tenant(embedded: Api, service: str, path: s
     for user in LISTS[(service, path)]:
         response = embedded.get(f"/api/{service}{path}", user)
         assert response.status_code == 200, (user, response.text)
+        assert response.headers["cache-control"] == "no-store"  # tenants' data: kept by no cache
         _check_rows(response.json(), user)
 
 

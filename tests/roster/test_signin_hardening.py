@@ -4,11 +4,14 @@ number others see, accounts lock per account whatever the address, and the answe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from services.gateway.app import create_gateway
 from tests.conftest import embedded_settings
@@ -100,6 +103,38 @@ def test_an_unknown_student_number_answers_exactly_like_a_real_one(system: Api) 
     assert [r[0] for r in real] == [401] * 5 + [429] * 2
     assert [(code, body) for code, body, _ in real] == [(code, body) for code, body, _ in unknown]
     assert [retry for *_, retry in real] == [retry for *_, retry in unknown]
+
+
+@contextmanager
+def _statements(api: Api) -> Iterator[list[str]]:
+    """The SQL roster runs meanwhile, without the relay's and the job runner's polls (the outbox, the jobs)."""
+    engine = api.client.app.apps["roster"].state.ctx.engine  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if not any(table in statement for table in ("outbox", "jobs", "inbox", "dead_letter")):
+            seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_an_unknown_student_number_costs_the_same_work_as_a_real_one(system: Api) -> None:
+    """What makes the time of an answer tell nothing: a 学号 that does not exist is looked up, compared and counted
+    as a failure by the very same statements as a real one given a wrong secret (the comparison is constant-time)."""
+    real = _classmates(system, "school10405")[0]["student_no"]
+    work = []
+    for student_no in (real, "2099000001"):
+        with _statements(system) as seen:
+            response = _from_new_address(system).post(
+                STUDENT_TOKEN, json={"school_code": "10405", "student_no": student_no, "secret": "000000"})
+        assert response.status_code == 401, response.text
+        work.append(seen)
+    assert work[0] == work[1], work
+    assert any("sign_in" in statement for statement in work[1]), work[1]  # the failure is counted
 
 
 def test_a_student_lock_holds_across_addresses_even_with_the_right_secret(system: Api) -> None:

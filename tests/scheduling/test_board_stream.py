@@ -62,7 +62,7 @@ def test_the_stream_pushes_the_board_when_a_student_checks_in(system: tuple[Api,
     with api.client.stream("GET", _url(day_id), params={"token": api.token("school10403")}) as response:
         assert response.status_code == 200, response.read()
         assert response.headers["content-type"].startswith("text/event-stream")
-        assert response.headers["cache-control"] == "no-cache"
+        assert response.headers["cache-control"] == "no-store"  # nothing cached, not even the token's URL
         for kind, board in _events(response.iter_lines()):
             seen.append(kind)
             if kind == "board" and board["totals"]["checked_in"] == 0 and "checkin" not in seen:

@@ -79,5 +79,6 @@ async def stream_board(day_id: str, request: Request,
     settings = ctx.settings
     events = board_events(load, slots, poll=settings.board_poll_seconds, heartbeat=settings.board_heartbeat_seconds,
                           lifetime=settings.board_stream_seconds)
+    # no-store, as every API response (nginx sends the same): the URL may carry the access token.
     return StreamingResponse(events, media_type=EVENT_STREAM,
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

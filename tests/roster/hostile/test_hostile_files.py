@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -19,6 +20,7 @@ from tests.conftest import embedded_settings
 from tests.roster.hostile.corpus import CORPUS, HEADER_CSV, Hostile, _header_cells, sheet, workbook
 from tests.roster.import_.people import HEADERS, people
 from tests.support.api import Api
+from tests.support.processes import ServiceProcess
 
 REPO = Path(__file__).resolve().parents[3]
 MEMORY_CEILING = 512 * 2**20
@@ -103,6 +105,38 @@ def test_the_upload_endpoint_refuses_each_and_writes_nothing(system: tuple[Api, 
     assert not failures, failures
     assert api.get("/api/roster/v1/imports", "school10403").json()["total"] == before_jobs
     assert _stored(data_dir) == before_blobs
+
+
+def _peak_rss(pid: int) -> int:
+    """A running process's peak resident memory (VmHWM), in bytes."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) * 1024
+
+
+@pytest.mark.system
+def test_a_roster_process_takes_the_whole_corpus_in_bounded_memory_and_stays_up(tmp_path: Path) -> None:
+    """The upload endpoint of a real roster process (as deployed: uvicorn, its own memory): every hostile file one
+    after another, each refused with its code, the process still answering and never above 512 MB."""
+    process = ServiceProcess("roster", {"TUCAI_DATA_DIR": str(tmp_path), "TUCAI_DEMO": "true"}, tmp_path).start()
+    assert process.proc is not None
+    failures = []
+    try:
+        with httpx.Client(base_url=process.url, timeout=120) as client:
+            token = client.post("/api/roster/v1/auth/token",
+                                data={"username": "school10403", "password": "tucai-demo"}).json()["access_token"]
+            for hostile in CORPUS:
+                response = client.post("/api/roster/v1/imports", headers={"Authorization": f"Bearer {token}"},
+                                       files={"file": (hostile.name, hostile.build())})
+                code = response.json().get("code") if response.headers.get("content-type", "").endswith("json") \
+                    else None
+                if response.status_code not in (413, 422) or code not in hostile.codes:
+                    failures.append((hostile.name, response.status_code, code))
+            assert client.get("/api/roster/healthz").status_code == 200  # no crash
+        peak = _peak_rss(process.proc.pid)
+    finally:
+        process.stop()
+    assert not failures, failures
+    assert peak < MEMORY_CEILING, f"{peak / 2**20:.0f} MB"
 
 
 def test_a_path_traversal_file_name_never_reaches_the_store_path(system: tuple[Api, Path]) -> None:
