@@ -18,9 +18,14 @@ from services.payments.bills.cli import payments_app
 from services.roster.imports.check_cli import roster_app
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from contextlib import AbstractAsyncContextManager
 
+    from sqlalchemy import Table
+
     from services.gateway.app import Gateway
+    from services.kernel.service import ServiceSpec
+    from services.kernel.uow import UnitOfWork
 
 app = typer.Typer(help="图采 Tucai: graduate photo capture campaigns.", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
@@ -148,7 +153,7 @@ def openapi(out: Annotated[Path, typer.Option(help="Folder for <service>.json")]
         typer.echo(f"wrote {out / f'{name}.json'}")
 
 
-def _service_db(name: str):  # type: ignore[no-untyped-def]
+def _service_db(name: str) -> tuple[ServiceSpec, Callable[[], UnitOfWork], Table]:
     """The service's spec, a unit-of-work factory on its database and its dead_letter table."""
     from services.kernel.db import make_engine, make_session_factory
     from services.kernel.events.dead_letters import dead_letter_table

@@ -9,6 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -120,7 +121,7 @@ def migrate(migrations_dir: Path, engine: Engine, metadata: MetaData, revision: 
     command.upgrade(alembic_config(migrations_dir, engine, metadata), revision)
 
 
-def run_migrations_online(context) -> None:  # type: ignore[no-untyped-def]
+def run_migrations_online(context: EnvironmentContext) -> None:
     """Body of every service's migrations/env.py: the engine and metadata come from the caller."""
     cfg = context.config
     engine: Engine = cfg.attributes["engine"]

@@ -14,7 +14,7 @@ they are.
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from typing import TypeVar, overload
 
 T = TypeVar("T")
 
@@ -36,8 +36,12 @@ def inert_text(value: str) -> str:
     return "'" + text
 
 
-def inert(value: T) -> T:
+@overload
+def inert(value: str) -> str: ...
+@overload
+def inert(value: T) -> T: ...
+def inert(value: object) -> object:
     """One cell of an export: text made inert (inert_text), anything else (numbers, dates, None) unchanged."""
     if isinstance(value, str):
-        return inert_text(value)  # type: ignore[return-value]
+        return inert_text(value)
     return value

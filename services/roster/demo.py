@@ -167,7 +167,7 @@ def _students(uow: UnitOfWork) -> None:
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
-    role: str
+    role: Role
     role_label: str
     display_name: str
 
@@ -188,7 +188,7 @@ class DemoOptions:
 
 def sign_in_options(session: Session) -> DemoOptions:
     """Demo accounts for the login page; the demo student's secret is synthetic (its ID number is made up)."""
-    accounts = [DemoAccount(username=u, role=r.value, role_label=ROLE_LABELS[r], display_name=d)
+    accounts = [DemoAccount(username=u, role=r, role_label=ROLE_LABELS[r], display_name=d)
                 for u, r, d, _, _ in ACCOUNTS]
     student = accounts_repo.student_for_signin(session, "10403", DEMO_STUDENT_NO)
     return DemoOptions(password=DEMO_PASSWORD, accounts=accounts,

@@ -1,8 +1,7 @@
 import createFetchClient from "openapi-fetch";
 import { beforeEach, describe, expect, it } from "vitest";
 import { session } from "../auth/session";
-import { QueryClient } from "@tanstack/react-query";
-import { apiMiddleware, MAX_RETRY_WAIT_MS, retryDelayMs, roster, rosterKey, scheduling, schedulingKey } from "./client";
+import { apiMiddleware, MAX_RETRY_WAIT_MS, retryDelayMs } from "./client";
 import { ApiError } from "./problem";
 import type { paths } from "./schema/roster";
 
@@ -125,30 +124,6 @@ describe("apiMiddleware", () => {
     });
     client.use(apiMiddleware);
     await expect(client.GET("/api/roster/v1/me")).rejects.toMatchObject({ code: "network_error" });
-  });
-});
-
-describe("query keys derived from the typed client", () => {
-  it("gives the prefix of every key the hooks build for a path, whatever the parameters", () => {
-    const key = rosterKey("/api/roster/v1/students/{student_id}");
-    const full = roster.queryOptions("get", "/api/roster/v1/students/{student_id}", {
-      params: { path: { student_id: "s1" } },
-    }).queryKey;
-    expect(full.slice(0, key.length)).toEqual(key);
-    expect(key).not.toEqual(rosterKey("/api/roster/v1/students"));
-    expect(schedulingKey("/api/scheduling/v1/colleges")).toEqual(scheduling.queryOptions("get", "/api/scheduling/v1/colleges").queryKey);
-  });
-
-  it("invalidates the cached queries of that path and no other", async () => {
-    const client = new QueryClient();
-    const one = roster.queryOptions("get", "/api/roster/v1/errata", { params: { query: { status: "pending" } } }).queryKey;
-    const all = roster.queryOptions("get", "/api/roster/v1/errata").queryKey;
-    const other = roster.queryOptions("get", "/api/roster/v1/students").queryKey;
-    for (const key of [one, all, other]) client.setQueryData(key, { items: [] });
-    await client.invalidateQueries({ queryKey: rosterKey("/api/roster/v1/errata") });
-    expect(client.getQueryState(one)?.isInvalidated).toBe(true);
-    expect(client.getQueryState(all)?.isInvalidated).toBe(true);
-    expect(client.getQueryState(other)?.isInvalidated).toBe(false);
   });
 });
 

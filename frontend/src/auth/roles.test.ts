@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { canOpen, landingPath, organisationOf, pageByPath, pagesFor, PAGES, roleLabel, ROLES } from "./roles";
+import { canOpen, landingPath, organisationOf, pageByPath, pagesFor, PAGES, ROLE_LABELS, roleLabel, ROLES } from "./roles";
+
+/** roster's OpenAPI document as the server wrote it (`make api-client`), read at test time. */
+const [rosterApi] = Object.values(
+  import.meta.glob<{ components: { schemas: Record<string, { enum?: string[] }> } }>("../../openapi/roster.json", {
+    eager: true,
+    import: "default",
+  }),
+);
 
 const titles = (role: string) => pagesFor(role).map((p) => p.title);
 
@@ -39,6 +47,16 @@ describe("role -> menu", () => {
     expect(roleLabel("nobody")).toBe("未知角色");
     expect(roleLabel("auditor", "审计员")).toBe("审计员");
     expect(roleLabel("school_admin", "whatever")).toBe("学校管理员");
+  });
+
+  it("labels every role the API's Role enum knows, and knows no role the API does not", () => {
+    const apiRoles = rosterApi.components.schemas.Role.enum ?? [];
+    expect(apiRoles).toContain("school_admin"); // the document was read: the enum is there
+    const unlabelled = apiRoles.filter((role) => roleLabel(role) === "未知角色");
+    expect(unlabelled).toEqual([]);
+    expect(apiRoles.filter((role) => !/^[\u4e00-\u9fa5]+$/.test(roleLabel(role)))).toEqual([]);
+    expect([...ROLES].sort()).toEqual([...apiRoles].sort());
+    expect(new Set(Object.values(ROLE_LABELS)).size).toBe(ROLES.length); // no two roles share a name
   });
 
   it("has unique paths", () => {

@@ -3,19 +3,12 @@
  * dashboard, and unit-tested.
  */
 
-export const ROLES = [
-  "platform_admin",
-  "agency_admin",
-  "photographer",
-  "province_reviewer",
-  "school_admin",
-  "college_coordinator",
-  "class_monitor",
-  "student",
-] as const;
+import type { components } from "../api/schema/roster";
 
-export type Role = (typeof ROLES)[number];
+/** The roles the API knows (roster's `Role` enum): a role added there fails the type check until it has a label. */
+export type Role = components["schemas"]["Role"];
 
+/** The role's Chinese name: the one copy in the SPA (the server's own copy is services/kernel/tenancy.py). */
 export const ROLE_LABELS: Record<Role, string> = {
   platform_admin: "平台管理员",
   agency_admin: "采集中心管理员",
@@ -26,6 +19,9 @@ export const ROLE_LABELS: Record<Role, string> = {
   class_monitor: "班长",
   student: "学生",
 };
+
+/** Every role, in the order they are listed (platform first, student last). */
+export const ROLES = Object.keys(ROLE_LABELS) as Role[];
 
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);

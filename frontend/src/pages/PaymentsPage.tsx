@@ -4,7 +4,7 @@ import { Alert, Button, Card, DatePicker, Flex, Input, Modal, Radio, Select, Spa
 import type { TableColumnsType } from "antd";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
-import { payments, paymentsClient } from "../api/client";
+import { payments, paymentsClient, paymentsKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { components } from "../api/schema/payments";
 import { useCurrentUser } from "../auth/AuthContext";
@@ -132,7 +132,7 @@ function ResolveDialog({ item, onClose }: { item: Discrepancy; onClose: () => vo
     setError(null);
     try {
       await resolve.mutateAsync({ params: { path: { discrepancy_id: item.id } }, body: { action, reason } });
-      await client.invalidateQueries({ queryKey: ["get", "/api/payments/v1/reconciliation/discrepancies"] });
+      await client.invalidateQueries({ queryKey: paymentsKey("/api/payments/v1/reconciliation/discrepancies") });
       onClose();
     } catch (e) {
       setError(errorMessage(e));
@@ -229,7 +229,7 @@ function BillsTab() {
           return form;
         },
       });
-      await client.invalidateQueries({ queryKey: ["get", "/api/payments/v1/reconciliation/runs"] });
+      await client.invalidateQueries({ queryKey: paymentsKey("/api/payments/v1/reconciliation/runs") });
     } catch (e) {
       setError(errorMessage(e));
     } finally {

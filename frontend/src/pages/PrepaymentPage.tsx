@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Col, Descriptions, Flex, Modal, QRCode, Row, Skeleton, Statistic, Tag, Typography } from "antd";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
-import { payments } from "../api/client";
+import { payments, paymentsKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import { useCurrentUser } from "../auth/AuthContext";
 import { PageContainer } from "../layout/PageContainer";
@@ -38,9 +38,9 @@ export default function PrepaymentPage() {
   /** Ask the server, which asks the provider; the page shows what the server then says. */
   const checkAsync = check.mutateAsync;
   const refresh = useCallback(async () => {
-    const key = { params: { path: { school_code: school } } };
-    const answer = await checkAsync(key);
-    client.setQueryData(["get", PATH, key], answer);
+    const request = { params: { path: { school_code: school } } };
+    const answer = await checkAsync(request);
+    client.setQueryData(payments.queryOptions("get", PATH, request).queryKey, answer);
     return answer;
   }, [checkAsync, client, school]);
 
@@ -83,7 +83,7 @@ export default function PrepaymentPage() {
       const launched = await pay.mutateAsync({ ...init, body: { channel } });
       if (launched.code_url) setQr(launched.code_url);
       else if (launched.redirect_url) window.location.assign(launched.redirect_url);
-      await client.invalidateQueries({ queryKey: ["get", PATH] });
+      await client.invalidateQueries({ queryKey: paymentsKey(PATH) });
     } catch (e) {
       setError(errorMessage(e));
     }

@@ -2,7 +2,7 @@ import { AlipayCircleOutlined, WechatOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Col, Descriptions, Flex, Row, Skeleton, Statistic, Tag } from "antd";
 import { useState } from "react";
-import { payments } from "../api/client";
+import { payments, paymentsKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import { PageContainer } from "../layout/PageContainer";
 import { formatDateTime } from "../lib/time";
@@ -30,7 +30,7 @@ export default function SettlementPage() {
     setError(null);
     try {
       await check.mutateAsync({});
-      await client.invalidateQueries({ queryKey: ["get", "/api/payments/v1/classes/me/settlement"] });
+      await client.invalidateQueries({ queryKey: paymentsKey("/api/payments/v1/classes/me/settlement") });
     } catch (e) {
       setError(errorMessage(e));
     }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from services.kernel.tenancy import Role
+
 
 class Token(BaseModel):
     access_token: str
@@ -20,7 +22,7 @@ class RefreshIn(BaseModel):
 class Me(BaseModel):
     username: str
     display_name: str
-    role: str
+    role: Role = Field(description="What the account may do; `role_label` is its Chinese name")
     role_label: str
     province_code: str | None
     province_name: str | None
@@ -40,7 +42,7 @@ class JwkSet(BaseModel):
 
 class DemoAccount(BaseModel):
     username: str
-    role: str
+    role: Role
     role_label: str
     display_name: str
 

@@ -52,7 +52,7 @@ def waiting_with_same_file(session: Session, school_code: str, sha256: str) -> I
     """An import of the school with the same content still waiting (validating, or validated and not confirmed)."""
     stmt = unscoped_for_system(select(ImportJob).where(
         ImportJob.school_code == school_code, ImportJob.sha256 == sha256,
-        ImportJob.status.in_(["validating", "validated"])).order_by(ImportJob.created_at.desc()))  # type: ignore[attr-defined]
+        col(ImportJob.status).in_(["validating", "validated"])).order_by(col(ImportJob.created_at).desc()))
     return session.exec(stmt).first()
 
 

@@ -91,7 +91,7 @@ def approved_in_classes(session: Session, class_ids: Sequence[str]) -> list[Stud
     if not class_ids:
         return []
     stmt = unscoped_for_system(select(Student).where(
-        Student.class_id.in_(sorted(set(class_ids))), Student.review_status == "approved"))  # type: ignore[union-attr]
+        col(Student.class_id).in_(sorted(set(class_ids))), col(Student.review_status) == "approved"))
     return list(session.exec(stmt))
 
 

@@ -1559,8 +1559,7 @@ export interface components {
         DemoAccount: {
             /** Display Name */
             display_name: string;
-            /** Role */
-            role: string;
+            role: components["schemas"]["Role"];
             /** Role Label */
             role_label: string;
             /** Username */
@@ -1889,8 +1888,8 @@ export interface components {
             province_code: string | null;
             /** Province Name */
             province_name: string | null;
-            /** Role */
-            role: string;
+            /** @description What the account may do; `role_label` is its Chinese name */
+            role: components["schemas"]["Role"];
             /** Role Label */
             role_label: string;
             /** School Code */
@@ -2017,6 +2016,11 @@ export interface components {
             /** Study Mode */
             study_mode: string | null;
         };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "platform_admin" | "agency_admin" | "photographer" | "province_reviewer" | "school_admin" | "college_coordinator" | "class_monitor" | "student";
         /** SchoolIn */
         SchoolIn: {
             /**
