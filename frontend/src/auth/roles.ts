@@ -186,9 +186,9 @@ export const PAGES: readonly PageDef[] = [
     path: "/payments",
     title: "缴费与对账",
     icon: "pay",
-    roles: ["agency_admin", "school_admin"],
+    roles: ["agency_admin", "school_admin", "province_reviewer"],
     ready: true,
-    summary: "各校收缴报表、渠道账单对账与差异处理（退款、标记已收、忽略）",
+    summary: "各校收缴报表、每日收款、渠道账单对账与差异处理（退款、标记已收、忽略）",
   },
   {
     path: "/prepayment",

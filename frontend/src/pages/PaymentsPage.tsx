@@ -1,16 +1,20 @@
 import { UploadOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, DatePicker, Flex, Input, Modal, Radio, Select, Space, Table, Tabs, Tag, Typography, Upload } from "antd";
+import { Alert, Button, Card, DatePicker, Flex, Input, Modal, Radio, Select, Skeleton, Space, Statistic, Table, Tabs, Tag, Typography, Upload } from "antd";
 import type { TableColumnsType } from "antd";
 import type { Dayjs } from "dayjs";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { payments, paymentsClient, paymentsKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { components } from "../api/schema/payments";
 import { useCurrentUser } from "../auth/AuthContext";
 import { PageContainer } from "../layout/PageContainer";
-import { dayjs, formatDateTime } from "../lib/time";
+import { dayjs, DISPLAY_TZ, formatDateTime } from "../lib/time";
 import { PAYER_MODE, PROVIDER, yuan } from "./payLabels";
+import { MAX_DAYS, newestFirst, providerFen, rangeDays, TAKINGS_PROVIDERS, type TakingsDay } from "./takings";
+
+// The chart library is large: it loads only when the 每日收款 tab is opened.
+const TakingsChart = lazy(() => import("./TakingsChart"));
 
 type Schemas = components["schemas"];
 type Line = Schemas["ReportLineOut"];
@@ -112,13 +116,98 @@ function download(format: "csv" | "xlsx") {
       params: { query: { format } },
       parseAs: "blob",
     });
-    const blob = await response.blob();
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = `各校收缴情况.${format}`;
-    link.click();
-    URL.revokeObjectURL(link.href);
+    save(await response.blob(), `各校收缴情况.${format}`);
   };
+}
+
+function save(blob: Blob, name: string) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+const perProvider = (provider: string) => ({
+  title: TAKINGS_PROVIDERS[provider],
+  key: provider,
+  align: "right" as const,
+  render: (_: unknown, d: TakingsDay) => yuan(providerFen(d, provider, "net_fen")),
+});
+
+const takingsColumns: TableColumnsType<TakingsDay> = [
+  { title: "日期", dataIndex: "day", width: 120 },
+  { title: "收款笔数", dataIndex: "count", align: "right" },
+  { title: "已收", dataIndex: "paid_fen", align: "right", render: (fen: number) => yuan(fen) },
+  { title: "已退", dataIndex: "refunded_fen", align: "right", render: (fen: number) => yuan(fen) },
+  {
+    title: "净收",
+    dataIndex: "net_fen",
+    align: "right",
+    render: (fen: number) => <Typography.Text strong type={fen < 0 ? "danger" : undefined}>{yuan(fen)}</Typography.Text>,
+  },
+  { title: "其中净收（按渠道）", children: Object.keys(TAKINGS_PROVIDERS).map(perProvider) },
+];
+
+/** Money in and out per Beijing day: a chart (lazy) and the same numbers as a table, newest day first. */
+function TakingsTab() {
+  const today = dayjs().tz(DISPLAY_TZ);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>([today.subtract(29, "day"), today]);
+  const from = range[0].format("YYYY-MM-DD");
+  const to = range[1].format("YYYY-MM-DD");
+  const takings = payments.useQuery("get", "/api/payments/v1/reports/takings", {
+    params: { query: { from, to } },
+  });
+  const data = takings.data;
+  async function exportXlsx() {
+    const { response } = await paymentsClient.GET("/api/payments/v1/reports/takings/export", {
+      params: { query: { from, to, format: "xlsx" } },
+      parseAs: "blob",
+    });
+    save(await response.blob(), `每日收款-${from}至${to}.xlsx`);
+  }
+  return (
+    <Card
+      title="每日收款（北京时间）"
+      extra={
+        <Space wrap>
+          <DatePicker.RangePicker
+            aria-label="统计日期"
+            value={range}
+            allowClear={false}
+            disabledDate={(d, info) =>
+              d.isAfter(today, "day") ||
+              (info.from ? Math.abs(rangeDays(info.from.format("YYYY-MM-DD"), d.format("YYYY-MM-DD"))) >= MAX_DAYS : false)
+            }
+            onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
+          />
+          <Button onClick={() => void exportXlsx()}>导出 Excel</Button>
+        </Space>
+      }
+    >
+      {takings.isError ? <Alert type="warning" showIcon title={errorMessage(takings.error)} /> : null}
+      <Flex vertical gap={16}>
+        <Space size={48} wrap>
+          <Statistic title="已收" value={yuan(data?.totals.paid_fen)} />
+          <Statistic title="已退" value={yuan(data?.totals.refunded_fen)} />
+          <Statistic title="净收" value={yuan(data?.totals.net_fen)} />
+          <Statistic title="收款笔数" value={data?.totals.count ?? "—"} />
+        </Space>
+        <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
+          {data ? <TakingsChart days={data.days} /> : <Skeleton active paragraph={{ rows: 6 }} />}
+        </Suspense>
+        <Table<TakingsDay>
+          rowKey="day"
+          size="small"
+          bordered
+          loading={takings.isPending}
+          columns={takingsColumns}
+          dataSource={data ? newestFirst(data.days) : []}
+          pagination={{ pageSize: 31, hideOnSinglePage: true }}
+        />
+      </Flex>
+    </Card>
+  );
 }
 
 function ResolveDialog({ item, onClose }: { item: Discrepancy; onClose: () => void }) {
@@ -269,16 +358,20 @@ function BillsTab() {
   );
 }
 
-/** The agency's payments console: takings per school, the bills it reconciles, and the discrepancy queue.
- * A school admin sees its own school's report and discrepancies, read-only. */
+/** The agency's payments console: takings per school and per day, the bills it reconciles, and the discrepancy
+ * queue. A school admin sees its own school's reports and discrepancies, read-only; the province's reviewers the
+ * daily takings of the province's schools. */
 export default function PaymentsPage() {
   const me = useCurrentUser();
   const agency = me.role === "agency_admin";
+  const province = me.role === "province_reviewer";
+  const takings = { key: "takings", label: "每日收款", children: <TakingsTab /> };
   return (
-    <PageContainer title="缴费与对账" subTitle="各校收缴、渠道账单对账与差异处理（金额以元显示，按分结算）">
+    <PageContainer title="缴费与对账" subTitle="各校收缴、每日收款、渠道账单对账与差异处理（金额以元显示，按分结算）">
       <Tabs
-        items={[
+        items={province ? [takings] : [
           { key: "report", label: "收缴报表", children: <ReportTab /> },
+          takings,
           { key: "discrepancies", label: "对账差异", children: <DiscrepancyTab canResolve={agency} /> },
           ...(agency ? [{ key: "bills", label: "账单对账", children: <BillsTab /> }] : []),
         ]}

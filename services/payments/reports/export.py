@@ -1,6 +1,7 @@
 """Reports as CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and xlsx (openpyxl, as the timetables).
 Amounts are shown in yuan with two decimals; every text cell goes through the one export rule
-(services/kernel/inert.py): a class named like a formula stays text."""
+(services/kernel/inert.py): a class named like a formula stays text.
+The daily takings have no free text (days, counts and amounts only)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from openpyxl.styles import Font
 
 from services.kernel.inert import inert
 from services.payments.providers.money import fen_to_yuan
-from services.payments.reports.service import ReportLine
+from services.payments.reports.service import PROVIDERS, ReportLine, Takings, TakingsDay, TakingsReport
 
 SCHOOL_HEADERS = ["学校代码", "收费方式", "收费标准（元）", "已审核学生", "已拍摄", "应收（元）", "已收（元）",
                   "已退（元）", "净收（元）", "未收（元）", "多收（元）"]
@@ -61,6 +62,57 @@ def to_xlsx(lines: list[ReportLine], by_class: bool, title: str) -> bytes:
         for cell in row:
             if isinstance(cell.value, (int, float, Decimal)) and not isinstance(cell.value, int):
                 cell.number_format = "0.00"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+PROVIDER_NAMES = {"wechat": "微信支付", "alipay": "支付宝", "offline": "线下（现金/转账）"}
+TAKINGS_HEADERS = ["日期", "收款笔数", "已收（元）", "退款笔数", "已退（元）", "净收（元）",
+                   *(f"{PROVIDER_NAMES[p]}{what}（元）" for p in PROVIDERS for what in ("已收", "已退", "净收"))]
+
+
+def _takings_row(label: str, day: TakingsDay, yuan: Callable[[int], str | Decimal]) -> list[str | int | Decimal]:
+    total = day.total
+    row: list[str | int | Decimal] = [label, total.count, yuan(total.paid_fen), total.refund_count,
+                                      yuan(total.refunded_fen), yuan(total.net_fen)]
+    for provider in PROVIDERS:
+        one = day.providers.get(provider, Takings())
+        row += [yuan(one.paid_fen), yuan(one.refunded_fen), yuan(one.net_fen)]
+    return row
+
+
+def _takings_rows(report: TakingsReport, yuan: Callable[[int], str | Decimal]) -> list[list[str | int | Decimal]]:
+    rows = [_takings_row(d.day.isoformat(), d, yuan) for d in report.days]
+    return [*rows, _takings_row("合计", report.total, yuan)]
+
+
+def takings_csv(report: TakingsReport) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TAKINGS_HEADERS)
+    writer.writerows(_takings_rows(report, fen_to_yuan))
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def takings_xlsx(report: TakingsReport, title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "每日收款"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(TAKINGS_HEADERS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in _takings_rows(report, _decimal_yuan):
+        sheet.append(row)
+    for cells in sheet.iter_rows(min_row=3):
+        for cell in cells:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "0.00"
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 12
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

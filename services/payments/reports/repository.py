@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -60,3 +62,28 @@ def fees(session: Session, principal: Principal, school_code: str | None) -> dic
     if school_code:
         stmt = stmt.where(col(FeeProfile.school_code) == school_code)
     return {p.school_code: p for p in session.execute(stmt).scalars()}
+
+
+def payments_between(session: Session, principal: Principal, since: datetime, until: datetime,
+                     school_code: str | None) -> Iterator[tuple[str, datetime, int]]:
+    """(provider, when paid, fen) of every ledger payment in scope paid in [since, until) — duplicates too: their
+    money came in (and goes out again as a refund). A payment without the provider's time counts when recorded."""
+    at = func.coalesce(col(Payment.paid_at), col(Payment.created_at))
+    stmt = scoped(select(col(Payment.provider), at, col(Payment.amount_fen)).select_from(Payment), Payment,
+                  principal).where(at >= since, at < until)
+    if school_code:
+        stmt = stmt.where(col(Payment.school_code) == school_code)
+    for provider, paid_at, fen in session.execute(stmt):
+        yield provider, paid_at, int(fen)
+
+
+def refunds_between(session: Session, principal: Principal, since: datetime, until: datetime,
+                    school_code: str | None) -> Iterator[tuple[str, datetime, int]]:
+    """(provider, when it succeeded, fen) of every refund in scope that reached the payer in [since, until)."""
+    at = col(Refund.succeeded_at)
+    stmt = scoped(select(col(Refund.provider), at, col(Refund.amount_fen)).select_from(Refund), Refund,
+                  principal).where(col(Refund.state) == RefundLedgerState.SUCCEEDED, at >= since, at < until)
+    if school_code:
+        stmt = stmt.where(col(Refund.school_code) == school_code)
+    for provider, succeeded_at, fen in session.execute(stmt):
+        yield provider, succeeded_at, int(fen)

@@ -1,5 +1,6 @@
-"""Reports over HTTP (thin): per school and per class, as JSON, CSV or xlsx. The agency sees its province's
-schools, a school its own; nobody else."""
+"""Reports over HTTP (thin): per school and per class, as JSON, CSV or xlsx; the daily takings as JSON, CSV or
+xlsx. The agency sees its province's schools, a school its own; the province's reviewers the daily takings of
+their province's schools; nobody else."""
 
 from __future__ import annotations
 
@@ -13,13 +14,25 @@ from services.kernel.errors import Problem
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 from services.payments.reports import export, service
-from services.payments.reports.schemas import Report, ReportLineOut
-from services.payments.reports.service import ReportLine
+from services.payments.reports.schemas import (
+    ProviderTakings,
+    Report,
+    ReportLineOut,
+    TakingsDayOut,
+    TakingsOut,
+)
+from services.payments.reports.service import ReportLine, Takings, TakingsDay, TakingsReport
 
 router = APIRouter(prefix="/v1/reports", tags=["payments"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}})
 
 Staff = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.SCHOOL_ADMIN))]
+TakingsReader = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.PROVINCE_REVIEWER,
+                                                           Role.SCHOOL_ADMIN))]
+# Checked by the service (stable codes for missing, malformed, reversed and too long), so plain optional strings.
+FromDay = Annotated[str | None, Query(alias="from", max_length=20, description="First Beijing day, YYYY-MM-DD")]
+ToDay = Annotated[str | None, Query(max_length=20, description="Last Beijing day (inclusive), YYYY-MM-DD; at most "
+                                                                "92 days after `from`")]
 SchoolCode = Annotated[str | None, Query(pattern=r"^\d{5}$")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY = ("expected_fen", "paid_fen", "refunded_fen", "net_fen", "outstanding_fen", "overpaid_fen")
@@ -70,3 +83,39 @@ def export_class_report(principal: Staff, uow: UoW, school_code: SchoolCode = No
                         format: Literal["csv", "xlsx"] = "xlsx") -> Response:  # noqa: A002
     lines = service.report(uow, principal, by_class=True, school_code=school_code)
     return _file(lines, True, format, f"payments-classes-{school_code or 'all'}")
+
+
+def _takings(one: Takings) -> dict[str, int]:
+    return {"paid_fen": one.paid_fen, "refunded_fen": one.refunded_fen, "net_fen": one.net_fen, "count": one.count,
+            "refund_count": one.refund_count}
+
+
+def _day_out(day: TakingsDay) -> TakingsDayOut:
+    return TakingsDayOut(day=day.day.isoformat(), **_takings(day.total),
+                         providers=[ProviderTakings(provider=p, **_takings(t)) for p, t in day.providers.items()])
+
+
+def _takings_out(report: TakingsReport) -> TakingsOut:
+    return TakingsOut(from_=report.start.isoformat(), to=report.end.isoformat(),
+                      days=[_day_out(d) for d in report.days], totals=_day_out(report.total))
+
+
+@router.get("/takings", response_model=TakingsOut, responses={422: {"model": Problem}},
+            summary="Daily takings (Beijing days, at most 92): paid, refunded, net and count, per provider")
+def takings(principal: TakingsReader, uow: UoW, from_: FromDay = None, to: ToDay = None,
+            school_code: SchoolCode = None) -> TakingsOut:
+    return _takings_out(service.takings(uow, principal, from_, to, school_code))
+
+
+@router.get("/takings/export", response_class=Response, summary="The daily takings as CSV or xlsx",
+            responses={200: {"content": {XLSX: {}, "text/csv": {}}}, 422: {"model": Problem}})
+def export_takings(principal: TakingsReader, uow: UoW, from_: FromDay = None, to: ToDay = None,
+                   school_code: SchoolCode = None, format: Literal["csv", "xlsx"] = "xlsx") -> Response:  # noqa: A002
+    report = service.takings(uow, principal, from_, to, school_code)
+    name = f"payments-takings-{report.start}-{report.end}"
+    if format == "csv":
+        return Response(export.takings_csv(report), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    title = f"每日收款（北京时间 {report.start} 至 {report.end}）"
+    return Response(export.takings_xlsx(report, title), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

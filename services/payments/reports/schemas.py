@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ReportLineOut(BaseModel):
@@ -26,3 +26,35 @@ class Report(BaseModel):
     items: list[ReportLineOut]
     total: int
     totals: ReportLineOut  # the sum of every line (school_code "合计")
+
+
+class ProviderTakings(BaseModel):
+    provider: str  # wechat / alipay / offline (cash or transfer taken by staff)
+    paid_fen: int
+    refunded_fen: int
+    net_fen: int  # paid − refunded
+    count: int  # payments received
+    refund_count: int  # refunds that reached the payer
+
+
+class TakingsDayOut(BaseModel):
+    day: str  # YYYY-MM-DD, the Beijing (Asia/Shanghai) calendar day
+    paid_fen: int
+    refunded_fen: int
+    net_fen: int
+    count: int
+    refund_count: int
+    providers: list[ProviderTakings]  # wechat, alipay, offline, always all three in this order
+
+
+class TakingsOut(BaseModel):
+    """Money in and out per Beijing day: a payment counts on the day it was paid, a refund on the day it
+    succeeded. Every day of the range is listed, empty ones with zeros."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    timezone: str = "Asia/Shanghai"
+    days: list[TakingsDayOut]
+    totals: TakingsDayOut  # the whole range (its `day` is the first day)

@@ -465,6 +465,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/v1/reports/takings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Daily takings (Beijing days, at most 92): paid, refunded, net and count, per provider */
+        get: operations["payments-takings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/v1/reports/takings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily takings as CSV or xlsx */
+        get: operations["payments-export_takings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/v1/schools/{school_code}/prepayment": {
         parameters: {
             query?: never;
@@ -1017,6 +1051,21 @@ export interface components {
          * @enum {string}
          */
         Provider: "wechat" | "alipay";
+        /** ProviderTakings */
+        ProviderTakings: {
+            /** Count */
+            count: number;
+            /** Net Fen */
+            net_fen: number;
+            /** Paid Fen */
+            paid_fen: number;
+            /** Provider */
+            provider: string;
+            /** Refund Count */
+            refund_count: number;
+            /** Refunded Fen */
+            refunded_fen: number;
+        };
         /** RefundOut */
         RefundOut: {
             /** Amount Fen */
@@ -1199,6 +1248,42 @@ export interface components {
              * @description the fee per student when the school pays; None otherwise
              */
             unit_fen: number | null;
+        };
+        /** TakingsDayOut */
+        TakingsDayOut: {
+            /** Count */
+            count: number;
+            /** Day */
+            day: string;
+            /** Net Fen */
+            net_fen: number;
+            /** Paid Fen */
+            paid_fen: number;
+            /** Providers */
+            providers: components["schemas"]["ProviderTakings"][];
+            /** Refund Count */
+            refund_count: number;
+            /** Refunded Fen */
+            refunded_fen: number;
+        };
+        /**
+         * TakingsOut
+         * @description Money in and out per Beijing day: a payment counts on the day it was paid, a refund on the day it
+         *     succeeded. Every day of the range is listed, empty ones with zeros.
+         */
+        TakingsOut: {
+            /** Days */
+            days: components["schemas"]["TakingsDayOut"][];
+            /** From */
+            from: string;
+            /**
+             * Timezone
+             * @default Asia/Shanghai
+             */
+            timezone: string;
+            /** To */
+            to: string;
+            totals: components["schemas"]["TakingsDayOut"];
         };
         /**
          * WeChatAuthorize
@@ -2717,6 +2802,114 @@ export interface operations {
                 };
             };
             /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments-takings": {
+        parameters: {
+            query?: {
+                /** @description First Beijing day, YYYY-MM-DD */
+                from?: string | null;
+                school_code?: string | null;
+                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days after `from` */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakingsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments-export_takings": {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                /** @description First Beijing day, YYYY-MM-DD */
+                from?: string | null;
+                school_code?: string | null;
+                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days after `from` */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
