@@ -356,6 +356,9 @@ ROLE_ONLY = {
     ("POST", "payments", "/v1/reconciliation/discrepancies/{discrepancy_id}/resolve"),
     # the reports' files: agency and school admins only, each its own scope (test_reconciliation.py)
     ("GET", "payments", "/v1/reports/schools/export"), ("GET", "payments", "/v1/reports/classes/export"),
+    # the daily takings: a day-by-day sum over the caller's scope, not a list of rows (tests/payments/test_takings.py:
+    # agency, province and school each see their own sums, a student is refused)
+    ("GET", "payments", "/v1/reports/takings"), ("GET", "payments", "/v1/reports/takings/export"),
 }
 
 
