@@ -15,6 +15,7 @@ from services.capture.delivery import jobs as delivery_jobs
 from services.capture.delivery import routes as delivery_routes
 from services.capture.models import inbox, metadata, outbox
 from services.capture.photos import routes as photos_routes
+from services.capture.photos import workers as photo_workers
 from services.capture.photos.consumers import identity_consumer
 from services.capture.photos.jobs import identity_guard_job
 from services.capture.progress import routes as progress_routes
@@ -33,6 +34,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 async def _startup(ctx: ServiceContext) -> None:
+    photo_workers.for_settings(ctx.settings).start()  # spawn the check workers now, not on the first photo
     if ctx.settings.demo:
         def load() -> None:
             with ctx.transaction() as uow:

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     # Compare the face of every accepted photo with the school's others (the mix-up guard). Only a deployment that
     # cannot run the face model, or a test about something else with few distinct test portraits, turns it off.
     capture_identity_guard: bool = True
+    # Worker processes per capture process that run the photo checks and face embeddings (dlib holds the GIL: on a
+    # request thread one check stalls every other request). 0: inline, on the caller's thread, where processes are
+    # not wanted. A check unanswered after capture_check_timeout_seconds counts as a hung worker (503, pool rebuilt).
+    capture_check_workers: int = Field(default=2, ge=0, le=64)
+    capture_check_timeout_seconds: float = Field(default=60.0, gt=0)
     jwt_issuer: str = "tucai-roster"
     access_token_minutes: int = Field(default=30, gt=0)  # short: the SPA refreshes on a 401
     refresh_token_days: int = Field(default=14, gt=0)  # a refresh token is rotated on every use

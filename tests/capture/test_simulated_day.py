@@ -18,6 +18,7 @@ from services.capture.checkins import service as checkins
 from services.capture.checkins.passes import PassClaims
 from services.capture.models import Anomaly, CaptureDay, Photo, Station, Subject, metadata, outbox
 from services.capture.photos import service as photos
+from services.capture.photos.workers import PhotoWorkers
 from services.capture.stations.service import today
 from services.kernel.blobstore.local import LocalBlobStore
 from services.kernel.db import make_engine, make_session_factory
@@ -43,6 +44,7 @@ class Day:
         metadata.create_all(self.engine)
         self.sessions = make_session_factory(self.engine)
         self.blobs = LocalBlobStore(tmp / "objects", b"k" * 32, "/blobs")
+        self.workers = PhotoWorkers(0, 60.0)  # the checks inline, on this thread (no worker processes)
         self.tally: Counter[str] = Counter()
         self.truth: dict[str, str] = {}  # sha256 of a shot -> the student really photographed
 
@@ -112,19 +114,20 @@ def _capture_one(day: Day, rng: random.Random, station: str, student: str, previ
     shot = day.shoot(student)
     prev = previous.get(station)
     if prev is not None and rng.random() < 0.03:  # sent to the previous (closed) number first
-        assert day.run(photos.upload, day.blobs, prev["checkin"].id, shot).code == "checkin_closed"
+        assert day.run(photos.upload, day.blobs, day.workers, prev["checkin"].id, shot).code == "checkin_closed"
     if rng.random() < 0.02:  # the camera software believes another number is open
         wrong = checkin.checkin.sequence_no + 1
-        assert day.run(photos.upload, day.blobs, checkin.checkin.id, shot, sequence_no=wrong).code == \
+        assert day.run(photos.upload, day.blobs, day.workers, checkin.checkin.id, shot, sequence_no=wrong).code == \
             "sequence_mismatch"
-    stored = day.run(photos.upload, day.blobs, checkin.checkin.id, shot, sequence_no=checkin.checkin.sequence_no)
+    stored = day.run(photos.upload, day.blobs, day.workers, checkin.checkin.id, shot,
+                     sequence_no=checkin.checkin.sequence_no)
     assert stored.created and stored.photo.accepted, [c["code"] for c in stored.photo.checks if c["passed"] is False]
     day.tally["photos stored"] += 1
     if rng.random() < 0.05:  # a retake: a new version of the same student
-        day.run(photos.upload, day.blobs, checkin.checkin.id, day.shoot(student))
+        day.run(photos.upload, day.blobs, day.workers, checkin.checkin.id, day.shoot(student))
         day.tally["retakes"] += 1
     if prev is not None and rng.random() < 0.02:  # a station restarted mid-upload re-sends its last photo
-        resent = day.run(photos.upload, day.blobs, prev["checkin"].id, prev["shot"])
+        resent = day.run(photos.upload, day.blobs, day.workers, prev["checkin"].id, prev["shot"])
         assert not resent.created and resent.photo.id == prev["photo"]
         day.tally["re-sends after restart (deduplicated)"] += 1
     previous[station] = {"checkin": checkin.checkin, "shot": shot, "photo": stored.photo.id}

@@ -95,3 +95,16 @@ def _check(code: str, passed: bool, measured: Any, threshold: Any, zh: str, en: 
 
 def _content_type(kind: str) -> str:
     return "image/jpeg" if kind == "jpeg" else "application/octet-stream"
+
+
+def start_worker(started: Any, timeout: float) -> None:
+    """The initializer of a photo-check worker process (workers.py): load the face detector and landmark model once
+    (the embedding model loads with the worker's first embedding), then wait at `started` (a Barrier) until every
+    worker of the pool has, so the pool counts as started only when all its workers are. Kept here, with the checks'
+    light imports: a spawned worker imports this module, not the service's web stack."""
+    import numpy as np
+
+    from services.capture.photoqa.faces import default_model
+
+    default_model().detect(np.zeros((64, 64), np.uint8))
+    started.wait(timeout)

@@ -7,20 +7,15 @@ it.
 
 It runs as a kernel job queued by the consumer of capture's own PhotoAccepted (consumers.py), not inside the
 upload: an embedding costs 100–250 ms on this dlib build, five times the whole check budget, and a station must not
-wait for it. The embedding itself runs in a separate worker process: dlib holds the GIL while it computes (measured:
-a Python thread gets ~2 % of its speed during an embedding), so on the job thread it would stall every request of
-the capture process. Jobs run one at a time per process, so two faces of one school are compared in commit order;
-with several capture replicas two photos embedded at the same instant could miss each other (a known limit).
+wait for it. The embedding itself runs in one of the photo workers' processes (workers.py): dlib holds the GIL while
+it computes (measured: a Python thread gets ~2 % of its speed during an embedding), so on the job thread it would
+stall every request of the capture process (with capture_check_workers 0 it does run there). Jobs run one at a time
+per process, so two faces of one school are compared in commit order; with several capture replicas two photos
+embedded at the same instant could miss each other (a known limit).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-
-import numpy as np
 import structlog
 from sqlmodel import Session
 
@@ -28,6 +23,7 @@ from services.capture.anomalies.service import raise_anomaly
 from services.capture.models import Anomaly, FaceEmbedding, Photo
 from services.capture.photoqa import identity
 from services.capture.photos import repository as repo
+from services.capture.photos.workers import PhotoWorkers
 from services.kernel.blobstore.port import BlobStore
 from services.kernel.uow import UnitOfWork
 
@@ -36,28 +32,8 @@ REPORTER = "identity-guard"  # reported_by of the guard's anomalies: no person r
 
 log = structlog.get_logger("tucai.capture.identity")
 
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
 
-
-def embed_in_worker(data: bytes) -> np.ndarray:
-    """photoqa.identity.embed in the worker process (started on first use, spawned: never a fork of a threaded
-    server; it loads the models once). A dead worker is replaced and the error raised, so the job retries."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        pool = _pool
-    try:
-        return pool.submit(identity.embed, data).result()
-    except BrokenProcessPool:
-        with _pool_lock:
-            if _pool is pool:
-                _pool = None
-        raise
-
-
-def check_identity(uow: UnitOfWork, blobs: BlobStore, photo_id: str) -> list[Anomaly]:
+def check_identity(uow: UnitOfWork, blobs: BlobStore, workers: PhotoWorkers, photo_id: str) -> list[Anomaly]:
     """Embed one accepted photo version, store the embedding and raise an anomaly per likely mix-up. Idempotent:
     a photo already embedded (a re-run job) is not compared again."""
     session = uow.session
@@ -66,7 +42,7 @@ def check_identity(uow: UnitOfWork, blobs: BlobStore, photo_id: str) -> list[Ano
         return []
     term = repo.subject_term(session, photo.subject_key) or ""
     try:
-        vector = embed_in_worker(blobs.get(photo.standard_key))
+        vector = workers.embed(blobs.get(photo.standard_key))  # a worker's death raises: the job retries
     except identity.NoFace as error:
         # Accepted (perhaps overridden) yet no face to compare: a person must look at it before delivery.
         return [_raise(uow, photo, "identity_unverifiable", None,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
 from services.capture.models import Photo
-from services.capture.photos import service
+from services.capture.photos import service, workers
 from services.capture.photos.checks import ORIGINAL_BYTES
 from services.capture.photos.schemas import CheckOut, OverrideIn, PhotoLinks, PhotoOut
 from services.kernel.auth import require_roles
@@ -33,7 +33,9 @@ def photo_out(p: Photo) -> PhotoOut:
 
 @router.post("/checkins/{checkin_id}/photos", response_model=PhotoOut, status_code=201,
              responses={200: {"model": PhotoOut, "description": "The same bytes were already stored (a re-send)"},
-                        413: {"model": Problem}},
+                        413: {"model": Problem},
+                        503: {"model": Problem, "description": "photo_check_unavailable: the check workers broke; "
+                                                               "nothing was stored, upload again"}},
              summary="Upload a photo (or a retake) for an open check-in at your station; runs the photo checks",
              openapi_extra=max_body(ORIGINAL_BYTES[1] + 64 * 1024))  # a camera's original + the multipart framing
 def upload_photo(checkin_id: str, principal: Photographer, uow: UoW, ctx: Context, response: Response,
@@ -45,8 +47,8 @@ def upload_photo(checkin_id: str, principal: Photographer, uow: UoW, ctx: Contex
     if len(data) > ORIGINAL_BYTES[1]:
         raise TucaiError("photo_too_large", "照片文件过大（上限 25 MB）", "The photo is too large (25 MB at most)",
                          status=413)
-    result = service.upload(uow, principal, ctx.runtime.blobs, checkin_id, data, sequence_no=sequence_no,
-                            taken_at=taken_at)
+    result = service.upload(uow, principal, ctx.runtime.blobs, workers.for_settings(ctx.settings), checkin_id, data,
+                            sequence_no=sequence_no, taken_at=taken_at)
     if not result.created:
         response.status_code = 200
     return photo_out(result.photo)

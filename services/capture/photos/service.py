@@ -14,7 +14,7 @@ from services.capture.events import PhotoAccepted, PhotoRejected
 from services.capture.models import Checkin, CheckinStatus, Photo, utcnow
 from services.capture.photos import repository as repo
 from services.capture.photos import storage
-from services.capture.photos.checks import inspect_photo
+from services.capture.photos.workers import PhotoWorkers
 from services.kernel.blobstore.port import BlobStore
 from services.kernel.errors import Conflict, NotFound
 from services.kernel.tenancy import Principal
@@ -30,8 +30,8 @@ class Upload:
     created: bool  # False: the same bytes were already stored for this check-in (a re-sent upload)
 
 
-def upload(uow: UnitOfWork, principal: Principal, blobs: BlobStore, checkin_id: str, data: bytes, *,
-           sequence_no: int | None = None, taken_at: datetime | None = None) -> Upload:
+def upload(uow: UnitOfWork, principal: Principal, blobs: BlobStore, workers: PhotoWorkers, checkin_id: str,
+           data: bytes, *, sequence_no: int | None = None, taken_at: datetime | None = None) -> Upload:
     checkin = find_checkin(uow, principal, checkin_id)
     station = own_station(uow, principal, checkin.station_id)
     digest = storage.sha256(data)
@@ -41,7 +41,7 @@ def upload(uow: UnitOfWork, principal: Principal, blobs: BlobStore, checkin_id: 
     if existing is not None:
         return Upload(existing, created=False)
     _refuse_mismatch(uow, principal, checkin, sequence_no, taken_at)
-    inspection = inspect_photo(data)
+    inspection = workers.inspect(data)  # in a worker process: the checks hold the GIL (workers.py)
     version = repo.last_version(uow.session, checkin.subject_key) + 1
     original_key = storage.photo_key(station.school_code, checkin.subject_key, version, digest, "original")
     storage.store(blobs, original_key, data, inspection.content_type, digest)
