@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 
 from services.kernel.auth import TokenIssuer, require_roles
 from services.kernel.blobstore import BlobStore
@@ -12,11 +12,6 @@ from services.kernel.errors import Problem
 from services.kernel.service import context_of
 from services.kernel.tenancy import Principal, Role
 from services.roster.rules.codes import CodeTables
-
-# Pagination bounds: an offset past any real list is refused with a 422 instead of reaching the database (an
-# offset of 2**63 overflows SQLite's integer and used to be a 500).
-MAX_OFFSET = 10**6
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip (at most 1,000,000)")]
 
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem} for code in (401, 403, 404, 409, 413, 422, 429)}

@@ -31,6 +31,7 @@ from tests.deploy.tools import (
     SERVICES,
     resolved_config,
     run_compose,
+    upload_caps,
     venv_tool,
 )
 from tests.support.infra import PG_URL, require, require_postgres
@@ -523,3 +524,26 @@ def test_nginx_sends_the_same_security_headers_as_the_services() -> None:
     for location in blocks(server, "location"):
         if args_of(location["block"], "add_header"):
             assert expected.items() <= headers(location["block"]).items(), location["args"]
+
+
+def _bytes(size: str) -> int:
+    units = {"k": 2**10, "m": 2**20, "g": 2**30}
+    return int(size[:-1]) * units[size[-1].lower()] if size[-1].lower() in units else int(size)
+
+
+def test_nginx_lets_every_upload_through_up_to_its_services_cap() -> None:
+    """nginx must not refuse what the endpoint takes: its body cap where the path lands (an exact location, else
+    the longest prefix, else the server's) is at least the one the service declares for the endpoint."""
+    server = only(only(nginx_config(), "http")["block"], "server")["block"]
+    (default,) = args_of(server, "client_max_body_size")
+    exact = {loc["args"][1]: loc["block"] for loc in blocks(server, "location") if loc["args"][0] == "="}
+    prefixes = {loc["args"][0]: loc["block"] for loc in blocks(server, "location") if len(loc["args"]) == 1}
+    caps = upload_caps()
+    assert {"/api/roster/v1/imports", "/api/capture/v1/checkins/{checkin_id}/photos",
+            "/api/payments/v1/reconciliation/runs"} <= set(caps)
+    for path, cap in caps.items():
+        concrete = path.replace("{checkin_id}", "c1")
+        block = exact.get(concrete) or prefixes[max((p for p in prefixes if concrete.startswith(p)), key=len)]
+        size = (args_of(block, "client_max_body_size") or [default])[0][0]
+        assert _bytes(size) >= cap, (path, size, cap)
+        assert args_of(block, "proxy_pass"), path  # and it reaches the service

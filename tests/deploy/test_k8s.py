@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.deploy.tools import K8S_DIR, SERVICE_PORT, SERVICES, venv_tool
+from tests.deploy.tools import K8S_DIR, SERVICE_PORT, SERVICES, upload_caps, venv_tool
 from tests.support.infra import require
 
 # The oldest Kubernetes the manifests target, and the newest the installed schemas know
@@ -163,6 +163,9 @@ def test_the_gateway_is_exposed() -> None:
     ingress = found[("Ingress", "tucai")]
     backends = [p["backend"]["service"]["name"] for r in ingress["spec"]["rules"] for p in r["http"]["paths"]]
     assert backends == ["gateway"]
+    # the ingress lets the largest upload of any endpoint through; the gateway and the services cap each one
+    body = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
+    assert body.endswith("m") and int(body[:-1]) * 2**20 >= max(upload_caps().values()), body
     # the gateway's nginx.conf proxies to these names, which must be Services in the same namespace
     for name in SERVICES:
         assert ("Service", name) in found

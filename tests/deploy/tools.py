@@ -63,3 +63,15 @@ def resolved_config(binary: Path, env_file: Path) -> dict:
     result = run_compose(binary, COMPOSE_FILE, env_file, "config", "--format", "json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def upload_caps() -> dict[str, int]:
+    """Every endpoint that declares its body cap (x-max-body-bytes in the OpenAPI documents): path -> bytes."""
+    caps = {}
+    for name in SERVICES:
+        document = json.loads((REPO / "frontend" / "openapi" / f"{name}.json").read_text())
+        for path, operations in document["paths"].items():
+            for operation in operations.values():
+                if "x-max-body-bytes" in operation:
+                    caps[path] = int(operation["x-max-body-bytes"])
+    return caps

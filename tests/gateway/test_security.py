@@ -37,6 +37,24 @@ def test_the_spa_and_every_api_response_carry_the_security_headers(embedded: Api
     assert "strict-transport-security" not in page.headers  # plain HTTP: no HSTS
 
 
+def test_the_served_spa_carries_the_security_headers_on_every_page(tmp_path: Path) -> None:
+    """`/` as a browser gets it (the SPA built: index.html with its script, the phone's page, a bundle, a client-side
+    route), each with the set; the pages are revalidated, never forbidden from caching, the bundles kept a year."""
+    spa = tmp_path / "spa"
+    (spa / "assets").mkdir(parents=True)
+    (spa / "index.html").write_text('<!doctype html><script type="module" src="/assets/app.js"></script>')
+    (spa / "m.html").write_text('<!doctype html><script type="module" src="/assets/m.js"></script>')
+    (spa / "assets" / "app.js").write_text("console.log(1)")
+    with TestClient(create_gateway(embedded_settings(tmp_path, spa_dir=spa))) as client:
+        for path, cache in (("/", "no-cache"), ("/m", "no-cache"), ("/students/42", "no-cache"),
+                            ("/assets/app.js", "immutable")):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            _has_security_headers(response)
+            assert cache in response.headers["cache-control"], (path, response.headers["cache-control"])
+        assert "<script" in client.get("/").text  # the page itself, not the "not built" notice
+
+
 def test_responses_with_personal_data_are_never_stored(embedded: Api) -> None:
     """JSON with ID numbers and names, a student's own record and pass, and the files: class lists, the reviewed
     list, capture passes and certificates as PDF. Each with the security headers and Cache-Control: no-store."""

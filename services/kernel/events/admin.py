@@ -13,6 +13,7 @@ from services.kernel.auth import require_roles
 from services.kernel.errors import Conflict, NotFound, TucaiError
 from services.kernel.events import dead_letters
 from services.kernel.events.consumer import ReplayError, replay
+from services.kernel.pagination import Offset
 from services.kernel.tenancy import Principal, Role
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def dead_letter_router(ctx: ServiceContext) -> APIRouter:
 
     @router.get("", response_model=DeadLetterList, summary="Events this service's consumers gave up on")
     async def list_dead_letters(_: PlatformAdmin, limit: int = Query(50, ge=1, le=500),
-                                offset: int = Query(0, ge=0)) -> DeadLetterList:
+                                offset: Offset = 0) -> DeadLetterList:
         def read() -> DeadLetterList:
             with ctx.sessions() as session:
                 rows, total = dead_letters.listing(session, table, limit, offset)

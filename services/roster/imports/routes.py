@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import TucaiError
 from services.kernel.limits import max_body
+from services.kernel.pagination import Offset
 from services.kernel.service import UoW
-from services.roster.deps import PROBLEMS, Blobs, Codes, Offset, SchoolAdmin
+from services.roster.deps import PROBLEMS, Blobs, Codes, SchoolAdmin
 from services.roster.imports import service as importing
 from services.roster.imports.schemas import CommitIn, ImportIssueList, ImportIssueOut, ImportJobList, ImportJobOut
 from services.roster.models import ImportJob

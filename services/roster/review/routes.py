@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from services.kernel.auth import CurrentPrincipal, require_roles
+from services.kernel.pagination import Offset
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
-from services.roster.deps import PROBLEMS, Offset, ProvinceReviewer, SchoolAdmin
+from services.roster.deps import PROBLEMS, ProvinceReviewer, SchoolAdmin
 from services.roster.review import service as review
 from services.roster.review.schemas import (
     AuditList,

@@ -10,9 +10,10 @@ from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import Forbidden, Problem
+from services.kernel.pagination import Offset
 from services.kernel.responses import model_response
 from services.kernel.service import Context, UoW
-from services.roster.deps import PROBLEMS, Codes, Issuer, Offset, SchoolAdmin, Student
+from services.roster.deps import PROBLEMS, Codes, Issuer, SchoolAdmin, Student
 from services.roster.models import Student as StudentRow
 from services.roster.rules.privacy import mask_id_number
 from services.roster.students import service as students

@@ -2417,6 +2417,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description Rows to skip (at most 1,000,000) */
                 offset?: number;
             };
             header?: never;
