@@ -711,6 +711,7 @@ export interface components {
             out_refund_no: string | null;
             /** Out Trade No */
             out_trade_no: string | null;
+            payment?: components["schemas"]["PaymentOut"] | null;
             /** Provider */
             provider: string | null;
             /** Provider Txn */
@@ -938,6 +939,11 @@ export interface components {
             paid_at: string | null;
             /** Paid Provider */
             paid_provider: string | null;
+            /**
+             * Payments
+             * @default []
+             */
+            payments: components["schemas"]["PaymentOut"][];
             /** Quantity */
             quantity: number;
             /**
@@ -1008,6 +1014,30 @@ export interface components {
             provider: string;
             /** Redirect Url */
             redirect_url: string | null;
+        };
+        /**
+         * PaymentOut
+         * @description One entry of the payment ledger: a provider's transaction, or money staff took offline (provider
+         *     "offline", transaction OFFLINE-…, with who recorded it).
+         */
+        PaymentOut: {
+            /** Amount Fen */
+            amount_fen: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duplicate */
+            duplicate: boolean;
+            /** Paid At */
+            paid_at: string | null;
+            /** Provider */
+            provider: string;
+            /** Provider Txn */
+            provider_txn: string;
+            /** Recorded By */
+            recorded_by: string | null;
         };
         /**
          * PrepayIn
