@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from services.capture.events import PhotoAccepted
 from services.kernel.db import table_of
@@ -182,17 +182,45 @@ def test_a_receivable_marked_paid_is_an_offline_ledger_entry(scene: Scene) -> No
     assert not [i for i in live if (i["provider_txn"] or "").startswith("OFFLINE-")], live
 
 
-def test_the_xlsx_report_counts_offline_payments(scene: Scene) -> None:
+def test_the_exports_count_offline_payments_and_keep_text_inert(scene: Scene) -> None:
     api = scene.api
+    [line] = api.get("/api/payments/v1/reports/schools", "school10403").json()["items"]
+    assert (line["paid_fen"], line["offline_fen"]) == (4500, 3000)
+    classes = api.get("/api/payments/v1/reports/classes", "agency", params={"school_code": "10403"}).json()
+    assert classes["totals"]["offline_fen"] == 3000
+
     xlsx = api.get("/api/payments/v1/reports/schools/export", "agency", params={"format": "xlsx"})
-    rows = {r[0]: r for r in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(min_row=3, values_only=True)}
-    assert float(rows["10403"][6]) == 45.0  # R online, P and Q offline
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    header = [c.value for c in sheet[2]]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert float(rows["10403"][header.index("已收（元）")]) == 45.0  # R online, P and Q offline
+    assert float(rows["10403"][header.index("已收中线下收款（元）")]) == 30.0
     takings = api.get("/api/payments/v1/reports/takings/export", "agency",
                       params={"from": TODAY.isoformat(), "to": TODAY.isoformat()})
     sheet = load_workbook(io.BytesIO(takings.content)).active
     header = [c.value for c in sheet[2]]
     today = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == TODAY.isoformat())
     assert float(today[header.index("线下（现金/转账）已收（元）")]) == 30.0
+
+    # A class named like a formula stays text in the class export, next to the offline money (the one rule).
+    with scene.ctx().transaction() as uow:
+        payers = table_of(Payer)
+        uow.session.execute(update(payers).where(payers.c.class_id == scene.xg2301[0].class_id)
+                            .values(class_name="=HYPERLINK(\"http://evil.test\",\"点我\")"))
+    try:
+        book = api.get("/api/payments/v1/reports/classes/export", "school10403", params={"format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(book.content)).active
+        header = [c.value for c in sheet[2]]
+        ours = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[1] == scene.xg2301[0].class_no)
+        assert ours[header.index("班级名称")].startswith("'=HYPERLINK")
+        assert float(ours[header.index("已收中线下收款（元）")]) == 30.0
+        csv_text = api.get("/api/payments/v1/reports/takings/export", "school10403", params={
+            "from": YESTERDAY.isoformat(), "to": TODAY.isoformat(), "format": "csv"}).content.decode("utf-8-sig")
+        assert csv_text.splitlines()[-1].startswith("合计,")
+    finally:
+        with scene.ctx().transaction() as uow:
+            uow.session.execute(update(table_of(Payer)).where(table_of(Payer).c.class_id == scene.xg2301[0].class_id)
+                                .values(class_name=scene.xg2301[0].class_name))
 
 
 def test_an_offline_payment_is_not_refunded_through_a_provider(scene: Scene) -> None:

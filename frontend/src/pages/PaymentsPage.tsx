@@ -72,6 +72,7 @@ const reportColumns: TableColumnsType<Line> = [
   { title: "已拍摄", dataIndex: "photographed", align: "right" },
   money("应收", "expected_fen"),
   money("已收", "paid_fen"),
+  money("其中线下", "offline_fen"),
   money("已退", "refunded_fen"),
   money("未收", "outstanding_fen"),
   money("多收", "overpaid_fen"),
@@ -106,9 +107,10 @@ function ReportTab() {
               <Table.Summary.Cell index={3} align="right">{data.totals.photographed}</Table.Summary.Cell>
               <Table.Summary.Cell index={4} align="right">{yuan(data.totals.expected_fen)}</Table.Summary.Cell>
               <Table.Summary.Cell index={5} align="right">{yuan(data.totals.paid_fen)}</Table.Summary.Cell>
-              <Table.Summary.Cell index={6} align="right">{yuan(data.totals.refunded_fen)}</Table.Summary.Cell>
-              <Table.Summary.Cell index={7} align="right"><Typography.Text strong type="danger">{yuan(data.totals.outstanding_fen)}</Typography.Text></Table.Summary.Cell>
-              <Table.Summary.Cell index={8} align="right">{yuan(data.totals.overpaid_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={6} align="right">{yuan(data.totals.offline_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={7} align="right">{yuan(data.totals.refunded_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={8} align="right"><Typography.Text strong type="danger">{yuan(data.totals.outstanding_fen)}</Typography.Text></Table.Summary.Cell>
+              <Table.Summary.Cell index={9} align="right">{yuan(data.totals.overpaid_fen)}</Table.Summary.Cell>
             </Table.Summary.Row>
           ) : null
         }

@@ -35,7 +35,7 @@ ToDay = Annotated[str | None, Query(max_length=20, description="Last Beijing day
                                                                 "92 days after `from`")]
 SchoolCode = Annotated[str | None, Query(pattern=r"^\d{5}$")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY = ("expected_fen", "paid_fen", "refunded_fen", "net_fen", "outstanding_fen", "overpaid_fen")
+MONEY = ("expected_fen", "paid_fen", "refunded_fen", "net_fen", "outstanding_fen", "overpaid_fen", "offline_fen")
 
 
 def _out(line: ReportLine) -> ReportLineOut:

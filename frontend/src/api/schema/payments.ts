@@ -1145,6 +1145,8 @@ export interface components {
             fee_fen: number | null;
             /** Net Fen */
             net_fen: number;
+            /** Offline Fen */
+            offline_fen: number;
             /** Outstanding Fen */
             outstanding_fen: number;
             /** Overpaid Fen */
