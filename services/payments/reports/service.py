@@ -76,7 +76,7 @@ def report(uow: UnitOfWork, principal: Principal, by_class: bool, school_code: s
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 92  # a quarter: a chart still readable day by day
 PROVIDERS = ("wechat", "alipay", OFFLINE)  # every day carries these three, in this order, even when empty
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass

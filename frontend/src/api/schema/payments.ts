@@ -2850,7 +2850,7 @@ export interface operations {
                 /** @description First Beijing day, YYYY-MM-DD */
                 from?: string | null;
                 school_code?: string | null;
-                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days after `from` */
+                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days in all */
                 to?: string | null;
             };
             header?: never;
@@ -2904,7 +2904,7 @@ export interface operations {
                 /** @description First Beijing day, YYYY-MM-DD */
                 from?: string | null;
                 school_code?: string | null;
-                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days after `from` */
+                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days in all */
                 to?: string | null;
             };
             header?: never;
