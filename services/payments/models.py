@@ -46,6 +46,11 @@ class OrderKind(StrEnum):
     SCHOOL = "school"  # the school prepays
 
 
+# The ledger's provider for money staff took by hand (cash, bank transfer): it is in no provider's bill and no
+# provider can refund it. Its transaction ids are "OFFLINE-<reference>".
+OFFLINE = "offline"
+
+
 class PayerMode(StrEnum):
     STUDENT = "student"
     CLASS = "class"
@@ -130,7 +135,8 @@ class TradeNumber(PaymentsTable, table=True):
 
 
 class Payment(PaymentsTable, TenantScoped, table=True):
-    """One provider transaction credited or found: the payment ledger. A duplicate is kept and refunded."""
+    """One provider transaction credited or found: the payment ledger. A duplicate is kept and refunded. Money
+    staff took offline is here too (provider OFFLINE), with who recorded it."""
 
     __tablename__ = "payment"
     __table_args__ = (UniqueConstraint("provider", "provider_txn"),)
@@ -146,6 +152,7 @@ class Payment(PaymentsTable, TenantScoped, table=True):
     amount_fen: int
     duplicate: bool = False
     paid_at: datetime | None = _maybe_at()
+    recorded_by: str | None = Field(default=None, max_length=64)  # the staff member who took an offline payment
     created_at: datetime = _at()
 
 

@@ -149,6 +149,9 @@ def test_takings_count_each_payment_on_its_beijing_day_and_each_refund_when_it_s
     ({"from": "2026-02-30", "to": "2026-03-02"}, "bad_date", "from"),
     ({"from": "20260601", "to": "2026-06-02"}, "bad_date", "from"),
     ({"from": "2026-06-01", "to": "tomorrow"}, "bad_date", "to"),
+    ({"from": "２０２６-０６-０１", "to": "2026-06-02"}, "bad_date", "from"),  # full-width digits
+    ({"from": "2026-06-01\x00", "to": "2026-06-02"}, "bad_date", "from"),
+    ({"from": "2026-06-01", "to": "2026-06-02" + "9" * 5000}, "bad_date", "to"),
     ({"from": "2026-06-02", "to": "2026-06-01"}, "date_range_reversed", "to"),
     ({"from": "2026-06-01", "to": "2026-09-01"}, "date_range_too_long", "to"),  # 93 days
 ])

@@ -41,6 +41,15 @@ const STATES: Record<string, { label: string; color: string }> = {
   resolved: { label: "已处理", color: "default" },
 };
 const ACTIONS: Record<Action, string> = { refund: "退款", mark_paid: "标记已收", ignore: "忽略" };
+/** What an action does, said before it is done (a receivable marked paid becomes an offline ledger entry). */
+function actionHint(type: string, action: Action): string | null {
+  if (action === "mark_paid" && type === "photographed_unpaid") {
+    return "将记入一笔线下收款（现金/转账），金额为应收金额，记录处理人和时间，计入报表与每日收款；线下收款不能通过支付渠道退款。";
+  }
+  if (action === "mark_paid") return "按渠道账单中的交易为订单入账。";
+  if (action === "refund") return "通过原支付渠道原路退回，退款单号独立、可重试。";
+  return null;
+}
 const RUN_STATES: Record<string, { label: string; color: string }> = {
   queued: { label: "排队中", color: "default" },
   running: { label: "对账中", color: "processing" },
@@ -63,6 +72,7 @@ const reportColumns: TableColumnsType<Line> = [
   { title: "已拍摄", dataIndex: "photographed", align: "right" },
   money("应收", "expected_fen"),
   money("已收", "paid_fen"),
+  money("其中线下", "offline_fen"),
   money("已退", "refunded_fen"),
   money("未收", "outstanding_fen"),
   money("多收", "overpaid_fen"),
@@ -97,9 +107,10 @@ function ReportTab() {
               <Table.Summary.Cell index={3} align="right">{data.totals.photographed}</Table.Summary.Cell>
               <Table.Summary.Cell index={4} align="right">{yuan(data.totals.expected_fen)}</Table.Summary.Cell>
               <Table.Summary.Cell index={5} align="right">{yuan(data.totals.paid_fen)}</Table.Summary.Cell>
-              <Table.Summary.Cell index={6} align="right">{yuan(data.totals.refunded_fen)}</Table.Summary.Cell>
-              <Table.Summary.Cell index={7} align="right"><Typography.Text strong type="danger">{yuan(data.totals.outstanding_fen)}</Typography.Text></Table.Summary.Cell>
-              <Table.Summary.Cell index={8} align="right">{yuan(data.totals.overpaid_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={6} align="right">{yuan(data.totals.offline_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={7} align="right">{yuan(data.totals.refunded_fen)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={8} align="right"><Typography.Text strong type="danger">{yuan(data.totals.outstanding_fen)}</Typography.Text></Table.Summary.Cell>
+              <Table.Summary.Cell index={9} align="right">{yuan(data.totals.overpaid_fen)}</Table.Summary.Cell>
             </Table.Summary.Row>
           ) : null
         }
@@ -241,6 +252,7 @@ function ResolveDialog({ item, onClose }: { item: Discrepancy; onClose: () => vo
         <Typography.Text>涉及金额：{yuan(item.amount_fen)}　{item.detail}</Typography.Text>
         <Radio.Group value={action} onChange={(e) => setAction(e.target.value as Action)}
           options={allowed.map((a) => ({ value: a, label: ACTIONS[a] }))} />
+        {actionHint(item.type, action) ? <Typography.Text type="secondary">{actionHint(item.type, action)}</Typography.Text> : null}
         <Input.TextArea aria-label="处理原因" placeholder="处理原因（必填，记入审计）" maxLength={200} value={reason}
           onChange={(e) => setReason(e.target.value)} />
         {error ? <Alert type="error" showIcon title={error} /> : null}
@@ -274,6 +286,7 @@ function DiscrepancyTab({ canResolve }: { canResolve: boolean }) {
           <Typography.Text type="secondary">
             {d.resolution ? `${ACTIONS[d.resolution as Action] ?? d.resolution}：${d.reason ?? ""}` : ""}
             {d.refund ? `（退款 ${yuan(d.refund.amount_fen)}）` : ""}
+            {d.payment ? `（${PROVIDER[d.payment.provider] ?? d.payment.provider} ${yuan(d.payment.amount_fen)}，${d.payment.recorded_by ?? ""} ${formatDateTime(d.payment.paid_at)}）` : ""}
           </Typography.Text>
         ),
     },

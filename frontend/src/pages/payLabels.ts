@@ -29,7 +29,8 @@ export const PAYER_MODE: Record<string, string> = {
   school: "学校统一缴费",
 };
 
-export const PROVIDER: Record<string, string> = { wechat: "微信支付", alipay: "支付宝" };
+/** Where money came from: a provider, or staff who took it by hand (cash, transfer) and entered it. */
+export const PROVIDER: Record<string, string> = { wechat: "微信支付", alipay: "支付宝", offline: "线下收款（现金/转账）" };
 
 /** WeChat's in-app browser: H5 pay does not open there (JSAPI needs the payer's openid). */
 export function inWeChat(): boolean {

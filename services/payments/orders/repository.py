@@ -100,8 +100,13 @@ def refund_by_number(session: Session, out_refund_no: str) -> Refund | None:
 
 
 def payments_of(session: Session, order_id: str) -> list[Payment]:
-    stmt = unscoped_for_system(select(Payment)).where(col(Payment.order_id) == order_id)
+    stmt = unscoped_for_system(select(Payment)).where(col(Payment.order_id) == order_id).order_by(
+        col(Payment.created_at))
     return list(session.execute(stmt).scalars())
+
+
+def payment_by_txn(session: Session, provider: str, provider_txn: str) -> Payment | None:
+    return get_system(session, Payment, provider=provider, provider_txn=provider_txn)
 
 
 def refunds_of(session: Session, order_id: str) -> list[Refund]:
@@ -150,13 +155,15 @@ def credit(session: Session, order_id: str, provider: str, provider_txn: str | N
 
 
 def add_payment(session: Session, order: PaymentOrder, provider: str, provider_txn: str, out_trade_no: str,
-                amount_fen: int, paid_at: datetime | None, duplicate: bool) -> str | None:
+                amount_fen: int, paid_at: datetime | None, duplicate: bool,
+                recorded_by: str | None = None) -> str | None:
     """The ledger row of one provider transaction; None if this transaction is already in the ledger."""
     payment_id = new_id()
     stmt = upsert_insert(session, PAYMENTS).values(
         id=payment_id, order_id=order.id, province_code=order.province_code, school_code=order.school_code,
         class_id=order.class_id, provider=provider, provider_txn=provider_txn, out_trade_no=out_trade_no,
-        amount_fen=amount_fen, duplicate=duplicate, paid_at=paid_at, created_at=func.now())
+        amount_fen=amount_fen, duplicate=duplicate, paid_at=paid_at, recorded_by=recorded_by,
+        created_at=func.now())
     stmt = stmt.on_conflict_do_nothing(index_elements=[PAYMENTS.c.provider, PAYMENTS.c.provider_txn])
     return payment_id if session.execute(stmt.returning(PAYMENTS.c.id)).first() is not None else None
 

@@ -26,6 +26,7 @@ from services.payments.orders.schemas import (
     OrderOut,
     PayIn,
     PayLaunch,
+    PaymentOut,
     RefundOut,
 )
 from services.payments.provider_set import provider_set
@@ -41,6 +42,7 @@ FeeStaff = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.SC
 
 def _order_out(uow: UnitOfWork, order: PaymentOrder) -> OrderOut:
     out = OrderOut.model_validate(order, from_attributes=True)
+    out.payments = [PaymentOut.model_validate(p, from_attributes=True) for p in repo.payments_of(uow.session, order.id)]
     out.refunds = [RefundOut.model_validate(r, from_attributes=True) for r in repo.refunds_of(uow.session, order.id)]
     return out
 

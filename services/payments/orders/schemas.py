@@ -20,6 +20,19 @@ class RefundOut(BaseModel):
     created_at: datetime
 
 
+class PaymentOut(BaseModel):
+    """One entry of the payment ledger: a provider's transaction, or money staff took offline (provider
+    "offline", transaction OFFLINE-…, with who recorded it)."""
+
+    provider: str
+    provider_txn: str
+    amount_fen: int
+    duplicate: bool
+    paid_at: datetime | None
+    recorded_by: str | None
+    created_at: datetime
+
+
 class OrderOut(BaseModel):
     id: str
     kind: str
@@ -38,6 +51,7 @@ class OrderOut(BaseModel):
     paid_at: datetime | None
     paid_provider: str | None
     created_at: datetime
+    payments: list[PaymentOut] = []
     refunds: list[RefundOut] = []
 
 

@@ -4,6 +4,9 @@ A student order is one per student and term; paying again reuses its number whil
 order closed unpaid gets a new number. Crediting (notification or query) is exactly once per order; a second
 provider transaction for an order already paid is kept in the ledger as a duplicate and refunded under its own
 out_refund_no (retry-safe at both providers).
+
+Money staff took by hand (cash, a bank transfer) is a ledger entry too, provider OFFLINE, so reports and
+reconciliation count it; no provider can give it back, so a refund of it through a provider is refused.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from services.kernel.uow import UnitOfWork
 from services.payments.events import OrderClosed, OrderPaid, RefundSucceeded
 from services.payments.fees import repository as fees
 from services.payments.models import (
+    OFFLINE,
     FeeProfile,
     OrderKind,
     OrderState,
@@ -226,6 +230,10 @@ def credit_payment(uow: UnitOfWork, order: PaymentOrder, provider: str, provider
 def request_refund(uow: UnitOfWork, order: PaymentOrder, payment_id: str, provider: str, out_trade_no: str,
                    amount_fen: int, total_fen: int, reason: str) -> Refund:
     """One refund ledger entry with its own number; a job asks the provider (and retries with that number)."""
+    if provider == OFFLINE:
+        raise Conflict("offline_refund", "该款项为线下收取（现金或转账），不能通过支付渠道退款，请线下退还",
+                       "This payment was taken offline (cash or transfer); no payment provider can refund it: "
+                       "give it back offline")
     at = now()
     refund = Refund(id=new_id(), order_id=order.id, payment_id=payment_id, province_code=order.province_code,
                     school_code=order.school_code, class_id=order.class_id, provider=provider,
@@ -255,6 +263,73 @@ def refund_settled(uow: UnitOfWork, refund: Refund, succeeded: bool, provider_re
                                  subject_key=order.subject_key, term=order.term, out_refund_no=refund.out_refund_no,
                                  amount_fen=refund.amount_fen, reason=refund.reason))
     return True
+
+
+# -- money taken offline ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OfflineCollection:
+    """Staff took `amount_fen` by hand for `quantity` students of one owner (a student, or a class) and term."""
+
+    kind: OrderKind
+    owner_key: str  # subject_key / class_id
+    province_code: str
+    school_code: str
+    class_id: str | None
+    class_no: str | None
+    subject_key: str | None
+    term: str
+    amount_fen: int
+    quantity: int
+    actor: str  # who took it
+    reference: str  # what it settles (a discrepancy id): the transaction is OFFLINE-<reference>, entered once
+
+
+def collect_offline(uow: UnitOfWork, order: PaymentOrder | None, c: OfflineCollection) -> tuple[PaymentOrder, str]:
+    """Enter money taken offline against the owner's order (locked by the caller; created paid if there is none):
+    an unpaid order is credited through the same once-only UPDATE as a provider's payment; a class order already
+    paid for fewer students than were photographed grows by the students now paid for. Returns the order and the
+    ledger entry's id."""
+    if c.amount_fen <= 0 or c.quantity <= 0:
+        raise Conflict("nothing_to_collect", "没有应收金额", "There is nothing to collect")
+    at = now()
+    txn = f"OFFLINE-{c.reference}"
+    if order is None:
+        order = PaymentOrder(
+            id=new_id(), kind=c.kind, owner_key=c.owner_key, province_code=c.province_code,
+            school_code=c.school_code, class_id=c.class_id, class_no=c.class_no, subject_key=c.subject_key,
+            term=c.term, description="图像采集费（线下收取）", amount_fen=c.amount_fen,
+            unit_fen=c.amount_fen // c.quantity, quantity=c.quantity,
+            out_trade_no=order_numbers.make(PREFIX[c.kind], at), created_at=at, updated_at=at)
+        repo.add_order(uow.session, order)
+    if order.state in (OrderState.PENDING, OrderState.CLOSED):
+        # What is collected is what is owed now (an unpaid order may carry an older count or fee).
+        order.amount_fen, order.quantity, order.unit_fen = c.amount_fen, c.quantity, c.amount_fen // c.quantity
+        order.updated_at = at
+        uow.session.add(order)
+        uow.session.flush()
+        if not repo.credit(uow.session, order.id, OFFLINE, txn, at, at):
+            raise Conflict("order_already_paid", "订单已支付，请重新对账", "The order is paid already; reconcile again")
+        uow.session.refresh(order)
+        uow.emit(OrderPaid(order_id=order.id, kind=order.kind, province_code=order.province_code,
+                           school_code=order.school_code, class_id=order.class_id, subject_key=order.subject_key,
+                           term=order.term, out_trade_no=order.out_trade_no, provider=OFFLINE,
+                           amount_fen=c.amount_fen, quantity=order.quantity, paid_at=at))
+    elif order.state == OrderState.PAID and order.kind == OrderKind.CLASS:
+        order.quantity += c.quantity
+        order.amount_fen += c.amount_fen
+        order.updated_at = at
+        uow.session.add(order)
+    else:
+        raise Conflict("order_already_paid", "订单已支付或已退款，请重新对账",
+                       "The order is paid or refunded already; reconcile again")
+    payment_id = repo.add_payment(uow.session, order, OFFLINE, txn, order.out_trade_no, c.amount_fen, at,
+                                  duplicate=False, recorded_by=c.actor)
+    if payment_id is None:
+        raise Conflict("offline_payment_exists", "这笔线下收款已入账", "This offline payment is entered already")
+    uow.session.flush()
+    log.info("offline_payment", order_id=order.id, amount_fen=c.amount_fen, by=c.actor)
+    return order, payment_id
 
 
 def close_expired(uow: UnitOfWork, order: PaymentOrder) -> bool:

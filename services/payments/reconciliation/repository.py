@@ -20,6 +20,7 @@ from services.payments.models import (
     DiscrepancyAudit,
     DiscrepancyState,
     FeeProfile,
+    Payer,
     Payment,
     PaymentOrder,
     Photographed,
@@ -209,6 +210,34 @@ def lock_order(session: Session, order_id: str) -> PaymentOrder | None:
     are decided one at a time, so together they never exceed what was paid."""
     stmt = unscoped_for_system(select_rows(PaymentOrder).where(col(PaymentOrder.id) == order_id)).with_for_update()
     return session.exec(stmt).first()
+
+
+def owner_order(session: Session, kind: str, term: str, owner_key: str) -> PaymentOrder | None:
+    """A student's or class's order of a term, row-locked like lock_order (system read: the caller checked the
+    discrepancy's scope)."""
+    stmt = unscoped_for_system(select_rows(PaymentOrder).where(
+        col(PaymentOrder.kind) == kind, col(PaymentOrder.term) == term, col(PaymentOrder.owner_key) == owner_key))
+    return session.exec(stmt.with_for_update()).first()
+
+
+def payer_of(session: Session, subject_key: str) -> Payer | None:
+    return get_system(session, Payer, subject_key=subject_key)
+
+
+def photographed_term(session: Session, subject_key: str) -> str | None:
+    found = get_system(session, Photographed, subject_key=subject_key)
+    return found.term if found and found.term else None
+
+
+def class_term(session: Session, class_id: str) -> str | None:
+    """The newest term a student of the class was photographed in."""
+    stmt = select(func.max(PHOTOGRAPHED.c.term)).where(PHOTOGRAPHED.c.class_id == class_id)
+    return session.execute(unscoped_for_system(stmt)).scalar_one_or_none() or None
+
+
+def class_no(session: Session, class_id: str) -> str | None:
+    stmt = select(func.max(table_of(Payer).c.class_no)).where(table_of(Payer).c.class_id == class_id)
+    return session.execute(unscoped_for_system(stmt)).scalar_one_or_none()
 
 
 def live_refunded(session: Session, payment_id: str) -> int:

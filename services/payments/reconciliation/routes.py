@@ -15,7 +15,7 @@ from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
 from services.payments.models import Discrepancy, ReconciliationRun
 from services.payments.orders import repository as orders_repo
-from services.payments.orders.schemas import RefundOut
+from services.payments.orders.schemas import PaymentOut, RefundOut
 from services.payments.providers.port import Provider
 from services.payments.reconciliation import service
 from services.payments.reconciliation.schemas import (
@@ -51,6 +51,8 @@ def _out(uow: UnitOfWork, item: Discrepancy) -> DiscrepancyOut:
     out = DiscrepancyOut.model_validate(item, from_attributes=True)
     refund = orders_repo.refund_by_id(uow.session, item.refund_id) if item.refund_id else None
     out.refund = RefundOut.model_validate(refund, from_attributes=True) if refund else None
+    payment = service.entered_payment(uow, item)
+    out.payment = PaymentOut.model_validate(payment, from_attributes=True) if payment else None
     return out
 
 

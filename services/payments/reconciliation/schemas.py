@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from services.payments.orders.schemas import RefundOut
+from services.payments.orders.schemas import PaymentOut, RefundOut
 
 
 class RunOut(BaseModel):
@@ -58,6 +58,7 @@ class DiscrepancyOut(BaseModel):
     resolved_by: str | None
     resolved_at: datetime | None
     refund: RefundOut | None = None
+    payment: PaymentOut | None = None  # what a mark-paid resolution entered in the ledger (offline: cash/transfer)
     created_at: datetime
     updated_at: datetime
 

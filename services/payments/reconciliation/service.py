@@ -4,8 +4,9 @@ A day's bill of one provider is uploaded by the agency, kept in the object store
 agency's province: bill ↔ ledger (match.match_bill) and ledger ↔ who was photographed (match.match_photographed).
 What is found is keyed, so re-running a day (a corrected bill, a late upload) updates instead of duplicating.
 A person resolves each discrepancy with an action and a reason: refund (through the provider, with its own
-out_refund_no, never more than was paid), mark paid (credit an order the bill shows paid, or a receivable
-collected offline) or ignore; each resolution is audited and happens once.
+out_refund_no, never more than was paid), mark paid (credit an order the bill shows paid, or enter a receivable
+collected offline — cash or transfer — as an offline ledger entry, so reports and the next run count it) or
+ignore; each resolution is audited and happens once.
 """
 
 from __future__ import annotations
@@ -28,15 +29,20 @@ from services.kernel.tenancy import Principal
 from services.kernel.uow import UnitOfWork
 from services.payments.bills import BillError, parse_bill
 from services.payments.bills.columnar import BillFrame, read_wechat_bill
+from services.payments.fees import repository as fees
 from services.payments.models import (
+    OFFLINE,
     Discrepancy,
     DiscrepancyAudit,
     DiscrepancyType,
+    OrderKind,
     OrderState,
+    Payment,
     ReconciliationRun,
     Refund,
     RunState,
 )
+from services.payments.orders import repository as orders_repo
 from services.payments.orders import service as order_rules
 from services.payments.providers.port import Provider
 from services.payments.reconciliation import match
@@ -235,6 +241,8 @@ def resolve(uow: UnitOfWork, principal: Principal, discrepancy_id: str, action: 
     refund = _refund(uow, found) if action == "refund" else None
     if action == "mark_paid" and found.type == T.STATUS_MISMATCH:
         _credit_from_bill(uow, found)
+    elif action == "mark_paid" and found.type == T.PHOTOGRAPHED_UNPAID:
+        _collect_offline(uow, found, principal.username)
     repo.add_audit(uow.session, DiscrepancyAudit(
         id=new_id(), discrepancy_id=found.id, province_code=found.province_code, school_code=found.school_code,
         action=action, reason=reason, actor=principal.username, refund_id=refund.id if refund else None, at=at))
@@ -245,6 +253,52 @@ def resolve(uow: UnitOfWork, principal: Principal, discrepancy_id: str, action: 
     uow.session.refresh(found)
     log.info("discrepancy_resolved", id=found.id, type=found.type, action=action, by=principal.username)
     return found
+
+
+def entered_payment(uow: UnitOfWork, found: Discrepancy) -> Payment | None:
+    """The ledger entry a mark-paid resolution entered: the bill's transaction, or the money taken offline."""
+    if found.resolution != "mark_paid":
+        return None
+    if found.type == T.PHOTOGRAPHED_UNPAID:
+        return orders_repo.payment_by_txn(uow.session, OFFLINE, f"OFFLINE-{found.id}")
+    if found.provider and found.provider_txn:
+        return orders_repo.payment_by_txn(uow.session, found.provider, found.provider_txn)
+    return None
+
+
+def _collect_offline(uow: UnitOfWork, found: Discrepancy, actor: str) -> None:
+    """A receivable the school or agency took by hand: an offline ledger entry OFFLINE-<discrepancy id> for the
+    student (their order credited, or created paid) or the class (its order credited, created, or grown by the
+    students not yet paid for). The discrepancy then names the order."""
+    session = uow.session
+    if found.subject_key:
+        payer = repo.payer_of(session, found.subject_key)
+        term = repo.photographed_term(session, found.subject_key) or (payer.term if payer else None)
+        if not term:
+            raise Conflict("cannot_mark_paid", "找不到该学生的缴费信息", "No fee record for this student")
+        order = repo.owner_order(session, OrderKind.STUDENT, term, found.subject_key)
+        collection = order_rules.OfflineCollection(
+            kind=OrderKind.STUDENT, owner_key=found.subject_key, province_code=found.province_code,
+            school_code=found.school_code, class_id=found.class_id, class_no=payer.class_no if payer else None,
+            subject_key=found.subject_key, term=term, amount_fen=found.amount_fen, quantity=1, actor=actor,
+            reference=found.id)
+    else:
+        term = repo.class_term(session, found.class_id or "")
+        profile = fees.profile_for_system(session, found.school_code, term) if term else None
+        unit = profile.amount_fen if profile else 0
+        if not found.class_id or not term or unit <= 0 or found.amount_fen % unit:
+            raise Conflict("cannot_mark_paid", "应收金额与收费标准不符，请重新对账",
+                           "The amount due no longer matches the fee; reconcile again")
+        order = (repo.lock_order(session, found.order_id) if found.order_id
+                 else repo.owner_order(session, OrderKind.CLASS, term, found.class_id))
+        collection = order_rules.OfflineCollection(
+            kind=OrderKind.CLASS, owner_key=found.class_id, province_code=found.province_code,
+            school_code=found.school_code, class_id=found.class_id, class_no=repo.class_no(session, found.class_id),
+            subject_key=None, term=term, amount_fen=found.amount_fen, quantity=found.amount_fen // unit,
+            actor=actor, reference=found.id)
+    order, _ = order_rules.collect_offline(uow, order, collection)
+    found.order_id, found.out_trade_no = order.id, order.out_trade_no
+    session.add(found)
 
 
 def _refund(uow: UnitOfWork, found: Discrepancy) -> Refund:

@@ -1,7 +1,8 @@
 """Reports as CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and xlsx (openpyxl, as the timetables).
 Amounts are shown in yuan with two decimals; every text cell goes through the one export rule
 (services/kernel/inert.py): a class named like a formula stays text.
-The daily takings have no free text (days, counts and amounts only)."""
+The daily takings have no free text (days, counts and amounts only); they go through the same rule all the same.
+Money staff took offline (cash, transfer) is in every paid and net amount, and shown on its own as well."""
 
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ from services.payments.providers.money import fen_to_yuan
 from services.payments.reports.service import PROVIDERS, ReportLine, Takings, TakingsDay, TakingsReport
 
 SCHOOL_HEADERS = ["学校代码", "收费方式", "收费标准（元）", "已审核学生", "已拍摄", "应收（元）", "已收（元）",
-                  "已退（元）", "净收（元）", "未收（元）", "多收（元）"]
+                  "已退（元）", "净收（元）", "未收（元）", "多收（元）", "已收中线下收款（元）"]
 CLASS_HEADERS = [*SCHOOL_HEADERS[:1], "班级编号", "班级名称", *SCHOOL_HEADERS[1:]]
 MODES = {"student": "学生个人", "class": "班级结算", "school": "学校统缴"}
 
 
 def _row(line: ReportLine, by_class: bool, yuan: Callable[[int], str | Decimal]) -> list[str | int | Decimal]:
     money = [yuan(v) for v in (line.expected_fen, line.paid_fen, line.refunded_fen, line.net_fen,
-                               line.outstanding_fen, line.overpaid_fen)]
+                               line.outstanding_fen, line.overpaid_fen, line.offline_fen)]
     head: list[str | int | Decimal] = [line.school_code]
     if by_class:
         head += [line.class_no or "", line.class_name or ""]
@@ -79,7 +80,7 @@ def _takings_row(label: str, day: TakingsDay, yuan: Callable[[int], str | Decima
     for provider in PROVIDERS:
         one = day.providers.get(provider, Takings())
         row += [yuan(one.paid_fen), yuan(one.refunded_fen), yuan(one.net_fen)]
-    return row
+    return [inert(cell) for cell in row]
 
 
 def _takings_rows(report: TakingsReport, yuan: Callable[[int], str | Decimal]) -> list[list[str | int | Decimal]]:
@@ -99,7 +100,7 @@ def takings_xlsx(report: TakingsReport, title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "每日收款"
-    sheet.append([title])
+    sheet.append([inert(title)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(TAKINGS_HEADERS)
     for cell in sheet[2]:

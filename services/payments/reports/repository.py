@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from services.kernel.tenancy import Principal, scoped
-from services.payments.models import FeeProfile, Payer, Payment, Photographed, Refund, RefundLedgerState
+from services.payments.models import OFFLINE, FeeProfile, Payer, Payment, Photographed, Refund, RefundLedgerState
 
 Key = tuple[str, str | None]  # (school_code, class_id or None for a whole school)
 
@@ -39,6 +39,12 @@ def photographed(session: Session, principal: Principal, by_class: bool, school_
 
 def paid(session: Session, principal: Principal, by_class: bool, school_code: str | None) -> dict[Key, int]:
     return _grouped(session, principal, Payment, func.sum(col(Payment.amount_fen)), by_class, school_code)
+
+
+def paid_offline(session: Session, principal: Principal, by_class: bool, school_code: str | None) -> dict[Key, int]:
+    """Of what was paid, the money staff took by hand (cash, transfer)."""
+    return _grouped(session, principal, Payment, func.sum(col(Payment.amount_fen)), by_class, school_code,
+                    col(Payment.provider) == OFFLINE)
 
 
 def refunded(session: Session, principal: Principal, by_class: bool, school_code: str | None) -> dict[Key, int]:

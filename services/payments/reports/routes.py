@@ -30,12 +30,11 @@ Staff = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.SCHOO
 TakingsReader = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.PROVINCE_REVIEWER,
                                                            Role.SCHOOL_ADMIN))]
 # Checked by the service (stable codes for missing, malformed, reversed and too long), so plain optional strings.
-FromDay = Annotated[str | None, Query(alias="from", max_length=20, description="First Beijing day, YYYY-MM-DD")]
-ToDay = Annotated[str | None, Query(max_length=20, description="Last Beijing day (inclusive), YYYY-MM-DD; at most "
-                                                                "92 days after `from`")]
+FromDay = Annotated[str | None, Query(alias="from", description="First Beijing day, YYYY-MM-DD")]
+ToDay = Annotated[str | None, Query(description="Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days in all")]
 SchoolCode = Annotated[str | None, Query(pattern=r"^\d{5}$")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY = ("expected_fen", "paid_fen", "refunded_fen", "net_fen", "outstanding_fen", "overpaid_fen")
+MONEY = ("expected_fen", "paid_fen", "refunded_fen", "net_fen", "outstanding_fen", "overpaid_fen", "offline_fen")
 
 
 def _out(line: ReportLine) -> ReportLineOut:

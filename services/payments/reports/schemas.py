@@ -20,6 +20,7 @@ class ReportLineOut(BaseModel):
     net_fen: int  # paid − refunded
     outstanding_fen: int  # still to collect
     overpaid_fen: int  # still to give back
+    offline_fen: int  # of paid_fen, what staff took offline (cash, transfer; provider "offline")
 
 
 class Report(BaseModel):

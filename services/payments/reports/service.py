@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from services.kernel.errors import FieldIssue, TucaiError
 from services.kernel.tenancy import Principal
 from services.kernel.uow import UnitOfWork
+from services.payments.models import OFFLINE
 from services.payments.reports import repository as repo
 
 
@@ -32,6 +33,7 @@ class ReportLine:
     expected_fen: int
     paid_fen: int
     refunded_fen: int
+    offline_fen: int = 0  # of paid_fen, what staff took offline (cash, transfer)
 
     @property
     def net_fen(self) -> int:
@@ -52,6 +54,7 @@ def report(uow: UnitOfWork, principal: Principal, by_class: bool, school_code: s
     shot = repo.photographed(session, principal, by_class, school_code)
     paid = repo.paid(session, principal, by_class, school_code)
     refunded = repo.refunded(session, principal, by_class, school_code)
+    offline = repo.paid_offline(session, principal, by_class, school_code)
     names = repo.classes(session, principal, school_code) if by_class else {}
     fees = repo.fees(session, principal, school_code)
     lines = []
@@ -64,7 +67,7 @@ def report(uow: UnitOfWork, principal: Principal, by_class: bool, school_code: s
                                 payer_mode=profile.payer_mode if profile else None, fee_fen=fee,
                                 students=students.get(key, 0), photographed=shot.get(key, 0),
                                 expected_fen=shot.get(key, 0) * (fee or 0), paid_fen=paid.get(key, 0),
-                                refunded_fen=refunded.get(key, 0)))
+                                refunded_fen=refunded.get(key, 0), offline_fen=offline.get(key, 0)))
     return lines
 
 
@@ -72,8 +75,8 @@ def report(uow: UnitOfWork, principal: Principal, by_class: bool, school_code: s
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 92  # a quarter: a chart still readable day by day
-PROVIDERS = ("wechat", "alipay", "offline")  # every day carries these three, in this order, even when empty
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+PROVIDERS = ("wechat", "alipay", OFFLINE)  # every day carries these three, in this order, even when empty
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass

@@ -711,6 +711,7 @@ export interface components {
             out_refund_no: string | null;
             /** Out Trade No */
             out_trade_no: string | null;
+            payment?: components["schemas"]["PaymentOut"] | null;
             /** Provider */
             provider: string | null;
             /** Provider Txn */
@@ -938,6 +939,11 @@ export interface components {
             paid_at: string | null;
             /** Paid Provider */
             paid_provider: string | null;
+            /**
+             * Payments
+             * @default []
+             */
+            payments: components["schemas"]["PaymentOut"][];
             /** Quantity */
             quantity: number;
             /**
@@ -1008,6 +1014,30 @@ export interface components {
             provider: string;
             /** Redirect Url */
             redirect_url: string | null;
+        };
+        /**
+         * PaymentOut
+         * @description One entry of the payment ledger: a provider's transaction, or money staff took offline (provider
+         *     "offline", transaction OFFLINE-…, with who recorded it).
+         */
+        PaymentOut: {
+            /** Amount Fen */
+            amount_fen: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duplicate */
+            duplicate: boolean;
+            /** Paid At */
+            paid_at: string | null;
+            /** Provider */
+            provider: string;
+            /** Provider Txn */
+            provider_txn: string;
+            /** Recorded By */
+            recorded_by: string | null;
         };
         /**
          * PrepayIn
@@ -1115,6 +1145,8 @@ export interface components {
             fee_fen: number | null;
             /** Net Fen */
             net_fen: number;
+            /** Offline Fen */
+            offline_fen: number;
             /** Outstanding Fen */
             outstanding_fen: number;
             /** Overpaid Fen */
@@ -2819,7 +2851,7 @@ export interface operations {
                 /** @description First Beijing day, YYYY-MM-DD */
                 from?: string | null;
                 school_code?: string | null;
-                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days after `from` */
+                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days in all */
                 to?: string | null;
             };
             header?: never;
@@ -2873,7 +2905,7 @@ export interface operations {
                 /** @description First Beijing day, YYYY-MM-DD */
                 from?: string | null;
                 school_code?: string | null;
-                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days after `from` */
+                /** @description Last Beijing day (inclusive), YYYY-MM-DD; at most 92 days in all */
                 to?: string | null;
             };
             header?: never;
