@@ -41,6 +41,13 @@ const STATES: Record<string, { label: string; color: string }> = {
   resolved: { label: "已处理", color: "default" },
 };
 const ACTIONS: Record<Action, string> = { refund: "退款", mark_paid: "标记已收", ignore: "忽略" };
+/** The ledger entry a resolution made, in a few words: "线下收款 ¥15.00，agency 12-07 11:04 入账". */
+function paymentNote(p: NonNullable<Discrepancy["payment"]>): string {
+  const where = p.provider === "offline" ? "线下收款" : PROVIDER[p.provider] ?? p.provider;
+  const who = p.recorded_by ? `，${p.recorded_by}` : "";
+  return `${where} ${yuan(p.amount_fen)}${who} ${formatDateTime(p.paid_at, "MM-DD HH:mm")} 入账`;
+}
+
 /** What an action does, said before it is done (a receivable marked paid becomes an offline ledger entry). */
 function actionHint(type: string, action: Action): string | null {
   if (action === "mark_paid" && type === "photographed_unpaid") {
@@ -286,7 +293,7 @@ function DiscrepancyTab({ canResolve }: { canResolve: boolean }) {
           <Typography.Text type="secondary">
             {d.resolution ? `${ACTIONS[d.resolution as Action] ?? d.resolution}：${d.reason ?? ""}` : ""}
             {d.refund ? `（退款 ${yuan(d.refund.amount_fen)}）` : ""}
-            {d.payment ? `（${PROVIDER[d.payment.provider] ?? d.payment.provider} ${yuan(d.payment.amount_fen)}，${d.payment.recorded_by ?? ""} ${formatDateTime(d.payment.paid_at)}）` : ""}
+            {d.payment ? `（${paymentNote(d.payment)}）` : ""}
           </Typography.Text>
         ),
     },
