@@ -50,7 +50,7 @@ def test_agency_reconciles_a_bill_and_resolves_what_it_found(page: Page, artifac
     dialog.get_by_role("button", name="确认处理").click()
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("row").filter(has_text="STU00E2EUNKNOWN")).to_have_count(0)  # the open queue
-    page.get_by_role("combobox").last.click()
+    page.get_by_label("状态", exact=True).click()  # the queue's state filter
     page.get_by_title("已处理").click()
     done = page.get_by_role("row").filter(has_text="STU00E2EUNKNOWN")
     expect(done.get_by_text(re.compile("忽略：测试商户号"))).to_be_visible()

@@ -1,8 +1,9 @@
 /**
  * The console's list: a card with filters (a search box, select filters), refresh, Excel export ("导出") of the rows
  * and columns on screen, a column chooser ("列设置", remembered per user and table when `columnsKey` is given),
- * optional row selection with batch actions, and an antd Table with Chinese pagination, loading, error and empty
- * states. Pagination is client-side over `rows`, or server-side when `pagination.total` is given.
+ * optional row selection with batch actions (or one picked row, a radio column), and an antd Table with Chinese
+ * pagination, loading, error and empty states. Pagination is client-side over `rows`, or server-side when
+ * `pagination.server` is given.
  */
 import { DownloadOutlined, ReloadOutlined, SettingOutlined } from "@ant-design/icons";
 import { Button, Card, Checkbox, Empty, Flex, Input, Popover, Select, Space, Table, Tooltip, Typography } from "antd";
@@ -22,9 +23,11 @@ import {
   exportColumns,
   exportFilename,
   filterByKeyword,
+  isFiltered,
   nextPage,
   parseColumnChoice,
   selectedRows,
+  tableLoading,
   toggleColumn,
   visibleColumns,
 } from "./dataTable";
@@ -54,6 +57,8 @@ export interface SelectFilter {
   options: { value: string; label: string }[];
   value: string | undefined;
   onChange: (value: string | undefined) => void;
+  /** The value the page starts with (e.g. "open"): at it the list counts as unfiltered (its plain empty text). */
+  defaultValue?: string;
   width?: number;
   loading?: boolean;
   disabled?: boolean;
@@ -115,6 +120,11 @@ export interface DataTableProps<T> {
    * otherwise the table keeps them and clears them after a batch action.
    */
   selection?: { keys: Key[]; onChange: (keys: Key[]) => void };
+  /**
+   * One row picked (a radio column; a click on the row picks it too), e.g. the capture day whose plan the page shows
+   * below the list. Not with batch actions.
+   */
+  pick?: { key: Key | undefined; onPick: (row: T) => void };
   /** Empty text, and the one shown when a filter or keyword is set. */
   emptyText: string;
   filteredEmptyText?: string;
@@ -208,7 +218,7 @@ function ColumnChooser<T>({ columns, choice, onChange }: {
 const DEFAULT_SIZES = [20, 50, 100];
 
 export function DataTable<T extends object>(props: DataTableProps<T>) {
-  const { query, rows, search, filters = [], pagination = false, batchActions = [] } = props;
+  const { query, rows, search, filters = [], pagination = false, batchActions = [], pick } = props;
   const [keyword, setKeyword] = useState("");
   const [ownKeys, setOwnKeys] = useState<Key[]>([]);
   const selectedKeys = props.selection?.keys ?? ownKeys;
@@ -227,7 +237,7 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
     () => selectedRows(visible, selectedKeys, (r) => keyOf(r, props.rowKey)),
     [visible, selectedKeys, props.rowKey],
   );
-  const filtered = Boolean(props.filtered || keyword || filters.some((f) => f.value));
+  const filtered = isFiltered(props.filtered, keyword, filters);
 
   function exportRows() {
     const exported = exportColumns(columns);
@@ -367,13 +377,20 @@ export function DataTable<T extends object>(props: DataTableProps<T>) {
         rowKey={props.rowKey}
         columns={columns}
         dataSource={visible}
-        loading={props.loadingWhileFetching ? query.isFetching : query.isPending}
+        loading={tableLoading(query, props.loadingWhileFetching)}
         pagination={tablePagination}
         rowSelection={
           batchActions.length > 0
             ? { selectedRowKeys: selected.map((r) => keyOf(r, props.rowKey)), onChange: (keys) => setSelectedKeys(keys) }
-            : undefined
+            : pick
+              ? {
+                  type: "radio",
+                  selectedRowKeys: pick.key === undefined ? [] : [pick.key],
+                  onChange: (_keys, picked) => picked[0] && pick.onPick(picked[0]),
+                }
+              : undefined
         }
+        onRow={pick && !props.table?.onRow ? (row) => ({ onClick: () => pick.onPick(row), style: { cursor: "pointer" } }) : props.table?.onRow}
         locale={{
           emptyText: (
             <Empty

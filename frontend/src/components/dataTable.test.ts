@@ -8,9 +8,11 @@ import {
   exportColumns,
   exportFilename,
   filterByKeyword,
+  isFiltered,
   nextPage,
   parseColumnChoice,
   selectedRows,
+  tableLoading,
   toCsv,
   toggleColumn,
   visibleColumns,
@@ -154,5 +156,25 @@ describe("column choice", () => {
     }
     expect(parseColumnChoice(JSON.stringify({ hidden: Array(500).fill("x") })).hidden).toHaveLength(100);
     expect(columnStorageKey("school10403", "students")).not.toEqual(columnStorageKey("school10405", "students"));
+  });
+});
+
+describe("empty text and spinner", () => {
+  it("counts a list as filtered by a keyword, a page's own filter or a filter moved off its starting value", () => {
+    const state = (value: string | undefined) => [{ value, defaultValue: "open" }];
+    expect(isFiltered(false, "", state("open"))).toBe(false); // the queue as it opens: "暂无待处理的差异"
+    expect(isFiltered(false, "", state(undefined))).toBe(false); // everything
+    expect(isFiltered(false, "", state("resolved"))).toBe(true);
+    expect(isFiltered(false, "", [{ value: "am" }])).toBe(true);
+    expect(isFiltered(false, "  ", [])).toBe(false);
+    expect(isFiltered(false, "南昌", [])).toBe(true);
+    expect(isFiltered(true, "", [])).toBe(true);
+  });
+
+  it("spins while the first answer is fetched, not while a query waits for a choice", () => {
+    expect(tableLoading({ isPending: true, isFetching: true })).toBe(true);
+    expect(tableLoading({ isPending: true, isFetching: false })).toBe(false); // disabled: "请先选择学校"
+    expect(tableLoading({ isPending: false, isFetching: true })).toBe(false); // a refresh keeps the rows still
+    expect(tableLoading({ isPending: false, isFetching: true }, true)).toBe(true);
   });
 });

@@ -190,3 +190,24 @@ function idList(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
   return value.filter((x): x is string => typeof x === "string" && x.length <= 100).slice(0, 100);
 }
+
+/**
+ * Whether the list on screen is narrowed (its empty text then says "nothing matches" rather than "nothing yet"): the
+ * page says so, a keyword is typed, or a filter is set to anything but the value the page starts with.
+ */
+export function isFiltered(
+  pageFiltered: boolean | undefined,
+  keyword: string,
+  filters: readonly { value: string | undefined; defaultValue?: string }[],
+): boolean {
+  return Boolean(pageFiltered || keyword.trim() || filters.some((f) => f.value && f.value !== f.defaultValue));
+}
+
+/**
+ * Whether the table shows its spinner. A query waiting for a choice (disabled until a school is picked) is pending
+ * but not fetching: it shows its empty text ("请先选择学校"), not a spinner that never stops. `whileFetching`: also
+ * while a refresh runs (server-side pages that keep the previous page on screen).
+ */
+export function tableLoading(query: { isPending: boolean; isFetching: boolean }, whileFetching = false): boolean {
+  return whileFetching ? query.isFetching : query.isPending && query.isFetching;
+}

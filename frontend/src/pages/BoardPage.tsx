@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Col, Empty, Flex, Popconfirm, Progress, Row, Select, Statistic, Table, Tag, Typography, message } from "antd";
+import { Alert, Badge, Button, Card, Col, Empty, Flex, Popconfirm, Progress, Row, Select, Statistic, Tag, Typography, message } from "antd";
 import { useEffect, useState } from "react";
 import { useParams } from "react-router";
 import { scheduling } from "../api/client";
@@ -6,6 +6,7 @@ import type { components } from "../api/schema/scheduling";
 import { errorMessage } from "../api/problem";
 import { useMe } from "../auth/AuthContext";
 import { session } from "../auth/session";
+import { DataTable, type DataColumn, type ListQuery } from "../components/DataTable";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { PageContainer } from "../layout/PageContainer";
 import { type FeedState, openFeed } from "./boardStream";
@@ -114,57 +115,74 @@ function BoardView({ board, onChanged }: { board: Board; onChanged: () => void }
   );
 }
 
+/** The board's rows are pushed by the server (the page shows the feed's state): as a list they are always settled. */
+const PUSHED: ListQuery = { isPending: false, isFetching: false, isError: false, error: null, refetch: () => undefined };
+
+const slotTime = (s: Slot) => `${s.start}–${s.end}`;
+
+const slotColumns: DataColumn<Slot>[] = [
+  { title: "时间", key: "time", width: 120, render: (_: unknown, s: Slot) => slotTime(s), exportValue: slotTime },
+  { title: "到场", dataIndex: "arrive", width: 70 },
+  { title: "学院", dataIndex: "college_name" },
+  { title: "班级", dataIndex: "class_name" },
+  { title: "应到", dataIndex: "expected", width: 70 },
+  { title: "已签到", dataIndex: "checked_in", width: 80 },
+  {
+    title: "已拍摄",
+    dataIndex: "photographed",
+    width: 220,
+    render: (_: unknown, s: Slot) => (
+      <Progress size="small" percent={percent(s.photographed, s.expected)} format={() => `${s.photographed} / ${s.expected}`} />
+    ),
+  },
+];
+
 function RoomCard({ room, onDefer }: { room: Room; onDefer?: (slot: Slot) => Promise<void> }) {
+  const columns: DataColumn<Slot>[] = onDefer
+    ? [
+        ...slotColumns,
+        {
+          title: "操作",
+          key: "defer",
+          width: 130,
+          exportValue: false,
+          render: (_: unknown, s: Slot) =>
+            s.checked_in === 0 ? (
+              <Popconfirm title={`${s.class_name} 未到，移至当天最后？`} description="后续班级将提前（不早于其到场时间）" onConfirm={() => onDefer(s)} okText="移至最后" cancelText="取消">
+                <Button size="small">未到，移至最后</Button>
+              </Popconfirm>
+            ) : null,
+        },
+      ]
+    : slotColumns;
   return (
-    <Card
-      title={<span>{room.room}{room.campus ? <Typography.Text type="secondary">（{room.campus}）</Typography.Text> : null}</span>}
-      aria-label={`场地 ${room.room}`}
-      extra={
-        <Flex gap={8} align="center">
-          <Typography.Text>当前 {room.rate_per_minute} 人/分</Typography.Text>
-          {room.projected_finish ? (
-            <Tag color={room.late ? "error" : "success"}>预计 {room.projected_finish} 完成{room.late ? "（超出时段）" : ""}</Tag>
-          ) : null}
-        </Flex>
-      }
-    >
-      <Flex gap={24} style={{ marginBottom: 12 }}>
-        <Typography.Text>已签到 {room.checked_in} / {room.expected}</Typography.Text>
-        <Progress style={{ flex: 1 }} percent={percent(room.photographed, room.expected)} success={{ percent: percent(room.photographed, room.expected) }} format={() => `已拍 ${room.photographed} / ${room.expected}`} />
-      </Flex>
-      <Table<Slot>
+    <section aria-label={`场地 ${room.room}`}>
+      <DataTable<Slot>
+        title={<span>{room.room}{room.campus ? <Typography.Text type="secondary">（{room.campus}）</Typography.Text> : null}</span>}
+        query={PUSHED}
+        refresh={false}
+        errorTitle="看板加载失败"
+        rows={room.slots}
         rowKey="class_id"
-        size="small"
-        pagination={false}
-        dataSource={room.slots}
-        columns={[
-          { title: "时间", width: 120, render: (_, s) => `${s.start}–${s.end}` },
-          { title: "到场", dataIndex: "arrive", width: 70 },
-          { title: "学院", dataIndex: "college_name" },
-          { title: "班级", dataIndex: "class_name" },
-          { title: "应到", dataIndex: "expected", width: 70 },
-          { title: "已签到", dataIndex: "checked_in", width: 80 },
-          {
-            title: "已拍摄",
-            width: 220,
-            render: (_, s) => (
-              <Progress size="small" percent={percent(s.photographed, s.expected)} format={() => `${s.photographed} / ${s.expected}`} />
-            ),
-          },
-          ...(onDefer
-            ? [{
-                title: "操作",
-                width: 130,
-                render: (_: unknown, s: Slot) =>
-                  s.checked_in === 0 ? (
-                    <Popconfirm title={`${s.class_name} 未到，移至当天最后？`} description="后续班级将提前（不早于其到场时间）" onConfirm={() => onDefer(s)} okText="移至最后" cancelText="取消">
-                      <Button size="small">未到，移至最后</Button>
-                    </Popconfirm>
-                  ) : null,
-              }]
-            : []),
-        ]}
+        columns={columns}
+        exportName={`采集看板-${room.room}`}
+        emptyText="该场地没有排期的班级"
+        toolbar={
+          <Flex gap={8} align="center">
+            <Typography.Text>当前 {room.rate_per_minute} 人/分</Typography.Text>
+            {room.projected_finish ? (
+              <Tag color={room.late ? "error" : "success"}>预计 {room.projected_finish} 完成{room.late ? "（超出时段）" : ""}</Tag>
+            ) : null}
+          </Flex>
+        }
+        filterExtra={
+          <Flex gap={24} align="center" style={{ flexBasis: "100%" }}>
+            <Typography.Text>已签到 {room.checked_in} / {room.expected}</Typography.Text>
+            <Progress style={{ flex: 1 }} percent={percent(room.photographed, room.expected)} success={{ percent: percent(room.photographed, room.expected) }} format={() => `已拍 ${room.photographed} / ${room.expected}`} />
+          </Flex>
+        }
+        table={{ size: "small" }}
       />
-    </Card>
+    </section>
   );
 }

@@ -1,11 +1,13 @@
-import { Alert, Button, Card, Descriptions, Empty, Flex, Input, List, Select, Space, Table, Tag, Typography, Upload, message } from "antd";
-import { useState } from "react";
+import { Alert, App, Button, Card, Descriptions, Empty, Flex, Input, List, Select, Space, Tag, Typography, Upload, message } from "antd";
+import { useMemo, useState } from "react";
 import { ApiError, errorMessage } from "../api/problem";
 import { capture, captureClient } from "../api/client";
 import type { components } from "../api/schema/capture";
 import { useMe } from "../auth/AuthContext";
 import { CameraScanner } from "../components/CameraScanner";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
+import { formatDateTime } from "../lib/time";
 
 type PhotoOut = components["schemas"]["PhotoOut"];
 type Anomaly = components["schemas"]["AnomalyOut"];
@@ -137,31 +139,111 @@ function StationScreen() {
   );
 }
 
-function AnomalyQueue() {
-  const anomalies = capture.useQuery("get", "/api/capture/v1/anomalies", { params: { query: { status: "open" } } });
-  const resolve = capture.useMutation("post", "/api/capture/v1/anomalies/{anomaly_id}/resolve");
-  return (
-    <Table<Anomaly> rowKey="id" loading={anomalies.isLoading} dataSource={anomalies.data?.items ?? []} pagination={{ pageSize: 20 }}
-      columns={[
-        { title: "时间", dataIndex: "created_at", width: 180, render: (v: string) => new Date(v).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) },
-        { title: "类型", dataIndex: "kind", width: 180, render: (k: string) => <Tag color="warning">{KINDS[k] ?? k}</Tag> },
-        { title: "学校", dataIndex: "school_code", width: 80 },
-        { title: "说明", dataIndex: "detail" },
-        { title: "操作", width: 100, render: (_: unknown, a: Anomaly) => (
-          <Button size="small" onClick={async () => {
-            const resolution = window.prompt("处理说明");
-            if (!resolution) return;
-            await resolve.mutateAsync({ params: { path: { anomaly_id: a.id } }, body: { resolution } });
-            await anomalies.refetch();
-          }}>处理</Button>) },
-      ]} />
-  );
-}
-
 const KINDS: Record<string, string> = {
   open_at_two_stations: "同一学生两机位签到",
   photo_for_closed_number: "照片上传到已结束序号",
   sequence_mismatch: "照片序号不符",
   photo_predates_checkin: "照片早于签到",
   capture_code_ambiguous: "采集码对应多人",
+  face_on_two_students: "同一张脸在两名学生名下",
+  retake_different_person: "重拍与首次照片不是同一人",
+  makeup_mismatch: "补拍与此前照片不是同一人",
+  proof_not_me: "学生校对：照片不是本人",
 };
+const STATUS: Record<string, { label: string; color: string }> = {
+  open: { label: "待处理", color: "error" },
+  resolved: { label: "已处理", color: "default" },
+};
+const kindLabel = (k: string) => KINDS[k] ?? k;
+
+const anomalyColumns: DataColumn<Anomaly>[] = [
+  { title: "时间", dataIndex: "created_at", width: 180, render: (v: string) => formatDateTime(v), exportValue: (a) => formatDateTime(a.created_at) },
+  { title: "类型", dataIndex: "kind", width: 200, render: (k: string) => <Tag color="warning">{kindLabel(k)}</Tag>, exportValue: (a) => kindLabel(a.kind) },
+  { title: "学校", dataIndex: "school_code", width: 80 },
+  { title: "说明", dataIndex: "detail" },
+  {
+    title: "状态",
+    dataIndex: "status",
+    width: 90,
+    render: (v: string) => <Tag color={STATUS[v]?.color}>{STATUS[v]?.label ?? v}</Tag>,
+    exportValue: (a) => STATUS[a.status]?.label ?? a.status,
+  },
+  { title: "处理说明", dataIndex: "resolution", defaultHidden: true, render: (v: string | null) => v ?? "—" },
+];
+
+/** The agency's anomaly queue: what the stations and the checks could not settle, each resolved with a note. */
+function AnomalyQueue() {
+  const { message: toast } = App.useApp();
+  const [status, setStatus] = useState<string | undefined>("open");
+  const [kind, setKind] = useState<string>();
+  const anomalies = capture.useQuery("get", "/api/capture/v1/anomalies", { params: { query: { status } } });
+  const resolve = capture.useMutation("post", "/api/capture/v1/anomalies/{anomaly_id}/resolve");
+  const rows = useMemo(() => (anomalies.data?.items ?? []).filter((a) => !kind || a.kind === kind), [anomalies.data, kind]);
+
+  async function settle(a: Anomaly) {
+    const resolution = window.prompt("处理说明");
+    if (!resolution) return;
+    try {
+      await resolve.mutateAsync({ params: { path: { anomaly_id: a.id } }, body: { resolution } });
+      toast.success("已处理");
+      await anomalies.refetch();
+    } catch (err) {
+      toast.error(errorMessage(err));
+    }
+  }
+
+  return (
+    <DataTable<Anomaly>
+      title="异常队列"
+      query={anomalies}
+      errorTitle="异常队列加载失败"
+      rows={rows}
+      rowKey="id"
+      columns={[
+        ...anomalyColumns,
+        {
+          title: "操作",
+          key: "actions",
+          width: 100,
+          alwaysShown: true,
+          exportValue: false,
+          render: (_: unknown, a: Anomaly) =>
+            a.status === "open" ? (
+              <Button size="small" onClick={() => void settle(a)}>
+                处理
+              </Button>
+            ) : null,
+        },
+      ]}
+      filters={[
+        {
+          key: "status",
+          label: "状态",
+          placeholder: "全部状态",
+          width: 130,
+          searchable: false,
+          options: Object.entries(STATUS).map(([value, s]) => ({ value, label: s.label })),
+          value: status,
+          defaultValue: "open",
+          onChange: setStatus,
+        },
+        {
+          key: "kind",
+          label: "类型",
+          placeholder: "全部类型",
+          width: 220,
+          options: Object.entries(KINDS).map(([value, label]) => ({ value, label })),
+          value: kind,
+          onChange: setKind,
+        },
+      ]}
+      search={{ placeholder: "搜索学校代码或说明", width: 220, fields: (a) => [a.school_code, a.detail, kindLabel(a.kind)] }}
+      pagination={{ total: (n) => `共 ${n} 条异常` }}
+      exportName="采集异常"
+      columnsKey="anomalies"
+      emptyText="没有待处理的异常"
+      filteredEmptyText="没有符合条件的异常"
+      table={{ size: "middle", scroll: { x: 900 } }}
+    />
+  );
+}

@@ -1,24 +1,75 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Drawer, Form, Input, Progress, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
-import { useState } from "react";
+import { App, Button, Card, Drawer, Form, Input, Progress, Select, Space, Tag, Tooltip, Typography } from "antd";
+import { useMemo, useState } from "react";
 import { captureClient, capture, captureKey } from "../api/client";
 import { errorMessage } from "../api/problem";
+import type { components } from "../api/schema/capture";
 import type { DeliveryPackage } from "../api/types";
 import { useCurrentUser } from "../auth/AuthContext";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
 import { defaultTerm, humanSize, isActive, NAMING_LABELS, STATUS_LABELS } from "./deliveryLabels";
 import { useSchoolChoice } from "./useSchoolChoice";
 
 type Naming = "id_number" | "student_no" | "capture_key";
+type LeftOut = components["schemas"]["LeftOutOut"];
 
 const TIME = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", dateStyle: "short", timeStyle: "medium" });
+
+const packageColumns: DataColumn<DeliveryPackage>[] = [
+  {
+    title: "申请时间",
+    dataIndex: "created_at",
+    width: 170,
+    render: (v: string) => TIME.format(new Date(v)),
+    exportValue: (p) => TIME.format(new Date(p.created_at)),
+  },
+  { title: "届别", dataIndex: "term", width: 90 },
+  {
+    title: "文件命名",
+    dataIndex: "naming",
+    width: 210,
+    render: (v: string) => NAMING_LABELS[v] ?? v,
+    exportValue: (p) => NAMING_LABELS[p.naming] ?? p.naming,
+  },
+  {
+    title: "状态",
+    dataIndex: "status",
+    width: 100,
+    render: (v: string) => <Tag color={STATUS_LABELS[v]?.color}>{STATUS_LABELS[v]?.text ?? v}</Tag>,
+    exportValue: (p) => STATUS_LABELS[p.status]?.text ?? p.status,
+  },
+  { title: "纳入", dataIndex: "included", width: 70, align: "right" },
+  { title: "未纳入", dataIndex: "excluded", width: 80, align: "right" },
+  { title: "大小", dataIndex: "size", width: 90, align: "right", render: (v: number | null) => humanSize(v), exportValue: (p) => humanSize(p.size) },
+  {
+    title: "SHA-256",
+    dataIndex: "sha256",
+    ellipsis: true,
+    render: (v: string | null) =>
+      v ? (
+        <Tooltip title={v}>
+          <Typography.Text code>{v.slice(0, 16)}…</Typography.Text>
+        </Tooltip>
+      ) : (
+        "—"
+      ),
+  },
+];
+
+const leftOutColumns: DataColumn<LeftOut>[] = [
+  { title: "序号", dataIndex: "position", width: 70 },
+  { title: "姓名", dataIndex: "masked_name", width: 90, render: (v: string | null) => v ?? "—" },
+  { title: "班号", dataIndex: "class_no", width: 100, render: (v: string | null) => v ?? "—" },
+  { title: "未纳入原因", dataIndex: "reason_label" },
+];
 
 export default function DeliveryPage() {
   const me = useCurrentUser();
   const { ownSchool, school, choose, options, loading } = useSchoolChoice();
   const canMake = me.role !== "province_reviewer";
   const [detail, setDetail] = useState<string | null>(null);
+  const [status, setStatus] = useState<string>();
   const packages = capture.useQuery(
     "get",
     "/api/capture/v1/deliveries",
@@ -28,6 +79,11 @@ export default function DeliveryPage() {
       // While a package is being made the list follows its progress.
       refetchInterval: (q) => (q.state.data?.items.some((p) => isActive(p.status)) ? 1000 : false),
     },
+  );
+
+  const rows = useMemo(
+    () => (packages.data?.items ?? []).filter((p) => !status || p.status === status),
+    [packages.data, status],
   );
 
   return (
@@ -55,57 +111,48 @@ export default function DeliveryPage() {
         </Card>
       )}
       {school && canMake ? <RequestForm school={school} /> : null}
-      {packages.error ? <QueryErrorAlert title="交付包加载失败" error={packages.error} onRetry={() => packages.refetch()} /> : null}
-      <Card title="交付包">
-        <Table<DeliveryPackage>
-          rowKey="id"
-          size="middle"
-          loading={packages.isLoading}
-          dataSource={packages.data?.items ?? []}
-          pagination={false}
-          locale={{ emptyText: school ? "尚未生成交付包" : "请先选择学校" }}
-          columns={[
-            { title: "申请时间", dataIndex: "created_at", width: 170, render: (v: string) => TIME.format(new Date(v)) },
-            { title: "届别", dataIndex: "term", width: 90 },
-            { title: "文件命名", dataIndex: "naming", width: 210, render: (v: string) => NAMING_LABELS[v] ?? v },
-            {
-              title: "状态",
-              dataIndex: "status",
-              width: 100,
-              render: (v: string) => <Tag color={STATUS_LABELS[v]?.color}>{STATUS_LABELS[v]?.text ?? v}</Tag>,
-            },
-            { title: "纳入", dataIndex: "included", width: 70, align: "right" },
-            { title: "未纳入", dataIndex: "excluded", width: 80, align: "right" },
-            { title: "大小", dataIndex: "size", width: 90, align: "right", render: (v: number | null) => humanSize(v) },
-            {
-              title: "SHA-256",
-              dataIndex: "sha256",
-              ellipsis: true,
-              render: (v: string | null) =>
-                v ? (
-                  <Tooltip title={v}>
-                    <Typography.Text code>{v.slice(0, 16)}…</Typography.Text>
-                  </Tooltip>
-                ) : (
-                  "—"
-                ),
-            },
-            {
-              title: "操作",
-              key: "actions",
-              width: 150,
-              render: (_: unknown, p: DeliveryPackage) => (
-                <Space>
-                  <Button type="link" size="small" onClick={() => setDetail(p.id)}>
-                    详情
-                  </Button>
-                  {p.status === "ready" && canMake ? <DownloadButton id={p.id} /> : null}
-                </Space>
-              ),
-            },
-          ]}
-        />
-      </Card>
+      <DataTable<DeliveryPackage>
+        title="交付包"
+        query={packages}
+        errorTitle="交付包加载失败"
+        rows={rows}
+        rowKey="id"
+        columns={[
+          ...packageColumns,
+          {
+            title: "操作",
+            key: "actions",
+            width: 150,
+            alwaysShown: true,
+            exportValue: false,
+            render: (_: unknown, p: DeliveryPackage) => (
+              <Space>
+                <Button type="link" size="small" onClick={() => setDetail(p.id)}>
+                  详情
+                </Button>
+                {p.status === "ready" && canMake ? <DownloadButton id={p.id} /> : null}
+              </Space>
+            ),
+          },
+        ]}
+        filters={[
+          {
+            key: "status",
+            label: "状态",
+            placeholder: "全部状态",
+            width: 160,
+            searchable: false,
+            options: Object.entries(STATUS_LABELS).map(([value, l]) => ({ value, label: l.text })),
+            value: status,
+            onChange: setStatus,
+          },
+        ]}
+        pagination={{ total: (n) => `共 ${n} 个交付包`, hideOnSinglePage: true }}
+        exportName="交付包"
+        emptyText={school ? "尚未生成交付包" : "请先选择学校"}
+        filteredEmptyText="没有此状态的交付包"
+        table={{ size: "middle", scroll: { x: 1000 } }}
+      />
       {detail ? <DetailDrawer id={detail} onClose={() => setDetail(null)} /> : null}
     </PageContainer>
   );
@@ -184,7 +231,6 @@ function DetailDrawer({ id, onClose }: { id: string; onClose: () => void }) {
   const progress = d?.progress;
   return (
     <Drawer open width={620} title="交付包详情" onClose={onClose}>
-      {detail.error ? <QueryErrorAlert title="详情加载失败" error={detail.error} onRetry={() => detail.refetch()} /> : null}
       {d && progress && isActive(d.status) ? (
         <Progress percent={progress.total ? Math.round((progress.done * 100) / progress.total) : 0} />
       ) : null}
@@ -193,19 +239,19 @@ function DetailDrawer({ id, onClose }: { id: string; onClose: () => void }) {
           纳入 {d.included} 人，未纳入 {d.excluded} 人。{d.error_code ? `失败原因：${d.error_code}` : ""}
         </Typography.Paragraph>
       ) : null}
-      <Table
+      <DataTable<LeftOut>
+        bare
+        refresh={false}
+        query={detail}
+        errorTitle="详情加载失败"
+        rows={d?.left_out ?? []}
         rowKey="position"
-        size="small"
-        loading={detail.isLoading}
-        dataSource={d?.left_out ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: "全部纳入" }}
-        columns={[
-          { title: "序号", dataIndex: "position", width: 70 },
-          { title: "姓名", dataIndex: "masked_name", width: 90, render: (v: string | null) => v ?? "—" },
-          { title: "班号", dataIndex: "class_no", width: 100, render: (v: string | null) => v ?? "—" },
-          { title: "未纳入原因", dataIndex: "reason_label" },
-        ]}
+        columns={leftOutColumns}
+        search={{ placeholder: "搜索班号或原因", width: 200, fields: (x) => [x.class_no, x.reason_label] }}
+        pagination={{ total: (n) => `共 ${n} 人未纳入`, defaultPageSize: 50, pageSizeOptions: [50, 100, 200], hideOnSinglePage: true }}
+        exportName="交付包未纳入名单"
+        emptyText="全部纳入"
+        table={{ size: "small" }}
       />
     </Drawer>
   );

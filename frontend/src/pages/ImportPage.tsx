@@ -11,7 +11,6 @@ import {
   App,
   Button,
   Card,
-  Empty,
   Flex,
   Popconfirm,
   Popover,
@@ -21,12 +20,10 @@ import {
   Space,
   Statistic,
   Steps,
-  Table,
   Tooltip,
   Typography,
   Upload,
 } from "antd";
-import type { TableColumnsType } from "antd";
 import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { roster, rosterClient, rosterKey } from "../api/client";
@@ -137,7 +134,7 @@ function ValidatingStep({ job }: { job: ImportJob }) {
   );
 }
 
-const issueColumns: TableColumnsType<ImportIssue> = [
+const issueColumns: DataColumn<ImportIssue>[] = [
   { title: "行号", dataIndex: "row", width: 80, render: (row: number | null) => row ?? "—" },
   { title: "列", dataIndex: "column", width: 140, render: (col: string | null) => col ?? "（整个文件）" },
   { title: "学号", dataIndex: "student_no", width: 130, render: (v: string | null) => v ?? "—" },
@@ -164,9 +161,31 @@ function IssuesTable({ job }: { job: ImportJob }) {
   );
 
   return (
-    <Card
+    <DataTable<ImportIssue>
       title="问题清单"
-      extra={
+      query={issues}
+      errorTitle="问题清单加载失败"
+      rows={issues.data?.items ?? []}
+      rowKey={(issue) => `${issue.row}-${issue.column}-${issue.code}-${issue.message}`}
+      columns={issueColumns}
+      loadingWhileFetching
+      filtered={severity !== "all"}
+      pagination={{
+        total: (total) => `共 ${total} 条`,
+        pageSizeOptions: [20, 50, 100, 200],
+        server: {
+          page,
+          pageSize,
+          total: issues.data?.total ?? 0,
+          onChange: (p, size) => {
+            setPage(p);
+            setPageSize(size);
+          },
+        },
+      }}
+      emptyText="没有发现问题，可以直接导入"
+      filteredEmptyText="没有此类问题"
+      toolbar={
         <Segmented<SeverityFilter>
           value={severity}
           onChange={(value) => {
@@ -180,40 +199,8 @@ function IssuesTable({ job }: { job: ImportJob }) {
           ]}
         />
       }
-    >
-      {issues.isError ? (
-        <QueryErrorAlert title="问题清单加载失败" error={issues.error} onRetry={() => void issues.refetch()} />
-      ) : (
-        <Table<ImportIssue>
-          rowKey={(issue) => `${issue.row}-${issue.column}-${issue.code}-${issue.message}`}
-          columns={issueColumns}
-          dataSource={issues.data?.items ?? []}
-          loading={issues.isFetching}
-          size="middle"
-          pagination={{
-            current: page,
-            pageSize,
-            total: issues.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (total) => `共 ${total} 条`,
-            onChange: (p, size) => {
-              setPage(size !== pageSize ? 1 : p);
-              setPageSize(size);
-            },
-          }}
-          locale={{
-            emptyText: (
-              <Empty
-                image={Empty.PRESENTED_IMAGE_SIMPLE}
-                description={severity === "all" ? "没有发现问题，可以直接导入" : "没有此类问题"}
-              />
-            ),
-          }}
-          scroll={{ x: 640 }}
-        />
-      )}
-    </Card>
+      table={{ size: "middle", scroll: { x: 640 } }}
+    />
   );
 }
 

@@ -1,49 +1,117 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, DatePicker, Drawer, Form, Input, InputNumber, Modal, Select, Table, Tag } from "antd";
+import { App, Button, DatePicker, Drawer, Form, Input, InputNumber, Modal, Select, Tag } from "antd";
 import type { Dayjs } from "dayjs";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { errorMessage } from "../api/problem";
 import { scheduling, schedulingKey } from "../api/client";
 import type { components } from "../api/schema/scheduling";
 import { useCurrentUser } from "../auth/AuthContext";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
 
 type MakeupWindow = components["schemas"]["MakeupWindowOut"];
+type Booking = components["schemas"]["BookingOut"];
 
 const PERIOD: Record<string, string> = { am: "上午", pm: "下午" };
+const dateText = (w: MakeupWindow) => `${w.date}（${w.weekday}）`;
+const periodText = (w: MakeupWindow) => `${PERIOD[w.period] ?? w.period} ${w.start}–${w.end}`;
+const stateText = (w: MakeupWindow) => (w.free > 0 ? `余 ${w.free}` : "已满");
+
+const windowColumns: DataColumn<MakeupWindow>[] = [
+  { title: "日期", key: "date", render: (_: unknown, w: MakeupWindow) => dateText(w), exportValue: dateText },
+  { title: "时段", key: "period", render: (_: unknown, w: MakeupWindow) => periodText(w), exportValue: periodText },
+  { title: "地点", dataIndex: "location" },
+  { title: "座位", dataIndex: "seats", align: "right" },
+  { title: "已约", dataIndex: "booked", align: "right" },
+  {
+    title: "状态",
+    key: "free",
+    exportValue: stateText,
+    render: (_: unknown, w: MakeupWindow) => <Tag color={w.free > 0 ? "success" : "error"}>{stateText(w)}</Tag>,
+  },
+];
+
+const bookingColumns: DataColumn<Booking>[] = [
+  { title: "姓名", dataIndex: "masked_name" },
+  { title: "学校", dataIndex: "school_code" },
+  { title: "学院", dataIndex: "college_name" },
+  { title: "班级", dataIndex: "class_name" },
+];
 
 export default function MakeupPage() {
   const me = useCurrentUser();
   const isAgency = me.role === "agency_admin" || me.role === "platform_admin";
   const [opening, setOpening] = useState(false);
   const [listing, setListing] = useState<MakeupWindow | null>(null);
+  const [period, setPeriod] = useState<string>();
+  const [seats, setSeats] = useState<string>();
   const windows = scheduling.useQuery("get", "/api/scheduling/v1/makeup/windows");
+  const rows = useMemo(
+    () =>
+      (windows.data?.items ?? []).filter(
+        (w) => (!period || w.period === period) && (!seats || (seats === "free") === w.free > 0),
+      ),
+    [windows.data, period, seats],
+  );
+  const columns: DataColumn<MakeupWindow>[] = isAgency
+    ? [
+        ...windowColumns,
+        {
+          title: "名单",
+          key: "list",
+          exportValue: false,
+          render: (_: unknown, w: MakeupWindow) => (
+            <Button type="link" onClick={() => setListing(w)}>
+              查看
+            </Button>
+          ),
+        },
+      ]
+    : windowColumns;
   return (
     <PageContainer
       title="补拍管理"
       subTitle="采集中心的补拍（散拍）时段：按日期分上午、下午，每个时段有固定座位；学生凭补拍资格在手机端预约、改约或取消。"
       extra={isAgency ? <Button type="primary" onClick={() => setOpening(true)}>新增补拍时段</Button> : undefined}
     >
-      {windows.error ? <QueryErrorAlert title="补拍时段加载失败" error={windows.error} onRetry={() => windows.refetch()} /> : null}
-      <Card title="补拍日历">
-        <Table<MakeupWindow>
-          rowKey="id"
-          size="small"
-          loading={windows.isLoading}
-          dataSource={windows.data?.items ?? []}
-          pagination={false}
-          columns={[
-            { title: "日期", render: (_, w) => `${w.date}（${w.weekday}）` },
-            { title: "时段", render: (_, w) => `${PERIOD[w.period] ?? w.period} ${w.start}–${w.end}` },
-            { title: "地点", dataIndex: "location" },
-            { title: "座位", dataIndex: "seats", align: "right" },
-            { title: "已约", dataIndex: "booked", align: "right" },
-            { title: "状态", render: (_, w) => (w.free > 0 ? <Tag color="success">余 {w.free}</Tag> : <Tag color="error">已满</Tag>) },
-            ...(isAgency ? [{ title: "名单", render: (_: unknown, w: MakeupWindow) => <Button type="link" onClick={() => setListing(w)}>查看</Button> }] : []),
-          ]}
-        />
-      </Card>
+      <DataTable<MakeupWindow>
+        title="补拍日历"
+        query={windows}
+        errorTitle="补拍时段加载失败"
+        rows={rows}
+        rowKey="id"
+        columns={columns}
+        filters={[
+          {
+            key: "period",
+            label: "时段",
+            placeholder: "全部时段",
+            width: 140,
+            searchable: false,
+            options: Object.entries(PERIOD).map(([value, label]) => ({ value, label })),
+            value: period,
+            onChange: setPeriod,
+          },
+          {
+            key: "seats",
+            label: "余位",
+            placeholder: "全部状态",
+            width: 140,
+            searchable: false,
+            options: [
+              { value: "free", label: "有余位" },
+              { value: "full", label: "已满" },
+            ],
+            value: seats,
+            onChange: setSeats,
+          },
+        ]}
+        pagination={{ total: (n) => `共 ${n} 个时段`, hideOnSinglePage: true }}
+        exportName="补拍时段"
+        emptyText={isAgency ? "尚未开放补拍时段，可点击「新增补拍时段」" : "尚未开放补拍时段"}
+        filteredEmptyText="没有符合条件的时段"
+        table={{ size: "small" }}
+      />
       {opening ? <WindowForm onClose={() => setOpening(false)} /> : null}
       {listing ? <Bookings window={listing} onClose={() => setListing(null)} /> : null}
     </PageContainer>
@@ -54,18 +122,18 @@ function Bookings({ window, onClose }: { window: MakeupWindow; onClose: () => vo
   const list = scheduling.useQuery("get", "/api/scheduling/v1/makeup/windows/{window_id}/bookings", { params: { path: { window_id: window.id } } });
   return (
     <Drawer open width={560} title={`${window.date} ${PERIOD[window.period]} 预约名单`} onClose={onClose}>
-      <Table
+      <DataTable<Booking>
+        bare
+        query={list}
+        errorTitle="预约名单加载失败"
+        rows={list.data?.items ?? []}
         rowKey="id"
-        size="small"
-        loading={list.isLoading}
-        dataSource={list.data?.items ?? []}
-        pagination={false}
-        columns={[
-          { title: "姓名", dataIndex: "masked_name" },
-          { title: "学校", dataIndex: "school_code" },
-          { title: "学院", dataIndex: "college_name" },
-          { title: "班级", dataIndex: "class_name" },
-        ]}
+        columns={bookingColumns}
+        search={{ placeholder: "搜索姓名、学院或班级", width: 220, fields: (b) => [b.masked_name, b.college_name, b.class_name, b.school_code] }}
+        pagination={{ total: (n) => `共 ${n} 人`, defaultPageSize: 50, pageSizeOptions: [50, 100, 200], hideOnSinglePage: true }}
+        exportName={`补拍预约名单-${window.date}${PERIOD[window.period] ?? ""}`}
+        emptyText="该时段尚无预约"
+        table={{ size: "small" }}
       />
     </Drawer>
   );

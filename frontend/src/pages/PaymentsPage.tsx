@@ -1,14 +1,15 @@
 import { UploadOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, DatePicker, Flex, Input, Modal, Radio, Select, Skeleton, Space, Statistic, Table, Tabs, Tag, Typography, Upload } from "antd";
-import type { TableColumnsType } from "antd";
+import { Alert, App, Button, Card, DatePicker, Flex, Input, Modal, Radio, Select, Skeleton, Space, Statistic, Table, Tabs, Tag, Typography, Upload } from "antd";
 import type { Dayjs } from "dayjs";
 import { lazy, Suspense, useState } from "react";
 import { payments, paymentsClient, paymentsKey } from "../api/client";
 import { errorMessage } from "../api/problem";
 import type { components } from "../api/schema/payments";
 import { useCurrentUser } from "../auth/AuthContext";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
+import { saveResponse } from "../lib/download";
 import { dayjs, DISPLAY_TZ, formatDateTime } from "../lib/time";
 import { PAYER_MODE, PROVIDER, yuan } from "./payLabels";
 import { MAX_DAYS, newestFirst, providerFen, rangeDays, TAKINGS_PROVIDERS, type TakingsDay } from "./takings";
@@ -65,16 +66,19 @@ const RUN_STATES: Record<string, { label: string; color: string }> = {
   failed: { label: "失败", color: "error" },
 };
 
-const money = (title: string, key: keyof Line) => ({
+const money = (title: string, key: keyof Line): DataColumn<Line> => ({
   title,
   dataIndex: key,
-  align: "right" as const,
+  align: "right",
   render: (fen: number) => yuan(fen),
+  exportValue: (line) => yuan(line[key] as number),
 });
 
-const reportColumns: TableColumnsType<Line> = [
+const payerMode = (m: string | null | undefined) => PAYER_MODE[m ?? ""] ?? "—";
+
+const reportColumns: DataColumn<Line>[] = [
   { title: "学校代码", dataIndex: "school_code", width: 100 },
-  { title: "收费方式", dataIndex: "payer_mode", render: (m: string | null) => PAYER_MODE[m ?? ""] ?? "—" },
+  { title: "收费方式", dataIndex: "payer_mode", render: (m: string | null) => payerMode(m), exportValue: (l) => payerMode(l.payer_mode) },
   { title: "已审核", dataIndex: "students", align: "right" },
   { title: "已拍摄", dataIndex: "photographed", align: "right" },
   money("应收", "expected_fen"),
@@ -86,27 +90,47 @@ const reportColumns: TableColumnsType<Line> = [
 ];
 
 function ReportTab() {
+  const { message } = App.useApp();
   const report = payments.useQuery("get", "/api/payments/v1/reports/schools");
   const data = report.data;
+  const [saving, setSaving] = useState<"xlsx" | "csv" | null>(null);
+
+  /** The server's own export (every school, the fee and the totals): fetched with the bearer token and saved. */
+  async function download(format: "csv" | "xlsx") {
+    setSaving(format);
+    try {
+      const result = await paymentsClient.GET("/api/payments/v1/reports/schools/export", {
+        params: { query: { format } },
+        parseAs: "blob",
+      });
+      saveResponse(result, `各校收缴情况.${format}`);
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setSaving(null);
+    }
+  }
+
   return (
-    <Card
+    <DataTable<Line>
       title="各校收缴情况"
-      extra={
+      query={report}
+      errorTitle="收缴报表加载失败"
+      rows={data?.items ?? []}
+      rowKey="school_code"
+      columns={reportColumns}
+      search={{ placeholder: "搜索学校代码", width: 200, maxLength: 10, fields: (l) => [l.school_code] }}
+      pagination={{ total: (n) => `共 ${n} 所学校`, pageSizeOptions: [50, 100, 200], hideOnSinglePage: true }}
+      emptyText="暂无收缴数据"
+      toolbar={
         <Space>
-          <Button href="/api/payments/v1/reports/schools/export?format=xlsx" onClick={download("xlsx")}>导出 Excel</Button>
-          <Button href="/api/payments/v1/reports/schools/export?format=csv" onClick={download("csv")}>导出 CSV</Button>
+          <Button loading={saving === "xlsx"} onClick={() => void download("xlsx")}>导出 Excel</Button>
+          <Button loading={saving === "csv"} onClick={() => void download("csv")}>导出 CSV</Button>
         </Space>
       }
-    >
-      {report.isError ? <Alert type="warning" showIcon title={errorMessage(report.error)} /> : null}
-      <Table<Line>
-        rowKey="school_code"
-        size="middle"
-        loading={report.isPending}
-        columns={reportColumns}
-        dataSource={data?.items ?? []}
-        pagination={false}
-        summary={() =>
+      table={{
+        size: "middle",
+        summary: () =>
           data && data.items.length > 0 ? (
             <Table.Summary.Row style={{ background: "#fafafa" }}>
               <Table.Summary.Cell index={0} colSpan={2}><Typography.Text strong>合计</Typography.Text></Table.Summary.Cell>
@@ -119,52 +143,34 @@ function ReportTab() {
               <Table.Summary.Cell index={8} align="right"><Typography.Text strong type="danger">{yuan(data.totals.outstanding_fen)}</Typography.Text></Table.Summary.Cell>
               <Table.Summary.Cell index={9} align="right">{yuan(data.totals.overpaid_fen)}</Table.Summary.Cell>
             </Table.Summary.Row>
-          ) : null
-        }
-      />
-    </Card>
+          ) : null,
+      }}
+    />
   );
 }
 
-/** Exports need the bearer token: fetch through the typed client and save the blob. */
-function download(format: "csv" | "xlsx") {
-  return async (event: React.MouseEvent) => {
-    event.preventDefault();
-    const { response } = await paymentsClient.GET("/api/payments/v1/reports/schools/export", {
-      params: { query: { format } },
-      parseAs: "blob",
-    });
-    save(await response.blob(), `各校收缴情况.${format}`);
-  };
-}
-
-function save(blob: Blob, name: string) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(link.href);
-}
-
-const perProvider = (provider: string) => ({
-  title: TAKINGS_PROVIDERS[provider],
+/** A provider's net of the day ("微信支付净收"), one column per provider the takings know. */
+const perProvider = (provider: string): DataColumn<TakingsDay> => ({
+  title: `${TAKINGS_PROVIDERS[provider]}净收`,
   key: provider,
-  align: "right" as const,
+  align: "right",
   render: (_: unknown, d: TakingsDay) => yuan(providerFen(d, provider, "net_fen")),
+  exportValue: (d) => yuan(providerFen(d, provider, "net_fen")),
 });
 
-const takingsColumns: TableColumnsType<TakingsDay> = [
+const takingsColumns: DataColumn<TakingsDay>[] = [
   { title: "日期", dataIndex: "day", width: 120 },
   { title: "收款笔数", dataIndex: "count", align: "right" },
-  { title: "已收", dataIndex: "paid_fen", align: "right", render: (fen: number) => yuan(fen) },
-  { title: "已退", dataIndex: "refunded_fen", align: "right", render: (fen: number) => yuan(fen) },
+  { title: "已收", dataIndex: "paid_fen", align: "right", render: (fen: number) => yuan(fen), exportValue: (d) => yuan(d.paid_fen) },
+  { title: "已退", dataIndex: "refunded_fen", align: "right", render: (fen: number) => yuan(fen), exportValue: (d) => yuan(d.refunded_fen) },
   {
     title: "净收",
     dataIndex: "net_fen",
     align: "right",
     render: (fen: number) => <Typography.Text strong type={fen < 0 ? "danger" : undefined}>{yuan(fen)}</Typography.Text>,
+    exportValue: (d) => yuan(d.net_fen),
   },
-  { title: "其中净收（按渠道）", children: Object.keys(TAKINGS_PROVIDERS).map(perProvider) },
+  ...Object.keys(TAKINGS_PROVIDERS).map(perProvider),
 ];
 
 /** Money in and out per Beijing day: a chart (lazy) and the same numbers as a table, newest day first. */
@@ -177,12 +183,22 @@ function TakingsTab() {
     params: { query: { from, to } },
   });
   const data = takings.data;
+  const { message } = App.useApp();
+  const [saving, setSaving] = useState(false);
+  /** The server's own workbook of the range (fen as yuan, per provider), fetched with the bearer token. */
   async function exportXlsx() {
-    const { response } = await paymentsClient.GET("/api/payments/v1/reports/takings/export", {
-      params: { query: { from, to, format: "xlsx" } },
-      parseAs: "blob",
-    });
-    save(await response.blob(), `每日收款-${from}至${to}.xlsx`);
+    setSaving(true);
+    try {
+      const result = await paymentsClient.GET("/api/payments/v1/reports/takings/export", {
+        params: { query: { from, to, format: "xlsx" } },
+        parseAs: "blob",
+      });
+      saveResponse(result, `每日收款-${from}至${to}.xlsx`);
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setSaving(false);
+    }
   }
   return (
     <Card
@@ -199,11 +215,10 @@ function TakingsTab() {
             }
             onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
           />
-          <Button onClick={() => void exportXlsx()}>导出 Excel</Button>
+          <Button loading={saving} onClick={() => void exportXlsx()}>导出 Excel</Button>
         </Space>
       }
     >
-      {takings.isError ? <Alert type="warning" showIcon title={errorMessage(takings.error)} /> : null}
       <Flex vertical gap={16}>
         <Space size={48} wrap>
           <Statistic title="已收" value={yuan(data?.totals.paid_fen)} />
@@ -214,14 +229,17 @@ function TakingsTab() {
         <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
           {data ? <TakingsChart days={data.days} /> : <Skeleton active paragraph={{ rows: 6 }} />}
         </Suspense>
-        <Table<TakingsDay>
+        <DataTable<TakingsDay>
+          bare
+          refresh={false}
+          query={takings}
+          errorTitle="每日收款加载失败"
+          rows={data ? newestFirst(data.days) : []}
           rowKey="day"
-          size="small"
-          bordered
-          loading={takings.isPending}
           columns={takingsColumns}
-          dataSource={data ? newestFirst(data.days) : []}
-          pagination={{ pageSize: 31, hideOnSinglePage: true }}
+          pagination={{ total: (n) => `共 ${n} 天`, defaultPageSize: 31, pageSizeOptions: [31, 62, 92], hideOnSinglePage: true }}
+          emptyText="该时段没有收款"
+          table={{ size: "small", bordered: true, scroll: { x: 900 } }}
         />
       </Flex>
     </Card>
@@ -268,49 +286,87 @@ function ResolveDialog({ item, onClose }: { item: Discrepancy; onClose: () => vo
   );
 }
 
+/** What was done about a discrepancy, in words: "忽略：…（退款 ¥15.00）". */
+function outcome(d: Discrepancy): string {
+  const done = d.resolution ? `${ACTIONS[d.resolution as Action] ?? d.resolution}：${d.reason ?? ""}` : "";
+  return done + (d.refund ? `（退款 ${yuan(d.refund.amount_fen)}）` : "") + (d.payment ? `（${paymentNote(d.payment)}）` : "");
+}
+
+const typeLabel = (t: string) => TYPES[t]?.label ?? t;
+const stateLabel = (s: string) => STATES[s]?.label ?? s;
+const providerLabel = (p: string | null) => (p ? PROVIDER[p] ?? p : "—");
+const waiting = (d: Discrepancy) => d.state === "open" || d.state === "carried";
+
 function DiscrepancyTab({ canResolve }: { canResolve: boolean }) {
   const [state, setState] = useState<string | undefined>("open");
+  const [type, setType] = useState<string>();
   const list = payments.useQuery("get", "/api/payments/v1/reconciliation/discrepancies", {
-    params: { query: { state } },
+    params: { query: { state, type } },
   });
   const [resolving, setResolving] = useState<Discrepancy | null>(null);
-  const columns: TableColumnsType<Discrepancy> = [
-    { title: "类型", dataIndex: "type", render: (t: string) => <Tag color={TYPES[t]?.color}>{TYPES[t]?.label ?? t}</Tag> },
-    { title: "状态", dataIndex: "state", render: (s: string) => <Tag color={STATES[s]?.color}>{STATES[s]?.label ?? s}</Tag> },
+  const columns: DataColumn<Discrepancy>[] = [
+    { title: "类型", dataIndex: "type", render: (t: string) => <Tag color={TYPES[t]?.color}>{typeLabel(t)}</Tag>, exportValue: (d) => typeLabel(d.type) },
+    { title: "状态", dataIndex: "state", render: (s: string) => <Tag color={STATES[s]?.color}>{stateLabel(s)}</Tag>, exportValue: (d) => stateLabel(d.state) },
     { title: "学校", dataIndex: "school_code", render: (s: string) => s || "—" },
-    { title: "渠道", dataIndex: "provider", render: (p: string | null) => (p ? PROVIDER[p] ?? p : "—") },
+    { title: "渠道", dataIndex: "provider", render: (p: string | null) => providerLabel(p), exportValue: (d) => providerLabel(d.provider) },
     { title: "账单日", dataIndex: "bill_date", render: (d: string | null) => d ?? "—" },
     { title: "商户订单号", dataIndex: "out_trade_no", render: (n: string | null) => n ?? "—" },
-    { title: "金额", dataIndex: "amount_fen", align: "right", render: (fen: number) => yuan(fen) },
+    { title: "金额", dataIndex: "amount_fen", align: "right", render: (fen: number) => yuan(fen), exportValue: (d) => yuan(d.amount_fen) },
     { title: "说明", dataIndex: "detail" },
     {
       title: "处理",
       key: "resolve",
+      alwaysShown: true,
+      exportTitle: "处理结果",
+      exportValue: (d) => (waiting(d) ? "待处理" : outcome(d)),
       render: (_: unknown, d: Discrepancy) =>
-        d.state === "open" || d.state === "carried" ? (
+        waiting(d) ? (
           canResolve ? <Button size="small" onClick={() => setResolving(d)}>处理</Button> : "待采集中心处理"
         ) : (
-          <Typography.Text type="secondary">
-            {d.resolution ? `${ACTIONS[d.resolution as Action] ?? d.resolution}：${d.reason ?? ""}` : ""}
-            {d.refund ? `（退款 ${yuan(d.refund.amount_fen)}）` : ""}
-            {d.payment ? `（${paymentNote(d.payment)}）` : ""}
-          </Typography.Text>
+          <Typography.Text type="secondary">{outcome(d)}</Typography.Text>
         ),
     },
   ];
   return (
-    <Card
-      title="对账差异"
-      extra={
-        <Select allowClear placeholder="全部状态" style={{ width: 140 }} value={state} onChange={setState}
-          options={Object.entries(STATES).map(([value, s]) => ({ value, label: s.label }))} />
-      }
-    >
-      {list.isError ? <Alert type="warning" showIcon title={errorMessage(list.error)} /> : null}
-      <Table<Discrepancy> rowKey="id" size="middle" loading={list.isPending} columns={columns}
-        dataSource={list.data?.items ?? []} scroll={{ x: 1000 }} locale={{ emptyText: "暂无差异" }} />
+    <>
+      <DataTable<Discrepancy>
+        title="对账差异"
+        query={list}
+        errorTitle="对账差异加载失败"
+        rows={list.data?.items ?? []}
+        rowKey="id"
+        columns={columns}
+        filters={[
+          {
+            key: "state",
+            label: "状态",
+            placeholder: "全部状态",
+            width: 140,
+            searchable: false,
+            options: Object.entries(STATES).map(([value, s]) => ({ value, label: s.label })),
+            value: state,
+            defaultValue: "open",
+            onChange: setState,
+          },
+          {
+            key: "type",
+            label: "类型",
+            placeholder: "全部类型",
+            width: 180,
+            options: Object.entries(TYPES).map(([value, t]) => ({ value, label: t.label })),
+            value: type,
+            onChange: setType,
+          },
+        ]}
+        search={{ placeholder: "搜索学校或商户订单号", width: 220, fields: (d) => [d.school_code, d.out_trade_no, d.detail] }}
+        pagination={{ total: (n) => `共 ${n} 条差异`, hideOnSinglePage: true }}
+        exportName="对账差异"
+        emptyText="暂无待处理的差异"
+        filteredEmptyText="没有符合条件的差异"
+        table={{ size: "middle", scroll: { x: 1000 } }}
+      />
       {resolving ? <ResolveDialog item={resolving} onClose={() => setResolving(null)} /> : null}
-    </Card>
+    </>
   );
 }
 
@@ -346,35 +402,50 @@ function BillsTab() {
     }
   }
 
-  const columns: TableColumnsType<Run> = [
+  const columns: DataColumn<Run>[] = [
     { title: "账单日", dataIndex: "bill_date" },
-    { title: "渠道", dataIndex: "provider", render: (p: string) => PROVIDER[p] ?? p },
-    { title: "状态", dataIndex: "state", render: (s: string) => <Tag color={RUN_STATES[s]?.color}>{RUN_STATES[s]?.label ?? s}</Tag> },
+    { title: "渠道", dataIndex: "provider", render: (p: string) => PROVIDER[p] ?? p, exportValue: (r) => PROVIDER[r.provider] ?? r.provider },
+    {
+      title: "状态",
+      dataIndex: "state",
+      render: (s: string) => <Tag color={RUN_STATES[s]?.color}>{RUN_STATES[s]?.label ?? s}</Tag>,
+      exportValue: (r) => RUN_STATES[r.state]?.label ?? r.state,
+    },
     { title: "账单行数", dataIndex: "rows", align: "right" },
     { title: "文件", dataIndex: "filename" },
-    { title: "上传时间", dataIndex: "created_at", render: (t: string) => formatDateTime(t) },
-    { title: "问题", dataIndex: "problems", render: (p: string[]) => p.join("；") || "—" },
+    { title: "上传时间", dataIndex: "created_at", render: (t: string) => formatDateTime(t), exportValue: (r) => formatDateTime(r.created_at) },
+    { title: "问题", dataIndex: "problems", render: (p: string[]) => p.join("；") || "—", exportValue: (r) => r.problems.join("；") },
   ];
   return (
-    <Card title="上传渠道账单">
-      <Flex vertical gap={16}>
-        <Space wrap>
-          <Select aria-label="支付渠道" value={provider} onChange={setProvider} style={{ width: 140 }}
-            options={[{ value: "wechat", label: "微信支付" }, { value: "alipay", label: "支付宝" }]} />
-          <DatePicker aria-label="账单日期" value={day} onChange={(d) => d && setDay(d)} allowClear={false}
-            disabledDate={(d) => d.isAfter(dayjs(), "day")} />
-          <Upload accept=".csv,.gz,.zip" showUploadList={false} beforeUpload={(file) => {
-            void upload(file);
-            return Upload.LIST_IGNORE;
-          }}>
-            <Button type="primary" icon={<UploadOutlined />} loading={uploading}>上传账单并对账</Button>
-          </Upload>
-        </Space>
-        {error ? <Alert type="error" showIcon title={error} /> : null}
-        <Table<Run> rowKey="id" size="middle" loading={runs.isPending} columns={columns}
-          dataSource={runs.data?.items ?? []} pagination={false} locale={{ emptyText: "尚未上传账单" }} />
-      </Flex>
-    </Card>
+    <DataTable<Run>
+      title="上传渠道账单"
+      query={runs}
+      errorTitle="对账记录加载失败"
+      rows={runs.data?.items ?? []}
+      rowKey="id"
+      columns={columns}
+      filterExtra={
+        <Flex vertical gap={12} style={{ flexBasis: "100%" }}>
+          <Space wrap>
+            <Select aria-label="支付渠道" value={provider} onChange={setProvider} style={{ width: 140 }}
+              options={[{ value: "wechat", label: "微信支付" }, { value: "alipay", label: "支付宝" }]} />
+            <DatePicker aria-label="账单日期" value={day} onChange={(d) => d && setDay(d)} allowClear={false}
+              disabledDate={(d) => d.isAfter(dayjs(), "day")} />
+            <Upload accept=".csv,.gz,.zip" showUploadList={false} beforeUpload={(file) => {
+              void upload(file);
+              return Upload.LIST_IGNORE;
+            }}>
+              <Button type="primary" icon={<UploadOutlined />} loading={uploading}>上传账单并对账</Button>
+            </Upload>
+          </Space>
+          {error ? <Alert type="error" showIcon title={error} /> : null}
+        </Flex>
+      }
+      pagination={{ total: (n) => `共 ${n} 次对账`, hideOnSinglePage: true }}
+      exportName="账单对账记录"
+      emptyText="尚未上传账单"
+      table={{ size: "middle" }}
+    />
   );
 }
 

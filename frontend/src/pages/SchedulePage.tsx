@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Input, InputNumber, Modal, Select, Space, Tabs, Tag, Typography } from "antd";
 import { useQueryClient } from "@tanstack/react-query";
 import type dayjs from "dayjs";
 import { useState } from "react";
@@ -7,7 +7,7 @@ import { errorMessage } from "../api/problem";
 import { roster, scheduling, schedulingClient, schedulingKey } from "../api/client";
 import type { components } from "../api/schema/scheduling";
 import { useCurrentUser } from "../auth/AuthContext";
-import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { DataTable, type DataColumn } from "../components/DataTable";
 import { PageContainer } from "../layout/PageContainer";
 import { saveResponse } from "../lib/download";
 import { type BlackoutRow, HHMM, blackoutsBody, blackoutsText, endProblem } from "./blackouts";
@@ -22,6 +22,24 @@ const STATUS: Record<string, { label: string; color: string }> = {
   published: { label: "已发布", color: "success" },
   superseded: { label: "已替换", color: "default" },
 };
+
+const datesText = (d: CaptureDay) => d.dates.map((x) => `${x.date}（${x.weekday}）`).join("、");
+const windowsText = (d: CaptureDay) => d.windows.map((w) => `${w.start}–${w.end}`).join("、");
+const roomsText = (d: CaptureDay) => d.rooms.map((r) => `${r.id}×${r.stations}`).join("、");
+
+const dayColumns: DataColumn<CaptureDay>[] = [
+  { title: "名称", dataIndex: "title" },
+  { title: "日期", key: "dates", render: (_: unknown, d: CaptureDay) => datesText(d), exportValue: datesText },
+  { title: "时段", key: "windows", render: (_: unknown, d: CaptureDay) => windowsText(d), exportValue: windowsText },
+  { title: "场地", key: "rooms", render: (_: unknown, d: CaptureDay) => roomsText(d), exportValue: roomsText },
+  {
+    title: "停用时段",
+    key: "blackouts",
+    render: (_: unknown, d: CaptureDay) => blackoutsText(d.blackouts),
+    exportValue: (d) => blackoutsText(d.blackouts),
+  },
+  { title: "速率（人/分/机位）", dataIndex: "rate_per_station_per_minute", width: 140 },
+];
 
 export default function SchedulePage() {
   const me = useCurrentUser();
@@ -57,27 +75,19 @@ export default function SchedulePage() {
         ) : undefined
       }
     >
-      {days.error ? <QueryErrorAlert title="采集日加载失败" error={days.error} onRetry={() => days.refetch()} /> : null}
-      <Card title="采集日">
-        <Table<CaptureDay>
-          rowKey="id"
-          size="small"
-          loading={days.isLoading}
-          dataSource={items}
-          pagination={false}
-          rowSelection={{ type: "radio", selectedRowKeys: day ? [day.id] : [], onChange: (keys) => setSelected(String(keys[0])) }}
-          onRow={(row) => ({ onClick: () => setSelected(row.id) })}
-          locale={{ emptyText: <Empty description={isAgency ? "尚无采集日，请选择学校后新建" : "采集中心尚未安排采集日"} /> }}
-          columns={[
-            { title: "名称", dataIndex: "title" },
-            { title: "日期", render: (_, d) => d.dates.map((x) => `${x.date}（${x.weekday}）`).join("、") },
-            { title: "时段", render: (_, d) => d.windows.map((w) => `${w.start}–${w.end}`).join("、") },
-            { title: "场地", render: (_, d) => d.rooms.map((r) => `${r.id}×${r.stations}`).join("、") },
-            { title: "停用时段", render: (_, d) => blackoutsText(d.blackouts) },
-            { title: "速率（人/分/机位）", dataIndex: "rate_per_station_per_minute", width: 140 },
-          ]}
-        />
-      </Card>
+      <DataTable<CaptureDay>
+        title="采集日"
+        query={days}
+        errorTitle="采集日加载失败"
+        rows={items}
+        rowKey="id"
+        columns={dayColumns}
+        pick={{ key: day?.id, onPick: (row) => setSelected(row.id) }}
+        pagination={{ total: (n) => `共 ${n} 个采集日`, hideOnSinglePage: true }}
+        exportName="采集日"
+        emptyText={isAgency ? (school ? "尚无采集日，可点击「新建采集日」" : "尚无采集日，请选择学校后新建") : "采集中心尚未安排采集日"}
+        table={{ size: "small" }}
+      />
       {day ? <DayPanel day={day} isAgency={isAgency} /> : null}
       {creating && school ? <DayForm school={school} onClose={() => setCreating(false)} onCreated={setSelected} /> : null}
     </PageContainer>
