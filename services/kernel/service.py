@@ -12,7 +12,7 @@ from typing import Annotated
 
 import anyio
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from prometheus_client import generate_latest
@@ -24,7 +24,7 @@ from sqlmodel import Session
 from services.kernel import db
 from services.kernel.auth import CurrentPrincipal, KeySetLoader, TokenVerifier
 from services.kernel.backpressure import BackpressureMiddleware, overload_options
-from services.kernel.errors import Forbidden, Problem, TucaiError, install_problem_handlers
+from services.kernel.errors import Forbidden, Problem, install_problem_handlers
 from services.kernel.events.admin import dead_letter_router
 from services.kernel.events.bus import Subscription
 from services.kernel.events.consumer import Consumer, start_consumer
@@ -36,6 +36,7 @@ from services.kernel.jobs.schemas import JobOut
 from services.kernel.jobs.table import JOB_TABLE
 from services.kernel.limits import BodyLimitMiddleware, body_rules, operation_ids, parse_overrides
 from services.kernel.observability import RequestContextMiddleware, ServiceMetrics
+from services.kernel.routing import ServiceRouter, enlist
 from services.kernel.runtime import Runtime
 from services.kernel.security import SecurityHeadersMiddleware
 from services.kernel.settings import Settings
@@ -52,7 +53,7 @@ class ServiceSpec:
     outbox: Table
     inbox: Table
     migrations_dir: Path
-    routers: list[APIRouter]
+    routers: list[ServiceRouter]
     consumers: list[Consumer] = field(default_factory=list)
     jobs: list[JobKind] = field(default_factory=list)
     # Runs after migrations, before the relay starts (e.g. roster's keys and demo data).
@@ -105,38 +106,16 @@ async def get_context(request: Request) -> ServiceContext:
 Context = Annotated[ServiceContext, Depends(get_context)]
 
 
-def _finish(uow: UnitOfWork, error: BaseException | None) -> None:
-    with uow:  # closes the session; rolls back if the commit itself fails
-        if error is None or (isinstance(error, TucaiError) and error.keep_changes):
-            uow.commit()
-        else:
-            uow.rollback()
-
-
-async def get_uow(ctx: Context) -> AsyncIterator[UnitOfWork]:
+async def get_uow(ctx: Context) -> UnitOfWork:
     """The request's unit of work. It commits when the route returns without error (before the response is
     sent, so a failing commit, e.g. a unique-key race, still becomes a problem response) and rolls back when it
-    raises, unless the error says its changes must be kept (a failed sign-in still counts).
-
-    An async generator: opening a unit of work does no I/O (the session connects on its first query, in the
-    route's thread), so only the commit or rollback takes a trip to the threadpool. A sync generator dependency
-    costs two trips (enter and exit) besides the route's own. The exit is shielded from cancellation (a client
-    that leaves mid-request still gets its transaction ended and its connection back to the pool) and, as FastAPI
-    does for sync generators, does not wait for a threadpool token."""
-    uow = ctx.uow()
-    error: BaseException | None = None
-    try:
-        yield uow
-    except BaseException as exc:
-        error = exc
-        raise
-    finally:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(_finish, uow, error, limiter=anyio.CapacityLimiter(1))
+    raises, unless the error says its changes must be kept (a failed sign-in still counts); a sync route ends it
+    in its own worker thread (services.kernel.routing). Opening one does no I/O: the session connects on its first
+    query, in the route's thread."""
+    return enlist(ctx.uow())
 
 
-# scope="function": the exit code runs when the route returns, not after the response has gone out.
-UoW = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
+UoW = Annotated[UnitOfWork, Depends(get_uow)]
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -147,6 +126,10 @@ def _operation_id(route: APIRoute) -> str:
 
 def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = None,
               verifier: TokenVerifier | None = None) -> FastAPI:
+    strays = [router for router in spec.routers if not isinstance(router, ServiceRouter)]
+    if strays:  # its routes would never end their units of work
+        raise TypeError(f"{spec.name}: every router must be a services.kernel.routing.ServiceRouter "
+                        f"({len(strays)} is not)")
     runtime = runtime or Runtime(settings)
     ctx = ServiceContext(spec, settings, runtime)
     prefix = f"/api/{spec.name}"
@@ -230,8 +213,8 @@ async def _metrics_access(request: Request, ctx: Context) -> None:
         raise Forbidden("metrics_forbidden", "无权读取监控指标", "Metrics need the configured scrape token")
 
 
-def _ops_router(ctx: ServiceContext) -> APIRouter:
-    router = APIRouter(tags=["ops"])
+def _ops_router(ctx: ServiceContext) -> ServiceRouter:
+    router = ServiceRouter(tags=["ops"])
 
     @router.get("/healthz", summary="Liveness")
     async def healthz() -> dict[str, str]:

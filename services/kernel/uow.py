@@ -24,6 +24,7 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._emitted = 0
         self._after_commit: list[Callable[[], None]] = []
+        self.finished = False  # a request's unit of work, once the kernel has ended it (services.kernel.routing)
 
     @property
     def metadata(self) -> MetaData:

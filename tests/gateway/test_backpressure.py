@@ -12,9 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from services.kernel.backpressure import Gate
+from services.kernel.routing import ServiceRouter
 from services.roster import app as roster_app
 from tests.conftest import embedded_settings
 from tests.support.processes import serve_in_thread
@@ -22,7 +23,7 @@ from tests.support.processes import serve_in_thread
 SLOTS = 4
 CROWD = 40
 
-slow_router = APIRouter()
+slow_router = ServiceRouter()
 release = threading.Event()
 
 

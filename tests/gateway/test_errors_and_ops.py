@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
 from services.gateway.app import create_gateway
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import build_app
 from services.kernel.settings import SERVICES
 from tests.conftest import embedded_settings
@@ -67,7 +67,7 @@ def test_malformed_json_is_a_validation_problem(embedded: Api) -> None:
 def test_an_unexpected_failure_is_a_problem_without_internals(tmp_path: Path) -> None:
     from services.payments.app import spec
 
-    boom = APIRouter()
+    boom = ServiceRouter()
 
     @boom.get("/v1/boom")
     def explode() -> None:

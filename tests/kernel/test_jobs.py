@@ -14,7 +14,6 @@ from typing import Any
 import anyio
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.orm import sessionmaker
@@ -27,6 +26,7 @@ from services.kernel.events.outbox import add_event_tables
 from services.kernel.jobs import JobContext, JobKind, JobRunner, enqueue, store
 from services.kernel.jobs.access import cancel_job, read_job
 from services.kernel.jobs.table import JOB_TABLE
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW, build_app
 from services.kernel.settings import Settings
 from services.kernel.tenancy import Principal, Role
@@ -382,7 +382,7 @@ async def test_a_job_enqueued_by_work_that_rolls_back_does_not_exist(sessions: s
 def _service(database_url: str, data_dir: Path) -> tuple[Any, Callable[[Principal], dict[str, str]]]:
     """The real scheduling service (its migrations, the kernel's job routes) with a test job kind and a
     route that enqueues it in the request's unit of work, then fails if asked to."""
-    router = APIRouter(prefix="/test")
+    router = ServiceRouter(prefix="/test")
 
     @router.post("/jobs", status_code=202)
     def start(uow: UoW, steps: int = 2, fail: bool = False) -> dict[str, str]:

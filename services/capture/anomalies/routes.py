@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from services.capture.anomalies import service
 from services.capture.anomalies.schemas import AnomalyList, AnomalyOut, ResolveIn
 from services.capture.models import Anomaly
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 
-router = APIRouter(prefix="/v1", tags=["capture"],
+router = ServiceRouter(prefix="/v1", tags=["capture"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
 
 Agency = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN))]

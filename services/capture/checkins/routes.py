@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from services.capture.checkins import legacy_id, service
 from services.capture.checkins.passes import PassClaims, PassVerifier
@@ -13,10 +13,11 @@ from services.capture.checkins.schemas import CheckinIn, CheckinOut, CloseIn, Su
 from services.capture.models import Checkin, Subject
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal, Role
 
-router = APIRouter(prefix="/v1", tags=["capture"], responses={
+router = ServiceRouter(prefix="/v1", tags=["capture"], responses={
     401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}})
 
 Photographer = Annotated[Principal, Depends(require_roles(Role.PHOTOGRAPHER))]

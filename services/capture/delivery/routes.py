@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from services.capture.delivery import service
 from services.capture.delivery.naming import LEFT_LABELS, Left, Naming
@@ -21,11 +21,12 @@ from services.capture.models import DeliveryPackage
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
 from services.kernel.jobs import access
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
 
-router = APIRouter(prefix="/v1", tags=["capture"], responses={
+router = ServiceRouter(prefix="/v1", tags=["capture"], responses={
     401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}})
 
 # The school (its own), the agency (its province's schools) and the platform make and fetch packages; the

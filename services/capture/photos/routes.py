@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import Depends, File, Form, Response, UploadFile
 
 from services.capture.models import Photo
 from services.capture.photos import service, workers
@@ -14,10 +14,11 @@ from services.capture.photos.schemas import CheckOut, OverrideIn, PhotoLinks, Ph
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem, TucaiError
 from services.kernel.limits import max_body
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal, Role
 
-router = APIRouter(prefix="/v1", tags=["capture"], responses={
+router = ServiceRouter(prefix="/v1", tags=["capture"], responses={
     401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}})
 
 Photographer = Annotated[Principal, Depends(require_roles(Role.PHOTOGRAPHER))]

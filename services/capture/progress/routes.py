@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from services.capture.progress import service
 from services.capture.progress.schemas import ClassCaptureProgressOut, ProgressTotals, SchoolProgress
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 
-router = APIRouter(prefix="/v1", tags=["capture"], responses={
+router = ServiceRouter(prefix="/v1", tags=["capture"], responses={
     401: {"model": Problem}, 403: {"model": Problem}, 422: {"model": Problem}})
 
 Reader = Annotated[Principal, Depends(require_roles(Role.SCHOOL_ADMIN, Role.AGENCY_ADMIN, Role.PROVINCE_REVIEWER))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from services.capture.models import ProofDeadline, ProofState, utcnow
 from services.capture.proofreading import export, service
@@ -24,10 +24,11 @@ from services.capture.proofreading.schemas import (
 )
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal, Role
 
-router = APIRouter(prefix="/v1", tags=["capture"], responses={
+router = ServiceRouter(prefix="/v1", tags=["capture"], responses={
     401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}})
 
 Student = Annotated[Principal, Depends(require_roles(Role.STUDENT))]

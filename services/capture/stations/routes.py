@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from services.capture.models import Station
 from services.capture.stations import service
@@ -21,10 +21,11 @@ from services.capture.stations.schemas import (
 )
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 
-router = APIRouter(prefix="/v1", tags=["capture"],
+router = ServiceRouter(prefix="/v1", tags=["capture"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
 
 Agency = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN))]

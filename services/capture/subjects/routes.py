@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from services.capture.subjects import service
 from services.capture.subjects.schemas import SubjectList, SubjectOut
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 
-router = APIRouter(prefix="/v1", tags=["capture"],
+router = ServiceRouter(prefix="/v1", tags=["capture"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
 
 CaptureStaff = Annotated[Principal, Depends(require_roles(

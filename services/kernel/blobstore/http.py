@@ -9,13 +9,14 @@ from collections.abc import Callable, Iterator
 from email.utils import format_datetime
 from typing import BinaryIO
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import StreamingResponse
 
 from services.kernel.blobstore.common import DOWNLOAD_CACHE_CONTROL, content_disposition
 from services.kernel.blobstore.local import LocalBlobStore
 from services.kernel.blobstore.port import BlobNotFound, BlobStore
 from services.kernel.errors import TucaiError
+from services.kernel.routing import ServiceRouter
 
 CHUNK = 256 * 1024
 
@@ -30,8 +31,8 @@ def blob_not_found() -> TucaiError:
                       en="The file does not exist or was deleted", status=404)
 
 
-def make_blob_router(get_store: Callable[[], BlobStore], prefix: str) -> APIRouter:
-    router = APIRouter()
+def make_blob_router(get_store: Callable[[], BlobStore], prefix: str) -> ServiceRouter:
+    router = ServiceRouter()
 
     @router.get(f"{prefix.rstrip('/')}/{{key:path}}", include_in_schema=False)
     def download(key: str, request: Request) -> StreamingResponse:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 
 from services.kernel.auth import require_roles
@@ -14,6 +14,7 @@ from services.kernel.errors import Conflict, NotFound, TucaiError
 from services.kernel.events import dead_letters
 from services.kernel.events.consumer import ReplayError, replay
 from services.kernel.pagination import Offset
+from services.kernel.routing import ServiceRouter
 from services.kernel.tenancy import Principal, Role
 
 if TYPE_CHECKING:
@@ -60,8 +61,8 @@ def _problem(exc: ReplayError) -> TucaiError:
                     f"The replay failed again: {str(exc)[-500:]}")
 
 
-def dead_letter_router(ctx: ServiceContext) -> APIRouter:
-    router = APIRouter(prefix="/v1/admin/dead-letters", tags=["admin"])
+def dead_letter_router(ctx: ServiceContext) -> ServiceRouter:
+    router = ServiceRouter(prefix="/v1/admin/dead-letters", tags=["admin"])
     table = dead_letters.dead_letter_table(ctx.spec.metadata)
 
     @router.get("", response_model=DeadLetterList, summary="Events this service's consumers gave up on")

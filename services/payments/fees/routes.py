@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from services.kernel.auth import CurrentPrincipal, require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal, Role
 from services.payments.fees import service
 from services.payments.fees.schemas import FeeProfileIn, FeeProfileList, FeeProfileOut
 from services.payments.models import FeeProfile
 
-router = APIRouter(prefix="/v1", tags=["payments"],
+router = ServiceRouter(prefix="/v1", tags=["payments"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 422: {"model": Problem}})
 
 Agency = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN))]

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.payments.notify import service
 from services.payments.orders.service import AmountMismatch
@@ -18,7 +19,7 @@ from services.payments.providers.port import Ack, NotificationRejected, Provider
 
 log = structlog.get_logger("tucai.payments.notify")
 
-router = APIRouter(prefix="/v1/notify", tags=["payments"])
+router = ServiceRouter(prefix="/v1/notify", tags=["payments"])
 
 
 async def raw_body(request: Request) -> bytes:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
 from services.kernel.responses import model_response
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, ServiceContext, UoW
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
@@ -31,7 +32,7 @@ from services.payments.orders.schemas import (
 )
 from services.payments.provider_set import provider_set
 
-router = APIRouter(prefix="/v1", tags=["payments"],
+router = ServiceRouter(prefix="/v1", tags=["payments"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
                               409: {"model": Problem}})
 

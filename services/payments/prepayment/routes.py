@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
@@ -21,7 +22,7 @@ from services.payments.prepayment import service
 from services.payments.prepayment.schemas import PrepayIn, SchoolPrepaymentOut
 from services.payments.provider_set import provider_set
 
-router = APIRouter(prefix="/v1", tags=["payments"],
+router = ServiceRouter(prefix="/v1", tags=["payments"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
                               409: {"model": Problem}, 422: {"model": Problem}})
 

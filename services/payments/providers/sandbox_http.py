@@ -20,9 +20,10 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import structlog
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from services.kernel.routing import ServiceRouter
 from services.payments.providers import rsa
 from services.payments.providers.alipay import request_content
 from services.payments.providers.money import fen_to_yuan, yuan_to_fen
@@ -106,7 +107,7 @@ def _wechat_refund_view(refund: SandboxRefund, total: int) -> dict[str, Any]:
                        "payer_refund": refund.refund_fen, "currency": "CNY"}}
 
 
-def _wechat_routes(router: APIRouter, get_gateway: GetGateway) -> None:
+def _wechat_routes(router: ServiceRouter, get_gateway: GetGateway) -> None:
     async def create(request: Request, trade_type: str) -> Response:
         gateway = get_gateway(request)
         body, refused = await _wechat_verified(gateway, request)
@@ -224,7 +225,7 @@ def _alipay_error(sub_code: str, sub_msg: str, code: str = "40004", msg: str = "
     return {"code": code, "msg": msg, "sub_code": sub_code, "sub_msg": sub_msg}
 
 
-def _alipay_routes(router: APIRouter, get_gateway: GetGateway) -> None:
+def _alipay_routes(router: ServiceRouter, get_gateway: GetGateway) -> None:
     @router.api_route("/alipay/gateway.do", methods=["GET", "POST"])
     async def alipay_gateway(request: Request) -> Response:
         gateway = get_gateway(request)
@@ -381,7 +382,7 @@ def _cashier_page(provider: Provider, order: SandboxOrder | None, back: str | No
     return _PAGE.format(title=title, color=color, content=content)
 
 
-def _cashier_routes(router: APIRouter, get_gateway: GetGateway) -> None:
+def _cashier_routes(router: ServiceRouter, get_gateway: GetGateway) -> None:
     @router.get("/cashier/{provider}/{out_trade_no}", response_class=HTMLResponse)
     async def cashier(provider: Provider, out_trade_no: str, request: Request) -> HTMLResponse:
         gateway = get_gateway(request)
@@ -417,7 +418,7 @@ def sandbox_openid(appid: str) -> str:
     return "oSBX" + hashlib.sha256(appid.encode()).hexdigest()[:24]
 
 
-def _wechat_oauth_routes(router: APIRouter, get_gateway: GetGateway) -> None:
+def _wechat_oauth_routes(router: ServiceRouter, get_gateway: GetGateway) -> None:
     @router.get("/wechat/connect/oauth2/authorize")
     async def authorize(request: Request, appid: str = "", redirect_uri: str = "", state: str = "",
                         scope: str = "") -> Response:
@@ -448,7 +449,7 @@ def _wechat_oauth_routes(router: APIRouter, get_gateway: GetGateway) -> None:
         return Response(json.dumps(document).encode(), 200, media_type="application/json")
 
 
-def _bill_routes(router: APIRouter, get_gateway: GetGateway) -> None:
+def _bill_routes(router: ServiceRouter, get_gateway: GetGateway) -> None:
     @router.get("/bills/{provider}/{day}")
     async def day_bill(provider: Provider, day: date, request: Request) -> Response:
         """The providers' download of a day's bill (the sandbox's control): WeChat's trade bill with its SHA1 in a
@@ -462,8 +463,8 @@ def _bill_routes(router: APIRouter, get_gateway: GetGateway) -> None:
                         headers={"Content-Disposition": f'attachment; filename="alipay-{day}.zip"'})
 
 
-def sandbox_router(get_gateway: GetGateway) -> APIRouter:
-    router = APIRouter(prefix=PREFIX, include_in_schema=False)
+def sandbox_router(get_gateway: GetGateway) -> ServiceRouter:
+    router = ServiceRouter(prefix=PREFIX, include_in_schema=False)
     _bill_routes(router, get_gateway)
     _wechat_routes(router, get_gateway)
     _wechat_oauth_routes(router, get_gateway)

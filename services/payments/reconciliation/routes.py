@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile, status
+from fastapi import Depends, File, Form, Request, UploadFile, status
 
 from services.kernel.auth import require_roles
 from services.kernel.blobstore import BlobStore
 from services.kernel.errors import Problem
 from services.kernel.limits import max_body
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import ServiceContext, UoW
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
@@ -26,7 +27,7 @@ from services.payments.reconciliation.schemas import (
     RunOut,
 )
 
-router = APIRouter(prefix="/v1/reconciliation", tags=["payments"],
+router = ServiceRouter(prefix="/v1/reconciliation", tags=["payments"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
                               409: {"model": Problem}, 422: {"model": Problem}})
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 from services.payments.reports import export, service
@@ -23,7 +24,7 @@ from services.payments.reports.schemas import (
 )
 from services.payments.reports.service import ReportLine, Takings, TakingsDay, TakingsReport
 
-router = APIRouter(prefix="/v1/reports", tags=["payments"],
+router = ServiceRouter(prefix="/v1/reports", tags=["payments"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}})
 
 Staff = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN, Role.SCHOOL_ADMIN))]

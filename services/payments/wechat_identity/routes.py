@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from services.kernel.auth import require_roles
 from services.kernel.errors import Problem, TucaiError
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context
 from services.kernel.tenancy import Principal, Role
 from services.payments.provider_set import provider_set
@@ -17,7 +18,7 @@ from services.payments.providers.wechat_oauth import OAuthConfig, authorize_url,
 from services.payments.wechat_identity import service
 from services.payments.wechat_identity.schemas import OpenidIn, WeChatAuthorize, WeChatOpenid
 
-router = APIRouter(prefix="/v1", tags=["payments"], responses={
+router = ServiceRouter(prefix="/v1", tags=["payments"], responses={
     401: {"model": Problem}, 403: {"model": Problem}, 409: {"model": Problem}, 422: {"model": Problem},
     502: {"model": Problem}})
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.ratelimit import SlidingWindowLimiter
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.kernel.tenancy import Principal
 from services.roster import demo
@@ -26,8 +27,8 @@ from services.roster.accounts.schemas import (
 )
 from services.roster.deps import PROBLEMS, Issuer
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEMS)
-me_router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEMS)
+me_router = ServiceRouter(prefix="/v1", tags=["auth"], responses=PROBLEMS)
 
 def _limit(request: Request, kind: str) -> None:
     """Per client address: bounds password guessing across accounts (lockout bounds it per student)."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.roster.certificates import service as certificates
 from services.roster.certificates.schemas import CertificateCheck, CertificateList, CertificateOut
@@ -14,7 +15,7 @@ from services.roster.models import Certificate
 from services.roster.rules.privacy import mask_id_number, mask_name
 
 # Certificates belong to a student's record, so the operations keep the students tag (and their client names).
-router = APIRouter(prefix="/v1", tags=["students"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1", tags=["students"], responses=PROBLEMS)
 
 
 def _certificate_out(c: Certificate) -> CertificateOut:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from services.kernel.auth import CurrentPrincipal
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.roster.deps import PROBLEMS, PlatformAdmin, ProvinceReviewer, SchoolAdmin
 from services.roster.directory import service as directory
@@ -36,7 +37,7 @@ from services.roster.directory.schemas import (
 )
 from services.roster.models import Coordinator, School, SchoolClass
 
-router = APIRouter(prefix="/v1", tags=["directory"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1", tags=["directory"], responses=PROBLEMS)
 
 
 def _school_out(school: School) -> SchoolOut:

@@ -6,17 +6,18 @@ from decimal import Decimal
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal, require_roles
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 from services.roster.deps import PROBLEMS, Issuer, SchoolAdmin
 from services.roster.documents import service as printouts
 from services.roster.documents.schemas import SchoolStats, SchoolStatsList
 
-router = APIRouter(prefix="/v1", tags=["documents"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1", tags=["documents"], responses=PROBLEMS)
 
 # Class lists go to the photographer and the class monitor; the reviewed list to the school and the province.
 ListReaders = Annotated[Principal, Depends(require_roles(

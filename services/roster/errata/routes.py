@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from services.kernel.auth import CurrentPrincipal
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.roster.deps import PROBLEMS, Codes, SchoolAdmin
 from services.roster.errata import service as errata
@@ -14,7 +15,7 @@ from services.roster.errata.schemas import ErratumDecisionIn, ErratumIn, Erratum
 from services.roster.models import Erratum
 
 # Errata are part of a student's record, so the operations keep the students tag (and their client names).
-router = APIRouter(prefix="/v1", tags=["students"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1", tags=["students"], responses=PROBLEMS)
 
 
 def _out(view: errata.ErratumView) -> ErratumOut:

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from services.kernel import service_auth
 from services.kernel.auth import authenticate, oauth2_scheme
 from services.kernel.errors import Forbidden
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW, context_of
 from services.kernel.tenancy import Principal, Role
 from services.roster.deps import PROBLEMS
 from services.roster.filenames import service
 from services.roster.filenames.schemas import FileName, FileNamesIn, FileNamesOut
 
-router = APIRouter(prefix="/v1", tags=["delivery"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1", tags=["delivery"], responses=PROBLEMS)
 
 CALLERS = frozenset({"capture"})
 

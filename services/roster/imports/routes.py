@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import File, Form, Query, UploadFile, status
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import TucaiError
 from services.kernel.limits import max_body
 from services.kernel.pagination import Offset
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.roster.deps import PROBLEMS, Blobs, Codes, SchoolAdmin
 from services.roster.imports import service as importing
 from services.roster.imports.schemas import CommitIn, ImportIssueList, ImportIssueOut, ImportJobList, ImportJobOut
 from services.roster.models import ImportJob
 
-router = APIRouter(prefix="/v1/imports", tags=["imports"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1/imports", tags=["imports"], responses=PROBLEMS)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Multipart framing and the form fields around the file.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 
 from services.kernel.auth import CurrentPrincipal, require_roles
 from services.kernel.pagination import Offset
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 from services.roster.deps import PROBLEMS, ProvinceReviewer, SchoolAdmin
@@ -31,7 +32,7 @@ from services.roster.review.schemas import (
 )
 from services.roster.rules.privacy import mask_id_number
 
-router = APIRouter(prefix="/v1", tags=["review"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1", tags=["review"], responses=PROBLEMS)
 
 Auditors = Annotated[Principal, Depends(require_roles(Role.SCHOOL_ADMIN, Role.PROVINCE_REVIEWER))]
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import Forbidden, Problem
 from services.kernel.pagination import Offset
 from services.kernel.responses import model_response
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import Context, UoW
 from services.roster.deps import PROBLEMS, Codes, Issuer, SchoolAdmin, Student
 from services.roster.models import Student as StudentRow
@@ -30,7 +31,7 @@ from services.roster.students.schemas import (
     StudentOut,
 )
 
-router = APIRouter(prefix="/v1", tags=["students"], responses=PROBLEMS)
+router = ServiceRouter(prefix="/v1", tags=["students"], responses=PROBLEMS)
 
 
 def _out(s: StudentRow, reason: str | None = None) -> StudentOut:

@@ -6,18 +6,19 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from services.kernel.auth import CurrentPrincipal, authenticate, oauth2_scheme
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import ServiceContext, UoW
 from services.scheduling.board import service
 from services.scheduling.board.schemas import BoardOut, Progress, RoomBoard, SlotBoard
 from services.scheduling.board.stream import StreamSlots, board_events
 from services.scheduling.models import LOCAL_TZ
 
-router = APIRouter(prefix="/v1", tags=["board"],
+router = ServiceRouter(prefix="/v1", tags=["board"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
 EVENT_STREAM = "text/event-stream"
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from services.kernel.auth import CurrentPrincipal, require_roles
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.kernel.tenancy import Principal, Role
 from services.scheduling.allocation.instance import weekday
@@ -22,7 +23,7 @@ from services.scheduling.days.schemas import (
 )
 from services.scheduling.models import LOCAL_TZ, CaptureDay
 
-router = APIRouter(prefix="/v1", tags=["capture-days"],
+router = ServiceRouter(prefix="/v1", tags=["capture-days"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
 
 Agency = Annotated[Principal, Depends(require_roles(Role.AGENCY_ADMIN))]

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.scheduling.directory import service
 from services.scheduling.directory.schemas import ClassList, ClassOut, CollegeList, CollegeOut, SchoolSummary
 
-router = APIRouter(prefix="/v1", tags=["directory"],
+router = ServiceRouter(prefix="/v1", tags=["directory"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.scheduling.allocation.instance import weekday
 from services.scheduling.days.routes import Agency
@@ -21,7 +22,7 @@ from services.scheduling.makeup.schemas import (
 from services.scheduling.models import LOCAL_TZ, MakeupBooking, MakeupWindow
 from services.scheduling.slots.identity import StudentKey
 
-router = APIRouter(prefix="/v1/makeup", tags=["makeup"],
+router = ServiceRouter(prefix="/v1/makeup", tags=["makeup"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
                               409: {"model": Problem}})
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.scheduling.days.routes import Agency
 from services.scheduling.models import LOCAL_TZ, CapturePlan
@@ -22,7 +21,7 @@ from services.scheduling.plans.schemas import (
     UnplacedOut,
 )
 
-router = APIRouter(prefix="/v1", tags=["plans"],
+router = ServiceRouter(prefix="/v1", tags=["plans"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem},
                               409: {"model": Problem}})
 

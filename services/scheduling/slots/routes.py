@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
 from services.kernel.errors import Problem
+from services.kernel.routing import ServiceRouter
 from services.kernel.service import UoW
 from services.scheduling.allocation.instance import weekday
 from services.scheduling.models import LOCAL_TZ
@@ -17,7 +17,7 @@ from services.scheduling.slots import pdf, service, xlsx
 from services.scheduling.slots.identity import StudentKey
 from services.scheduling.slots.schemas import MySlotOut
 
-router = APIRouter(prefix="/v1", tags=["slots"],
+router = ServiceRouter(prefix="/v1", tags=["slots"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
