@@ -1,15 +1,18 @@
-"""Tenant scoping: who may see which rows. Every read of a tenant table goes through `scoped()`;
-a session guard refuses any ORM query on a tenant table that did not (tests prove it)."""
+"""Tenant scoping: who may see which rows. Every read of a tenant table goes through `scoped()` (or, for a
+caller's own rows in a statement built once, `own_rows()`); a session guard refuses any query on a tenant table,
+ORM or Core, that did not (tests prove it)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import event, false
+from sqlalchemy import Table, bindparam, event, false
 from sqlalchemy.orm import ORMExecuteState, Session
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ClauseElement, ColumnElement, Select
+from sqlalchemy.sql.expression import ColumnClause
 
 from services.kernel.errors import Forbidden
 
@@ -117,6 +120,29 @@ def scoped(stmt: T, model: type, principal: Principal) -> T:
     return stmt.where(false())
 
 
+# The bind parameters of own_rows(); own_params() gives their values for a caller.
+OWN_SCHOOL, OWN_SUBJECT, OWN_SUBJECT_KEY = "own_school", "own_subject", "own_subject_key"
+
+
+def own_rows(stmt: T, model: type) -> T:
+    """Limit a SELECT on `model` (a table of one person's data: `__subject_column__`) to the caller's own rows,
+    with the rule as bind parameters: the statement is built once (and compiled once) and run with
+    `own_params(principal)`. For a student these are the rows scoped() lets them see; for anyone else, the rows
+    naming their own subject in their own school (normally none). A caller without a school sees nothing (the
+    parameter is NULL, which equals no row)."""
+    subject = getattr(model, "__subject_column__", None)
+    if not subject:
+        raise TypeError(f"{model.__name__} names no subject column: its rows belong to no one person")
+    param = OWN_SUBJECT_KEY if subject == "subject_key" else OWN_SUBJECT
+    return stmt.where(_column(model, "school_code") == bindparam(OWN_SCHOOL),
+                      _column(model, subject) == bindparam(param)).execution_options(tenant_scoped=True)
+
+
+def own_params(principal: Principal) -> dict[str, str | None]:
+    """The values of own_rows()'s parameters for `principal`."""
+    return {OWN_SCHOOL: principal.school, OWN_SUBJECT: principal.subject, OWN_SUBJECT_KEY: principal.subject_key}
+
+
 def _narrow(stmt: T, model: type, principal: Principal) -> T:
     """Coordinators see their college, monitors their class; the directory (school-wide tables) stays open to
     them, anything else of the school (imports, reviews, audit) is closed."""
@@ -154,3 +180,40 @@ def _refuse_unscoped(state: ORMExecuteState) -> None:
     for mapper in state.all_mappers:
         if getattr(mapper.class_, "__tenant_scoped__", False):
             raise UnscopedQuery(f"{mapper.class_.__name__} read without services.kernel.tenancy.scoped()")
+    # A Core select (table columns, no mapped entity) of a tenant table: the same rule.
+    if isinstance(state.statement, ClauseElement):
+        tenant = _tenant_tables()
+        for table in _tables_outside_scoped_selects(state.statement):
+            if table in tenant:
+                raise UnscopedQuery(f"{tenant[table]} read without services.kernel.tenancy.scoped()")
+
+
+def _tables_outside_scoped_selects(element: ClauseElement) -> Iterator[Table]:
+    """The tables a statement reads, except inside selects that were scoped (a count over a scoped subquery)."""
+    for child in element.get_children():
+        if isinstance(child, Table):
+            yield child
+        elif isinstance(child, ColumnClause) and isinstance(child.table, Table):
+            yield child.table
+        elif not (isinstance(child, Select) and child.get_execution_options().get("tenant_scoped")):
+            yield from _tables_outside_scoped_selects(child)
+
+
+_tenant_table_cache: dict[int, dict[Table, str]] = {}
+
+
+def _tenant_tables() -> dict[Table, str]:
+    """The tables of every TenantScoped model (recomputed when a new model class appears, e.g. in tests)."""
+    models = _tenant_models(TenantScoped)
+    found = _tenant_table_cache.get(len(models))
+    if found is None:
+        found = {table: model.__name__ for model in models
+                 if isinstance(table := getattr(model, "__table__", None), Table)}
+        _tenant_table_cache.clear()
+        _tenant_table_cache[len(models)] = found
+    return found
+
+
+def _tenant_models(cls: type) -> list[type]:
+    subclasses: list[type] = cls.__subclasses__()
+    return [model for sub in subclasses for model in (sub, *_tenant_models(sub))]

@@ -70,3 +70,53 @@ def test_every_table_with_tenant_columns_is_marked_as_tenant_data(service: str) 
 def _mapped_classes(models) -> list[type]:  # type: ignore[no-untyped-def]
     base = next(v for k, v in vars(models).items() if k.endswith("Table") and isinstance(v, type))
     return [m.class_ for m in base._sa_registry.mappers]
+
+
+def test_core_reads_of_tenant_tables_are_refused_too(roster_session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func
+    from sqlalchemy import select as core_select
+
+    from services.kernel.db import table_of
+
+    colleges = table_of(College)
+    with pytest.raises(UnscopedQuery, match="College"):
+        roster_session.execute(core_select(colleges.c.name)).all()
+    with pytest.raises(UnscopedQuery, match="College"):
+        roster_session.execute(core_select(func.count()).select_from(colleges)).all()
+    with pytest.raises(UnscopedQuery, match="College"):  # hidden in a subquery
+        inner = core_select(colleges.c.id).subquery()
+        roster_session.execute(core_select(func.count()).select_from(inner)).all()
+    # A count over a scoped select is scoped.
+    principal = Principal("p", Role.SCHOOL_ADMIN, province="36", school="10403")
+    inner = scoped(core_select(colleges.c.id), College, principal).subquery()
+    assert roster_session.execute(core_select(func.count()).select_from(inner)).scalar_one() == 0
+
+
+def test_own_rows_are_the_callers_own_whatever_the_parameters_say(roster_session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select as core_select
+
+    from services.kernel.db import table_of
+    from services.kernel.tenancy import own_params, own_rows
+    from services.roster.models import Province, Student
+
+    roster_session.add(Province(code="36", name="江西省"))
+    roster_session.flush()
+    roster_session.add_all([School(school_code="10403", name="南昌大学", province_code="36"),
+                            School(school_code="10405", name="东华理工大学", province_code="36")])
+    roster_session.flush()
+    for sid, school in (("s1", "10403"), ("s2", "10403"), ("s3", "10405")):
+        roster_session.add(Student(id=sid, school_code=school, province_code="36", student_no=sid, name=sid,
+                                   sex="男", id_number=sid, level="本科"))
+    roster_session.flush()
+    students = table_of(Student)
+    stmt = own_rows(core_select(students.c.id), Student)
+
+    def seen(principal: Principal) -> list[str]:
+        return list(roster_session.execute(stmt, own_params(principal)).scalars())
+
+    assert seen(Principal("s1", Role.STUDENT, province="36", school="10403")) == ["s1"]
+    assert seen(Principal("s3", Role.STUDENT, province="36", school="10403")) == []  # not in their school
+    assert seen(Principal("s1", Role.STUDENT, province="36")) == []  # no school claim: nothing
+    assert seen(Principal("admin", Role.PLATFORM_ADMIN)) == []
+    with pytest.raises(TypeError):
+        own_rows(core_select(table_of(School).c.name), School)

@@ -121,9 +121,9 @@ def provider_refunds(refunds: pl.DataFrame, provider: str) -> pl.DataFrame:
 
 
 def carried_keys(session: Session, province: str, provider: str) -> frozenset[str]:
-    rows = session.execute(select(DISCREPANCIES.c.key).where(
+    rows = session.execute(unscoped_for_system(select(DISCREPANCIES.c.key).where(
         DISCREPANCIES.c.province_code == province, DISCREPANCIES.c.provider == provider,
-        DISCREPANCIES.c.state == DiscrepancyState.CARRIED)).scalars()
+        DISCREPANCIES.c.state == DiscrepancyState.CARRIED))).scalars()
     return frozenset(rows)
 
 
@@ -182,7 +182,7 @@ def clear_missing(session: Session, province: str, provider: str, bill_date: str
     this_bill = (d.provider == provider) & ((d.bill_date == bill_date) | (d.state == DiscrepancyState.CARRIED))
     stmt = select(d.id, d.key).where(d.province_code == province, d.state.in_(OPEN_STATES),
                                      d.bill_date.is_(None) | this_bill)
-    gone = [row.id for row in session.execute(stmt) if row.key not in found]
+    gone = [row.id for row in session.execute(unscoped_for_system(stmt)) if row.key not in found]
     for start in range(0, len(gone), 500):
         session.execute(update(DISCREPANCIES).where(d.id.in_(gone[start:start + 500]))
                         .values(state=DiscrepancyState.CLEARED, updated_at=at))
@@ -244,7 +244,7 @@ def live_refunded(session: Session, payment_id: str) -> int:
     """What is refunded or being refunded from one payment (failed refunds gave nothing back)."""
     stmt = select(func.coalesce(func.sum(REFUNDS.c.amount_fen), 0)).where(
         REFUNDS.c.payment_id == payment_id, REFUNDS.c.state != RefundLedgerState.FAILED)
-    return int(session.execute(stmt).scalar_one())
+    return int(session.execute(unscoped_for_system(stmt)).scalar_one())
 
 
 def order_payments(session: Session, order_id: str) -> list[Payment]:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
 
+from services.kernel.db import table_of
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
-from services.kernel.tenancy import Principal, scoped, unscoped_for_system
-from services.roster.models import College, School, SchoolClass, Student, StudentChange
+from services.kernel.tenancy import Principal, own_params, own_rows, scoped, unscoped_for_system
+from services.roster.models import College, School, SchoolClass, Student, StudentCapture, StudentChange
 
 # One table, three unique keys (学号, ID number per school; the pseudonym): one stable code for all of them.
 register_conflict("student", "student_exists", "该学生（学号或证件号码）已存在", "The student already exists")
@@ -22,18 +25,52 @@ def student(session: Session, principal: Principal, student_id: str) -> Student 
     return get_scoped(session, principal, Student, id=student_id)
 
 
+class OwnStudent(NamedTuple):
+    """A student's own record as read for them: read-only, no ORM object (the notice-day hot read)."""
+
+    id: str
+    school_code: str
+    student_no: str
+    exam_no: str | None
+    name: str
+    sex: str
+    birth_date: date | None
+    id_type: str
+    id_number: str
+    ethnicity: str | None
+    political: str | None
+    major_code: str | None
+    major_name: str | None
+    level: str
+    duration: str | None
+    study_mode: str | None
+    entry_date: date | None
+    expected_graduation: date | None
+    college_id: str | None
+    class_id: str | None
+    campus: str | None
+    review_status: str
+    subject_key: str | None
+    capture_code: str | None
+    school_name: str | None
+    captured_terms: str | None  # the terms they were photographed in, comma-separated, in no order
+
+
 @cache
-def _student_with_school_name() -> Select[Student, str]:
-    # Built once: statements are immutable (each .where() returns a new one), and building this join took about
-    # as long as running it.
-    return select(Student, School.name).outerjoin(School, col(School.school_code) == col(Student.school_code))
+def _own_student() -> Select[*tuple[Any, ...]]:
+    # Built (and so compiled) once: the caller's rule is bind parameters (tenancy.own_rows), not literals.
+    student, school, captures = table_of(Student).c, table_of(School).c, table_of(StudentCapture).c
+    terms = core_select(func.aggregate_strings(captures.term, ",")).where(captures.student_id == student.id)
+    columns = [student[name] for name in OwnStudent._fields[:-2]]
+    stmt = (core_select(*columns, school.name, terms.scalar_subquery())
+            .select_from(table_of(Student).outerjoin(table_of(School), school.school_code == student.school_code)))
+    return own_rows(stmt, Student)
 
 
-def own_student(session: Session, principal: Principal) -> tuple[Student, str | None] | None:
-    """The signed-in student's row and their school's name in one query (the notice-day hot read)."""
-    stmt = _student_with_school_name().where(Student.id == principal.subject)
-    row = session.exec(scoped(stmt, Student, principal)).first()
-    return (row[0], row[1]) if row else None
+def own_student(session: Session, principal: Principal) -> OwnStudent | None:
+    """The signed-in student's record, their school's name and the terms they were photographed in: one query."""
+    row = session.execute(_own_student(), own_params(principal)).first()
+    return OwnStudent(*row) if row else None
 
 
 def by_id_number(session: Session, principal: Principal, school_code: str | None, id_number: str

@@ -163,26 +163,29 @@ def page(session: Session, principal: Principal, *, school_code: str | None, col
 
 @dataclass(frozen=True)
 class StudentRecord:
-    student: Student
+    student: Student | repo.OwnStudent
     school_name: str
     review_reason: str | None
     has_capture_pass: bool
     captured_terms: list[str]
 
 
-def record(session: Session, student: Student, school_name: str | None = None) -> StudentRecord:
-    """A student's record; the school's name is looked up unless given, the province's reason only for a
-    rejected student (as in the school's list)."""
-    if school_name is None:
-        school = directory_repo.school_for_system(session, student.school_code)
-        school_name = school.name if school else ""
-    latest = (review_repo.latest_items(session, [student.id]).get(student.id)
-              if student.review_status == "rejected" else None)
+def record(session: Session, student: Student) -> StudentRecord:
+    """A student's record: the school's name, the terms they were photographed in and, only for a rejected
+    student, the province's reason (as in the school's list)."""
+    school = directory_repo.school_for_system(session, student.school_code)
     return StudentRecord(
-        student=student, school_name=school_name,
-        review_reason=latest.reason if latest and latest.decision == "rejected" else None,
+        student=student, school_name=school.name if school else "",
+        review_reason=_rejection_reason(session, student),
         has_capture_pass=has_capture_pass(student),
         captured_terms=captures_repo.captured_terms(session, [student.id]).get(student.id, []))
+
+
+def _rejection_reason(session: Session, student: Student | repo.OwnStudent) -> str | None:
+    if student.review_status != "rejected":
+        return None
+    latest = review_repo.latest_items(session, [student.id]).get(student.id)
+    return latest.reason if latest and latest.decision == "rejected" else None
 
 
 def identify_by_id_number(session: Session, principal: Principal, school_code: str | None, id_number: str
@@ -209,13 +212,14 @@ def identify_by_id_number(session: Session, principal: Principal, school_code: s
 
 
 def own_record(session: Session, principal: Principal) -> StudentRecord:
-    """The signed-in student's own record: two queries (the record, the terms they were photographed in), one more
-    for the reason when they were rejected."""
-    found = repo.own_student(session, principal)
-    if found is None:
+    """The signed-in student's own record: one query (a second for the reason when they were rejected)."""
+    student = repo.own_student(session, principal)
+    if student is None:
         raise NotFound("student_not_found", "学生不存在或无权访问", "No such student in your scope")
-    student, school_name = found
-    return record(session, student, school_name or "")
+    return StudentRecord(
+        student=student, school_name=student.school_name or "", review_reason=_rejection_reason(session, student),
+        has_capture_pass=has_capture_pass(student),
+        captured_terms=sorted(student.captured_terms.split(",")) if student.captured_terms else [])
 
 
 def history(session: Session, principal: Principal, student_id: str) -> list[StudentChange]:
@@ -314,7 +318,7 @@ class CapturePassIssued:
     expires_at: datetime
 
 
-def has_capture_pass(student: Student) -> bool:
+def has_capture_pass(student: Student | repo.OwnStudent) -> bool:
     return student.review_status == "approved" and bool(student.subject_key)
 
 
