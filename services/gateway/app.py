@@ -40,6 +40,11 @@ class Gateway:
         unknown_overrides(parse_overrides(settings.body_limits),
                           set().union(*(app.state.operation_ids for app in self.apps.values())))
         self.runtime.expected_services = len(self.apps)
+        # JSON compressed as nginx does in the distributed mode (gzip_proxied any, gzip_min_length 1024); files
+        # that are compressed already (xlsx, PDF, photos, zips) go as they are. Built once, not per request.
+        self.api_apps: dict[str, ASGIApp] = {
+            name: GZipMiddleware(app, minimum_size=1024, compresslevel=5, exclude_content_types=API_UNCOMPRESSED)
+            for name, app in self.apps.items()}
         self.spa_dir = settings.spa_dir or REPO_ROOT / "frontend" / "dist"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -53,10 +58,7 @@ class Gateway:
             if app is None or scope["type"] != "http":
                 await (app or SecurityHeadersMiddleware(_unknown_api))(scope, receive, send)
                 return
-            # JSON compressed as nginx does in the distributed mode (gzip_proxied any, gzip_min_length 1024);
-            # files that are compressed already (xlsx, PDF, photos, zips) go as they are.
-            await GZipMiddleware(app, minimum_size=1024, compresslevel=5,
-                                 exclude_content_types=API_UNCOMPRESSED)(scope, receive, send)
+            await self.api_apps[service](scope, receive, send)
             return
         if scope["type"] == "http":
             # The SPA's precompressed .br/.gz (written at build time) when the client accepts them; any other

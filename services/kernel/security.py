@@ -27,6 +27,19 @@ SECURITY_HEADERS: dict[str, str] = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def _encoded(api: bool, tls: bool) -> tuple[tuple[bytes, bytes], ...]:
+    wanted = dict(SECURITY_HEADERS)
+    if api:
+        wanted["Cache-Control"] = "no-store"
+    if tls:
+        wanted["Strict-Transport-Security"] = HSTS
+    return tuple((name.lower().encode(), value.encode()) for name, value in wanted.items())
+
+
+# (an API path, over TLS) -> the headers to add where the response has not set them, encoded once.
+_WANTED = {(api, tls): _encoded(api, tls) for api in (False, True) for tls in (False, True)}
+
+
 class SecurityHeadersMiddleware:
     """Adds SECURITY_HEADERS where a response has not set them; API responses (`/api/…`) default to
     `Cache-Control: no-store` (they carry personal data; a route that serves cacheable content says so itself);
@@ -39,21 +52,13 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        api = str(scope.get("path", "")).startswith("/api/")
-        tls = scope.get("scheme") == "https"
+        wanted = _WANTED[(str(scope.get("path", "")).startswith("/api/"), scope.get("scheme") == "https")]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers: list[tuple[bytes, bytes]] = list(message.get("headers") or [])
                 present = {name.lower() for name, _ in headers}
-                wanted = dict(SECURITY_HEADERS)
-                if api:
-                    wanted["Cache-Control"] = "no-store"
-                if tls:
-                    wanted["Strict-Transport-Security"] = HSTS
-                for name, value in wanted.items():
-                    if name.lower().encode() not in present:
-                        headers.append((name.lower().encode(), value.encode()))
+                headers.extend(header for header in wanted if header[0] not in present)
                 message["headers"] = headers
             await send(message)
 

@@ -168,6 +168,9 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
         redoc_url=None,
         generate_unique_id_function=_operation_id,
         responses={422: {"model": Problem, "description": "Validation failed"}},
+        # The kernel's own request log and Prometheus metrics are the telemetry; FastAPI's OpenTelemetry hooks
+        # would only look up the environment on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.ctx = ctx
     app.state.verifier = verifier or TokenVerifier(_remote_jwks(runtime), settings.jwt_issuer)
@@ -187,6 +190,8 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(ops, prefix=prefix)
     app.include_router(admin, prefix=prefix)
+    for router in (ops, admin, *spec.routers):
+        router.mount_at(prefix)
     for router in spec.routers:
         app.include_router(router, prefix=prefix)
     runtime.local_apps[spec.name] = app

@@ -109,3 +109,12 @@ def test_only_service_routers_are_accepted(tmp_path: Path) -> None:
     service.routers = [APIRouter()]  # type: ignore[list-item]
     with pytest.raises(TypeError, match="ServiceRouter"):
         build_app(service, embedded_settings(tmp_path, demo=False))
+
+
+def test_routers_are_told_apart_by_path_and_method_errors_stay_what_they_were(client: TestClient) -> None:
+    # /v1/t/… is skipped by the kernel's routers at once; a route met with the wrong method is still a 405, a path
+    # no router has a 404, and a trailing slash still finds its route.
+    assert client.get("/api/payments/v1/t/ok").status_code == 405
+    assert client.post("/api/payments/v1/nothing/here").status_code == 404
+    assert client.get("/api/payments/healthz").json()["status"] == "ok"
+    assert client.post("/api/payments/v1/t/ok/", follow_redirects=True).json() == {"theValue": 7}
