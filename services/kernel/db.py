@@ -57,15 +57,38 @@ def make_engine(url: str, pool_size: int = 45, max_overflow: int = 5, pool_timeo
     wait anyway, far below a client's patience."""
     pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        memory = not path or path == ":memory:" or "mode=memory" in url
+        memory = is_memory(url)
         if not memory:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(url.split("///", 1)[-1]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                **({} if memory else pool))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **pool)
+
+
+def is_memory(url: str) -> bool:
+    """An in-memory SQLite database: one per engine, so it cannot have a second engine beside it."""
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("///", 1)[-1]
+    return not path or path.startswith("sqlite:") or path == ":memory:" or "mode=memory" in url
+
+
+def make_read_engine(url: str) -> Engine:
+    """SQLite connections for reads run on the event loop (services.kernel.reads): they refuse writes, and a read
+    that finds the database busy gives up after a second instead of stalling every request of the process."""
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 1}, pool_size=4,
+                           max_overflow=4, pool_timeout=1)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _query_only)
+    return engine
+
+
+def _query_only(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -36,6 +36,7 @@ from services.kernel.jobs.schemas import JobOut
 from services.kernel.jobs.table import JOB_TABLE
 from services.kernel.limits import BodyLimitMiddleware, body_rules, operation_ids, parse_overrides
 from services.kernel.observability import RequestContextMiddleware, ServiceMetrics
+from services.kernel.reads import Reader
 from services.kernel.routing import ServiceRouter, enlist
 from services.kernel.runtime import Runtime
 from services.kernel.security import SecurityHeadersMiddleware
@@ -67,8 +68,11 @@ class ServiceContext:
         self.spec = spec
         self.settings = settings
         self.runtime = runtime
-        self.engine = db.make_engine(settings.database_url_for(spec.name), pool_size=settings.pool_size,
-                                     max_overflow=settings.db_max_overflow, pool_timeout=settings.db_pool_timeout)
+        url = settings.database_url_for(spec.name)
+        self.engine = db.make_engine(url, pool_size=settings.pool_size, max_overflow=settings.db_max_overflow,
+                                     pool_timeout=settings.db_pool_timeout)
+        # `await ctx.read(fn, ...)`: the hot reads of async routes (services.kernel.reads).
+        self.read = Reader(url, self.engine)
         self.sessions: sessionmaker[Session] = db.make_session_factory(self.engine)
         self.relay = OutboxRelay(spec.name, self.sessions, spec.outbox, runtime.bus,
                                  poll_seconds=settings.relay_poll_seconds)
@@ -158,6 +162,7 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
                 await sub.stop()
             ctx.subscriptions.clear()
             await runtime.release()
+            ctx.read.dispose()
             ctx.engine.dispose()
 
     # The API description is public in demo mode (and where TUCAI_API_DOCS=true), not in production.

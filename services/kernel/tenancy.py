@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, event, false
 from sqlalchemy.orm import ORMExecuteState, Session
-from sqlalchemy.sql import ClauseElement, ColumnElement, Select
+from sqlalchemy.sql import ClauseElement, ColumnElement, Executable, Select
 from sqlalchemy.sql.expression import ColumnClause
 
 from services.kernel.errors import Forbidden
@@ -181,9 +181,22 @@ def _refuse_unscoped(state: ORMExecuteState) -> None:
         if getattr(mapper.class_, "__tenant_scoped__", False):
             raise UnscopedQuery(f"{mapper.class_.__name__} read without services.kernel.tenancy.scoped()")
     # A Core select (table columns, no mapped entity) of a tenant table: the same rule.
-    if isinstance(state.statement, ClauseElement):
+    _refuse_unscoped_tables(state.statement)
+
+
+def refuse_unscoped_statement(statement: Executable) -> None:
+    """The session guard's rule for a statement run on a plain connection (services.kernel.reads): a read of a
+    tenant table must come from scoped(), own_rows() or unscoped_for_system(); nothing else runs there."""
+    if not isinstance(statement, Select):
+        raise UnscopedQuery("only SELECT statements run on a read connection")
+    if not statement.get_execution_options().get("tenant_scoped"):
+        _refuse_unscoped_tables(statement)
+
+
+def _refuse_unscoped_tables(statement: object) -> None:
+    if isinstance(statement, ClauseElement):
         tenant = _tenant_tables()
-        for table in _tables_outside_scoped_selects(state.statement):
+        for table in _tables_outside_scoped_selects(statement):
             if table in tenant:
                 raise UnscopedQuery(f"{tenant[table]} read without services.kernel.tenancy.scoped()")
 

@@ -120,3 +120,62 @@ def test_own_rows_are_the_callers_own_whatever_the_parameters_say(roster_session
     assert seen(Principal("admin", Role.PLATFORM_ADMIN)) == []
     with pytest.raises(TypeError):
         own_rows(core_select(table_of(School).c.name), School)
+
+
+@pytest.fixture
+def roster_reader(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from services.kernel.reads import Reader
+
+    spec = import_module("services.roster.app").spec()
+    url = f"sqlite:///{tmp_path / 'roster.db'}"
+    engine = make_engine(url)
+    migrate(spec.migrations_dir, engine, spec.metadata)
+    reader = Reader(url, engine)
+    yield reader
+    reader.dispose()
+    engine.dispose()
+
+
+@pytest.mark.anyio
+async def test_a_read_connection_keeps_the_same_rule(roster_reader) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select as core_select
+
+    from services.kernel.db import table_of
+    from services.kernel.reads import ReadSession
+    from services.kernel.tenancy import unscoped_for_system
+
+    def unscoped(reads: ReadSession) -> object:
+        return reads.execute(core_select(table_of(School).c.name)).all()
+
+    def orm_entity(reads: ReadSession) -> object:
+        return reads.execute(select(College)).all()
+
+    def for_the_system(reads: ReadSession) -> object:
+        return reads.execute(unscoped_for_system(core_select(table_of(School).c.name))).all()
+
+    with pytest.raises(UnscopedQuery, match="School"):
+        await roster_reader(unscoped)
+    with pytest.raises(UnscopedQuery, match="College"):
+        await roster_reader(orm_entity)
+    assert await roster_reader(for_the_system) == []
+
+
+@pytest.mark.anyio
+async def test_a_read_connection_cannot_write(roster_reader) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import insert, text
+    from sqlalchemy.exc import OperationalError
+
+    from services.kernel.db import table_of
+    from services.kernel.reads import ReadSession
+    from services.roster.models import Province
+
+    def write_through_the_session(reads: ReadSession) -> object:
+        return reads.execute(insert(table_of(Province)).values(code="36", name="江西省"))  # type: ignore[arg-type]
+
+    with pytest.raises(UnscopedQuery, match="SELECT"):
+        await roster_reader(write_through_the_session)
+    # Below the session, the connection itself refuses (PRAGMA query_only): the read path runs on the event loop and
+    # must never hold SQLite's write lock.
+    assert roster_reader.inline
+    with roster_reader.engine.connect() as connection, pytest.raises(OperationalError, match="readonly"):
+        connection.execute(text("INSERT INTO province (code, name) VALUES ('36', '江西省')"))

@@ -17,7 +17,7 @@ from services.gateway.app import create_gateway
 from services.roster.certificates import repository as certificates_repo
 from services.roster.directory import repository as directory_repo
 from tests.conftest import embedded_settings
-from tests.support.api import Api
+from tests.support.api import DEMO_STUDENT, DEMO_STUDENT_NO, Api
 from tests.support.infra import note_used, require_postgres
 from tests.support.pg import temporary_databases
 
@@ -123,3 +123,13 @@ def test_sqlite_writers_wait_for_each_other(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 5000
     engine.dispose()
+
+
+def test_a_students_own_record_reads_the_same_on_either_database(system: Api) -> None:
+    """The student's hot read runs on the event loop on SQLite and in the threadpool on PostgreSQL
+    (services.kernel.reads): either way it is the record the school sees."""
+    [row] = system.get("/api/roster/v1/students", "school10403", params={"q": DEMO_STUDENT_NO}).json()["items"]
+    as_school = system.get(f"/api/roster/v1/students/{row['id']}", "school10403").json()
+    own = system.get("/api/roster/v1/students/me", DEMO_STUDENT)
+    assert own.status_code == 200, own.text
+    assert own.json() == as_school

@@ -66,6 +66,13 @@ def test_approved_students_flow_downstream_and_rejected_never_do(embedded: Api) 
     # The school sees the outcome, with the reason, on the student's record.
     rejected = embedded.get(f"/api/roster/v1/students/{rejected_ids[0]}", "school10403").json()
     assert rejected["review_status"] == "rejected" and rejected["review_reason"] == "非应届毕业生"
+    # And the student, signed in on their phone, sees the same record and the same reason.
+    signed_in = embedded.client.post("/api/roster/v1/auth/student-token", json={
+        "school_code": "10403", "student_no": rejected["student_no"], "secret": rejected["id_number"][-6:]})
+    assert signed_in.status_code == 200, signed_in.text
+    own = embedded.client.get("/api/roster/v1/students/me",
+                              headers={"Authorization": f"Bearer {signed_in.json()['access_token']}"})
+    assert own.json() == rejected
     listed = embedded.get("/api/roster/v1/students", "school10403", params={"review_status": "rejected"}).json()
     assert {s["review_reason"] for s in listed["items"]} == {"非应届毕业生"}
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, tuple_
+from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from services.kernel.db import table_of
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
+from services.kernel.reads import ReadSession
 from services.kernel.tenancy import Principal, scoped, unscoped_for_system
 from services.roster.models import AuditEntry, Campaign, ReviewBatch, ReviewItem, Student, StudentCapture, StudentChange
 
@@ -111,6 +114,15 @@ def latest_items(session: Session, student_ids: Sequence[str]) -> dict[str, Revi
         if current is None or item.id > current.id:
             latest[item.student_id] = item
     return latest
+
+
+def latest_rejection_reason(reads: ReadSession, student_id: str) -> str | None:
+    """The reason of a student's latest review item when it rejected them (ids are time-ordered, UUIDv7)."""
+    item = table_of(ReviewItem).c
+    stmt = unscoped_for_system(core_select(item.decision, item.reason).where(item.student_id == student_id)
+                               .order_by(item.id.desc()).limit(1))
+    row = reads.execute(stmt).first()
+    return str(row.reason) if row is not None and row.decision == "rejected" else None
 
 
 def audit_page(session: Session, principal: Principal, *, target_type: str | None, target_id: str | None,

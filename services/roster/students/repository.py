@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from services.kernel.db import table_of
 from services.kernel.errors import register_conflict
 from services.kernel.queries import get_scoped, get_system, list_scoped
+from services.kernel.reads import ReadSession
 from services.kernel.tenancy import Principal, own_params, own_rows, scoped, unscoped_for_system
 from services.roster.models import College, School, SchoolClass, Student, StudentCapture, StudentChange
 
@@ -53,24 +54,27 @@ class OwnStudent(NamedTuple):
     subject_key: str | None
     capture_code: str | None
     school_name: str | None
-    captured_terms: str | None  # the terms they were photographed in, comma-separated, in no order
+    captured_terms: tuple[str, ...]  # the terms they were photographed in, in no order
 
 
 @cache
 def _own_student() -> Select[*tuple[Any, ...]]:
-    # Built (and so compiled) once: the caller's rule is bind parameters (tenancy.own_rows), not literals.
+    # Built (and so compiled) once: the caller's rule is bind parameters (tenancy.own_rows), not literals. One row
+    # per term they were photographed in (one row with NULL if none): no aggregate, whose separator SQLAlchemy
+    # would render into the SQL on every execution.
     student, school, captures = table_of(Student).c, table_of(School).c, table_of(StudentCapture).c
-    terms = core_select(func.aggregate_strings(captures.term, ",")).where(captures.student_id == student.id)
     columns = [student[name] for name in OwnStudent._fields[:-2]]
-    stmt = (core_select(*columns, school.name, terms.scalar_subquery())
-            .select_from(table_of(Student).outerjoin(table_of(School), school.school_code == student.school_code)))
-    return own_rows(stmt, Student)
+    joined = (table_of(Student).outerjoin(table_of(School), school.school_code == student.school_code)
+              .outerjoin(table_of(StudentCapture), captures.student_id == student.id))
+    return own_rows(core_select(*columns, school.name, captures.term).select_from(joined), Student)
 
 
-def own_student(session: Session, principal: Principal) -> OwnStudent | None:
+def own_student(reads: ReadSession, principal: Principal) -> OwnStudent | None:
     """The signed-in student's record, their school's name and the terms they were photographed in: one query."""
-    row = session.execute(_own_student(), own_params(principal)).first()
-    return OwnStudent(*row) if row else None
+    rows = reads.execute(_own_student(), own_params(principal)).all()
+    if not rows:
+        return None
+    return OwnStudent._make((*rows[0][:-1], tuple(row[-1] for row in rows if row[-1] is not None)))
 
 
 def by_id_number(session: Session, principal: Principal, school_code: str | None, id_number: str

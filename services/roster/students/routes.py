@@ -75,8 +75,8 @@ def list_students(
 
 
 @router.get("/students/me", response_model=StudentDetail, summary="The signed-in student's own record")
-def read_my_record(principal: Student, uow: UoW) -> Response:
-    return model_response(_detail_of(students.own_record(uow.session, principal)))
+async def read_my_record(principal: Student, ctx: Context) -> Response:
+    return model_response(_detail_of(await ctx.read(students.own_record, principal)))
 
 
 @router.get("/students/me/pass", response_model=CapturePass, summary="The student's capture pass (QR)")

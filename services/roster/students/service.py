@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from services.kernel.auth import TokenIssuer
 from services.kernel.errors import Conflict, FieldIssue, Forbidden, NotFound, TucaiError
+from services.kernel.reads import ReadSession
 from services.kernel.tenancy import Principal, Role
 from services.kernel.uow import UnitOfWork
 from services.roster.captures import repository as captures_repo
@@ -181,7 +182,7 @@ def record(session: Session, student: Student) -> StudentRecord:
         captured_terms=captures_repo.captured_terms(session, [student.id]).get(student.id, []))
 
 
-def _rejection_reason(session: Session, student: Student | repo.OwnStudent) -> str | None:
+def _rejection_reason(session: Session, student: Student) -> str | None:
     if student.review_status != "rejected":
         return None
     latest = review_repo.latest_items(session, [student.id]).get(student.id)
@@ -211,15 +212,14 @@ def identify_by_id_number(session: Session, principal: Principal, school_code: s
     return student
 
 
-def own_record(session: Session, principal: Principal) -> StudentRecord:
+def own_record(reads: ReadSession, principal: Principal) -> StudentRecord:
     """The signed-in student's own record: one query (a second for the reason when they were rejected)."""
-    student = repo.own_student(session, principal)
+    student = repo.own_student(reads, principal)
     if student is None:
         raise NotFound("student_not_found", "学生不存在或无权访问", "No such student in your scope")
-    return StudentRecord(
-        student=student, school_name=student.school_name or "", review_reason=_rejection_reason(session, student),
-        has_capture_pass=has_capture_pass(student),
-        captured_terms=sorted(student.captured_terms.split(",")) if student.captured_terms else [])
+    reason = review_repo.latest_rejection_reason(reads, student.id) if student.review_status == "rejected" else None
+    return StudentRecord(student=student, school_name=student.school_name or "", review_reason=reason,
+                         has_capture_pass=has_capture_pass(student), captured_terms=sorted(student.captured_terms))
 
 
 def history(session: Session, principal: Principal, student_id: str) -> list[StudentChange]:

@@ -1,0 +1,56 @@
+"""Reads an async route awaits: a student's hot reads (their record, their order) without a trip to the threadpool
+where the database allows it.
+
+A sync route costs a hop to a worker thread and back, and under a crowd the worker threads and the event loop fight
+over the GIL: a one-row read that takes 0.1 ms alone cost 1.6 ms of CPU per request at 500 concurrent. On SQLite the
+read is a local function call of microseconds, so it runs on the event loop itself, on connections that cannot write
+(`PRAGMA query_only`); on PostgreSQL it waits on the network, so it runs in the threadpool as before. Either way the
+read function gets a `ReadSession` whose statements pass the same tenancy rule as a Session's (scoped(), own_rows()
+or unscoped_for_system(), else UnscopedQuery). Read functions are plain sync functions; nothing they do can commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, TypeVarTuple
+
+import anyio
+from sqlalchemy import Engine, Result
+from sqlalchemy.sql import Executable
+
+from services.kernel import db
+from services.kernel.tenancy import refuse_unscoped_statement
+
+R = TypeVar("R")
+Args = TypeVarTuple("Args")
+
+
+class ReadSession:
+    """A read-only view of one connection: `execute(statement, params)` as on a Session, tenancy-checked."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def execute(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
+        refuse_unscoped_statement(statement)
+        return self._connection.execute(statement, params)
+
+
+class Reader:
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.inline = engine.dialect.name == "sqlite"
+        # SQLite: own connections that refuse writes; an in-memory database (tests) has only the one engine.
+        self.engine = db.make_read_engine(url) if self.inline and not db.is_memory(url) else engine
+
+    async def __call__(self, fn: Callable[[ReadSession, *Args], R], *args: *Args) -> R:
+        """`fn(read_session, *args)`: inline on SQLite, in a worker thread on PostgreSQL."""
+        if self.inline:
+            return self._run(fn, *args)
+        return await anyio.to_thread.run_sync(self._run, fn, *args)
+
+    def _run(self, fn: Callable[[ReadSession, *Args], R], *args: *Args) -> R:
+        with self.engine.connect() as connection:
+            return fn(ReadSession(connection), *args)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
