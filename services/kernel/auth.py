@@ -112,6 +112,10 @@ class TokenIssuer:
             "iss": self.issuer, "aud": AUDIENCE, "iat": now, "exp": now + self.ttl_seconds,
         }
         claims.update(extra or {})
+        return self.sign(claims)
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        """Exactly these claims, signed with the current key (EdDSA: the same claims give the same token)."""
         return jwt.encode(claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.jwk["kid"]})
 
 
@@ -217,7 +221,10 @@ CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     allowed = frozenset(roles)
 
-    async def dependency(principal: CurrentPrincipal) -> Principal:
+    # Takes the token itself rather than CurrentPrincipal: one dependency fewer for FastAPI to solve on every
+    # request (the same OpenAPI security scheme), about a tenth of a student's hot read.
+    async def dependency(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+        principal = await authenticate(request, token)
         if principal.role not in allowed and principal.role != Role.PLATFORM_ADMIN:
             raise Forbidden("role_not_allowed", "当前角色无权执行此操作", "Your role may not do this")
         return principal

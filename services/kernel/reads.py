@@ -11,6 +11,7 @@ or unscoped_for_system(), else UnscopedQuery). Read functions are plain sync fun
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, TypeVarTuple
 
@@ -41,16 +42,31 @@ class Reader:
         self.inline = engine.dialect.name == "sqlite"
         # SQLite: own connections that refuse writes; an in-memory database (tests) has only the one engine.
         self.engine = db.make_read_engine(url) if self.inline and not db.is_memory(url) else engine
+        self._local = threading.local()
 
     async def __call__(self, fn: Callable[[ReadSession, *Args], R], *args: *Args) -> R:
         """`fn(read_session, *args)`: inline on SQLite, in a worker thread on PostgreSQL."""
         if self.inline:
-            return self._run(fn, *args)
+            return self._inline(fn, *args)
         return await anyio.to_thread.run_sync(self._run, fn, *args)
 
     def _run(self, fn: Callable[[ReadSession, *Args], R], *args: *Args) -> R:
         with self.engine.connect() as connection:
             return fn(ReadSession(connection), *args)
 
+    def _inline(self, fn: Callable[[ReadSession, *Args], R], *args: *Args) -> R:
+        # One connection per event loop thread, kept: a pool checkout and its reset on return cost as much as the
+        # read. Ending the transaction after each read releases the snapshot a half-read cursor would keep open.
+        connection = getattr(self._local, "connection", None)
+        if connection is None or connection.invalidated or connection.closed:
+            connection = self._local.connection = self.engine.connect()
+        try:
+            return fn(ReadSession(connection), *args)
+        finally:
+            connection.rollback()
+
     def dispose(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
         self.engine.dispose()

@@ -68,6 +68,10 @@ def test_the_capture_pass_is_signed_and_no_api_token(embedded: Api) -> None:
                         audience="tucai-capture-pass")
     assert claims["sub"] == capture_pass["subject_key"] and claims["typ"] == "capture_pass"
     assert "360" not in capture_pass["token"].split(".")[1]  # no personal data inside
+    assert set(claims) == {"sub", "prov", "sch", "typ", "aud", "iss", "exp"}  # what capture checks, no more
+    # Opened again the same day it is the same pass (the QR on a phone's home screen stays the one shown before).
+    again = embedded.client.get("/api/roster/v1/students/me/pass", headers=headers).json()
+    assert again == capture_pass
     as_bearer = embedded.client.get("/api/roster/v1/me", headers={"Authorization": f"Bearer {capture_pass['token']}"})
     assert as_bearer.status_code == 401
 
