@@ -162,7 +162,7 @@ def build_app(spec: ServiceSpec, settings: Settings, runtime: Runtime | None = N
                 await sub.stop()
             ctx.subscriptions.clear()
             await runtime.release()
-            ctx.read.dispose()
+            await ctx.read.dispose()
             ctx.engine.dispose()
 
     # The API description is public in demo mode (and where TUCAI_API_DOCS=true), not in production.

@@ -1,16 +1,18 @@
 """A notice-day crowd: the embedded system (`tucai serve`, demo data, one uvicorn process) driven by wrk at 50 and
-500 concurrent connections against the student's hot reads (`GET students/me`, `GET orders/me`) and a staff list
-page (school admin, 50 students), each beside a bare FastAPI route returning a JSON body of the same size, served by
-the same uvicorn settings in the same run (the limit: what the framework and server do at all on this machine).
-Both modes' databases: SQLite (the default) and PostgreSQL (each service its own database on the local server,
-skipped with a note when none answers on 127.0.0.1:5432). Reported per case: throughput, p50/p99, non-2xx answers
-(503s are the backpressure shedding a crowd beyond capacity), the latency of one request made right after the crowd
-(the process must not still be working through a backlog), the server's CPU time per answer (user + system of the
-serving process; steadier than throughput on a machine other work shares) and the load average.
+500 concurrent connections against the student's hot reads (`GET students/me`, `students/me/pass`, `orders/me`)
+and a staff list page (school admin, 50 students), each beside a bare FastAPI route returning a JSON body of the
+same size, served by the same uvicorn settings in the same run (the limit: what the framework and server do at all
+on this machine). Both modes' databases: SQLite (the default) and PostgreSQL (each service its own database on the
+local server, skipped with a note when none answers on 127.0.0.1:5432). Reported per case: throughput, p50/p99,
+non-2xx answers (503s are the backpressure shedding a crowd beyond capacity), the latency of one request made
+right after the crowd (the process must not still be working through a backlog), the server's CPU time per answer
+(user + system of the serving process; steadier than throughput on a machine other work shares) and the load
+average.
 
-TUCAI_BENCH_LOAD_SECONDS (default 5) sets each run's length; TUCAI_BENCH_LOAD_TARGETS (me, my order, staff list),
-TUCAI_BENCH_LOAD_MODES (sqlite, postgres) and TUCAI_BENCH_LOAD_CONNECTIONS (50,500) narrow a run; wrk comes from
-Debian (deploy/scripts/system-deps.sh). `python -m tests.bench.bench_load --bare PORT BODY` serves the bare app."""
+TUCAI_BENCH_LOAD_SECONDS (default 5) sets each run's length; TUCAI_BENCH_LOAD_TARGETS (me, my pass, my order,
+staff list), TUCAI_BENCH_LOAD_MODES (sqlite, postgres) and TUCAI_BENCH_LOAD_CONNECTIONS (50,500) narrow a run;
+each run starts once the server is idle (settle); wrk comes from Debian (deploy/scripts/system-deps.sh).
+`python -m tests.bench.bench_load --bare PORT BODY` serves the bare app."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from tests.support.processes import TUCAI, free_port
 NAME = "load"
 CONCURRENCY = tuple(int(c) for c in os.environ.get("TUCAI_BENCH_LOAD_CONNECTIONS", "50,500").split(","))
 ME = "/api/roster/v1/students/me"
+MY_PASS = "/api/roster/v1/students/me/pass"  # the capture pass (QR code) the phone shows at check-in
 MY_ORDER = "/api/payments/v1/orders/me"  # the student's fee and payment status
 STAFF_LIST = "/api/roster/v1/students?limit=50"
 MODES = tuple(os.environ.get("TUCAI_BENCH_LOAD_MODES", "sqlite,postgres").split(","))
@@ -135,8 +138,21 @@ def roster_app() -> Any:
     return create_app(settings)
 
 
+def settle(pid: int, idle_share: float = 0.05, timeout: float = 15.0) -> float:
+    """Wait until the process is idle (under `idle_share` of a core over a quarter second): a run must not start
+    while the last one's backlog or the warm-up still runs. Returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        before = cpu_seconds(pid)
+        time.sleep(0.25)
+        if cpu_seconds(pid) - before <= idle_share * 0.25:
+            break
+    return round(time.monotonic() - started, 2)
+
+
 def measured(pid: int, url: str, connections: int, seconds: int, token: str | None = None) -> dict[str, Any]:
-    """A wrk run and the serving process's CPU time per answered request meanwhile."""
+    """A wrk run, once the serving process is idle, and its CPU time per answered request meanwhile."""
+    settle(pid)
     before = cpu_seconds(pid)
     result = wrk(url, connections, seconds, token)
     answered = result["requests"]
@@ -197,8 +213,8 @@ def _mode_cases(mode: str, seconds: int, data: Path) -> list[dict[str, Any]]:
         with _process([TUCAI, "serve", "--host", "127.0.0.1", "--port", str(system_port)],
                       f"{system}/api/roster/readyz", {**env, **urls}, data / "system.log") as pid:
             staff_token, student_token = _tokens(system)
-            targets = {"me": (ME, student_token), "my order": (MY_ORDER, student_token),
-                       "staff list": (STAFF_LIST, staff_token)}
+            targets = {"me": (ME, student_token), "my pass": (MY_PASS, student_token),
+                       "my order": (MY_ORDER, student_token), "staff list": (STAFF_LIST, staff_token)}
             only = os.environ.get("TUCAI_BENCH_LOAD_TARGETS")
             targets = {k: v for k, v in targets.items() if not only or k in only.split(",")}
             bodies = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
+import anyio
 import pytest
 from sqlmodel import select
 
@@ -122,18 +123,26 @@ def test_own_rows_are_the_callers_own_whatever_the_parameters_say(roster_session
         own_rows(core_select(table_of(School).c.name), School)
 
 
-@pytest.fixture
-def roster_reader(tmp_path: Path):  # type: ignore[no-untyped-def]
+@pytest.fixture(params=["sqlite", "postgresql"])
+def roster_reader(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from contextlib import ExitStack
+
     from services.kernel.reads import Reader
+    from tests.support.infra import require_postgres
+    from tests.support.pg import temporary_databases
 
     spec = import_module("services.roster.app").spec()
-    url = f"sqlite:///{tmp_path / 'roster.db'}"
-    engine = make_engine(url)
-    migrate(spec.migrations_dir, engine, spec.metadata)
-    reader = Reader(url, engine)
-    yield reader
-    reader.dispose()
-    engine.dispose()
+    with ExitStack() as stack:
+        url = f"sqlite:///{tmp_path / 'roster.db'}"
+        if request.param == "postgresql":
+            require_postgres()
+            url = stack.enter_context(temporary_databases("reads"))["reads"]
+        engine = make_engine(url)
+        migrate(spec.migrations_dir, engine, spec.metadata)
+        reader = Reader(url, engine)
+        yield reader
+        anyio.run(reader.dispose)
+        engine.dispose()
 
 
 @pytest.mark.anyio
@@ -163,7 +172,7 @@ async def test_a_read_connection_keeps_the_same_rule(roster_reader) -> None:  # 
 @pytest.mark.anyio
 async def test_a_read_connection_cannot_write(roster_reader) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import insert, text
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     from services.kernel.db import table_of
     from services.kernel.reads import ReadSession
@@ -174,8 +183,11 @@ async def test_a_read_connection_cannot_write(roster_reader) -> None:  # type: i
 
     with pytest.raises(UnscopedQuery, match="SELECT"):
         await roster_reader(write_through_the_session)
-    # Below the session, the connection itself refuses (PRAGMA query_only): the read path runs on the event loop and
-    # must never hold SQLite's write lock.
-    assert roster_reader.inline
-    with roster_reader.engine.connect() as connection, pytest.raises(OperationalError, match="readonly"):
-        connection.execute(text("INSERT INTO province (code, name) VALUES ('36', '江西省')"))
+
+    # Below the session, the connection itself refuses (SQLite: PRAGMA query_only, the read runs on the event loop
+    # and must never hold the write lock; PostgreSQL: read-only transactions).
+    def write_below_the_session(reads: ReadSession) -> object:
+        return reads._connection.execute(text("INSERT INTO province (code, name) VALUES ('36', '江西省')"))
+
+    with pytest.raises(DBAPIError, match="(?i)read-?only"):
+        await roster_reader(write_below_the_session)
