@@ -141,3 +141,14 @@ def test_a_make_up_certificate_is_issued_printed_and_verified(embedded: Api) -> 
     typo = number[:-1] + ("A" if number[-1] != "A" else "B")
     response = embedded.get(f"/api/roster/v1/certificates/{typo}", "agency")
     assert response.status_code == 422 and response.json()["code"] == "certificate_number_invalid"
+
+
+def test_the_staff_search_matches_what_was_typed_not_wildcards(embedded: Api) -> None:
+    def found(q: str) -> int:
+        response = embedded.get("/api/roster/v1/students", "school10403", params={"q": q})
+        assert response.status_code == 200, response.text
+        return int(response.json()["total"])
+
+    assert found("2023090") > 1 and found(DEMO_STUDENT_NO) == 1
+    assert found("%") == 0 and found("_") == 0 and found("2023_9") == 0  # no student number holds these
+    assert found("\\") == 0

@@ -105,8 +105,10 @@ def students_page(
         if value:
             stmt = stmt.where(getattr(Student, column) == value)
     if query:
-        like = f"%{query}%"
-        stmt = stmt.where(col(Student.student_no).like(like) | col(Student.name).like(like))
+        # What was typed is matched as text: % and _ are no wildcards (a search for "%" is not every student).
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(col(Student.student_no).like(like, escape="\\")
+                          | col(Student.name).like(like, escape="\\"))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(Student.school_code, Student.student_no).offset(offset).limit(limit))
     return list(rows), int(total)
