@@ -110,7 +110,11 @@ def table_of(model: type[SQLModel]) -> Table:
 
 def upsert_insert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with ON CONFLICT clauses, in the session's dialect."""
-    dialect = session.get_bind().dialect.name
+    return dialect_insert(session.get_bind().dialect.name, table)
+
+
+def dialect_insert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with ON CONFLICT clauses in a dialect by name (for statements built once per dialect)."""
     if dialect == "postgresql":
         return postgresql.insert(table)
     if dialect == "sqlite":

@@ -77,6 +77,14 @@ class TenantScoped:
     # (the directory), anything else keeps it closed to students.
     __student_access__ = "none"
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        global _tenant_models_version  # noqa: PLW0603 - the guard's cache learns that a tenant model appeared
+        _tenant_models_version += 1
+
+
+_tenant_models_version = 0
+
 
 class UnscopedQuery(RuntimeError):
     """A tenant table was read without the scoping helper: a bug, never a user error."""
@@ -216,14 +224,14 @@ _tenant_table_cache: dict[int, dict[Table, str]] = {}
 
 
 def _tenant_tables() -> dict[Table, str]:
-    """The tables of every TenantScoped model (recomputed when a new model class appears, e.g. in tests)."""
-    models = _tenant_models(TenantScoped)
-    found = _tenant_table_cache.get(len(models))
+    """The tables of every TenantScoped model, recomputed only when a new model class appeared (e.g. in tests):
+    the guard runs on every query, and walking the class tree each time cost more than the query."""
+    found = _tenant_table_cache.get(_tenant_models_version)
     if found is None:
-        found = {table: model.__name__ for model in models
+        found = {table: model.__name__ for model in _tenant_models(TenantScoped)
                  if isinstance(table := getattr(model, "__table__", None), Table)}
         _tenant_table_cache.clear()
-        _tenant_table_cache[len(models)] = found
+        _tenant_table_cache[_tenant_models_version] = found
     return found
 
 

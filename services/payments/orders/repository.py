@@ -4,12 +4,13 @@ concurrent notifications and queries settle on the database: exactly one of them
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Update, func, select, update
+from sqlalchemy import CursorResult, Update, bindparam, func, select, update
 from sqlmodel import Session, col
 
-from services.kernel.db import table_of, upsert_insert
+from services.kernel.db import dialect_insert, table_of
 from services.kernel.errors import register_conflict
 from services.kernel.ids import new_id
 from services.kernel.queries import get_scoped, get_system, list_scoped
@@ -71,9 +72,9 @@ def order_by_id(session: Session, order_id: str) -> PaymentOrder | None:
 
 
 def order_by_trade_no(session: Session, out_trade_no: str) -> PaymentOrder | None:
-    """System read (notifications): any number the order ever had."""
-    number = session.get(TradeNumber, out_trade_no)
-    return order_by_id(session, number.order_id) if number else None
+    """System read (notifications): any number the order ever had; one query."""
+    order: PaymentOrder | None = session.execute(_order_by_number(), {"out_trade_no": out_trade_no}).scalars().first()
+    return order
 
 
 def orders_to_sweep(session: Session, launched_before: datetime, now: datetime, limit: int) -> list[PaymentOrder]:
@@ -129,29 +130,74 @@ def renumber(session: Session, order: PaymentOrder, out_trade_no: str) -> None:
     session.flush()
 
 
+# The statements of a notification, built once per dialect with bind parameters: a notification runs eight
+# statements, and building each anew (values, coercions, the cache key) cost more than executing it.
+
+@cache
+def _log_insert(dialect: str) -> Any:
+    names = ("id", "provider", "notification_id", "out_trade_no", "kind", "outcome", "reject_code")
+    values: dict[str, Any] = {name: bindparam(name) for name in names}
+    # RETURNING, not rowcount: SQLite's driver reports a stale rowcount for an INSERT that did nothing.
+    return (dialect_insert(dialect, LOG).values(**values, received_at=func.now())
+            .on_conflict_do_nothing(index_elements=[LOG.c.provider, LOG.c.notification_id]).returning(LOG.c.id))
+
+
+@cache
+def _log_outcome() -> Update:
+    return (update(LOG).where(LOG.c.provider == bindparam("p_provider"),
+                              LOG.c.notification_id == bindparam("p_notification_id"))
+            .values(outcome=bindparam("outcome")))
+
+
+@cache
+def _credit() -> Update:
+    return (update(ORDERS).where(ORDERS.c.id == bindparam("order_id"),
+                                 ORDERS.c.state.in_([OrderState.PENDING, OrderState.CLOSED]))
+            .values(state=OrderState.PAID, paid_provider=bindparam("provider"),
+                    provider_txn=bindparam("provider_txn"), paid_at=bindparam("paid_at"),
+                    updated_at=bindparam("now")))
+
+
+_PAYMENT_COLUMNS = ("id", "order_id", "province_code", "school_code", "class_id", "provider", "provider_txn",
+                    "out_trade_no", "amount_fen", "duplicate", "paid_at", "recorded_by")
+
+
+@cache
+def _payment_insert(dialect: str) -> Any:
+    return (dialect_insert(dialect, PAYMENTS).values(**{name: bindparam(name) for name in _PAYMENT_COLUMNS},
+                                                     created_at=func.now())
+            .on_conflict_do_nothing(index_elements=[PAYMENTS.c.provider, PAYMENTS.c.provider_txn])
+            .returning(PAYMENTS.c.id))
+
+
+@cache
+def _order_by_number() -> Any:
+    return unscoped_for_system(select(PaymentOrder).join(TradeNumber, col(TradeNumber.order_id) == PaymentOrder.id)
+                               .where(col(TradeNumber.out_trade_no) == bindparam("out_trade_no")))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def log_notification(session: Session, provider: str, notification_id: str | None, out_trade_no: str | None,
                      kind: str | None, outcome: str, reject_code: str | None = None) -> bool:
     """Record a notification; False when this (provider, notification_id) was recorded before (a replay)."""
-    stmt = upsert_insert(session, LOG).values(id=new_id(), provider=provider, notification_id=notification_id,
-                                              out_trade_no=out_trade_no, kind=kind, outcome=outcome,
-                                              reject_code=reject_code, received_at=func.now())
-    # RETURNING, not rowcount: SQLite's driver reports a stale rowcount for an INSERT that did nothing.
-    inserted = stmt.on_conflict_do_nothing(index_elements=[LOG.c.provider, LOG.c.notification_id]).returning(LOG.c.id)
-    return session.execute(inserted).first() is not None
+    return session.execute(_log_insert(_dialect(session)), {
+        "id": new_id(), "provider": provider, "notification_id": notification_id, "out_trade_no": out_trade_no,
+        "kind": kind, "outcome": outcome, "reject_code": reject_code}).first() is not None
 
 
 def set_log_outcome(session: Session, provider: str, notification_id: str, outcome: str) -> None:
-    session.execute(update(LOG).where(LOG.c.provider == provider, LOG.c.notification_id == notification_id)
-                    .values(outcome=outcome))
+    session.execute(_log_outcome(), {"p_provider": provider, "p_notification_id": notification_id,
+                                     "outcome": outcome})
 
 
 def credit(session: Session, order_id: str, provider: str, provider_txn: str | None, paid_at: datetime,
            now: datetime) -> bool:
     """Mark the order paid if (and only if) nobody did yet: one conditional UPDATE, row-locked on PostgreSQL."""
-    return _updated_one(session, update(ORDERS).where(
-        ORDERS.c.id == order_id, ORDERS.c.state.in_([OrderState.PENDING, OrderState.CLOSED]))
-        .values(state=OrderState.PAID, paid_provider=provider, provider_txn=provider_txn, paid_at=paid_at,
-                updated_at=now))
+    return _updated_one(session, _credit(), {"order_id": order_id, "provider": provider,
+                                             "provider_txn": provider_txn, "paid_at": paid_at, "now": now})
 
 
 def add_payment(session: Session, order: PaymentOrder, provider: str, provider_txn: str, out_trade_no: str,
@@ -159,13 +205,12 @@ def add_payment(session: Session, order: PaymentOrder, provider: str, provider_t
                 recorded_by: str | None = None) -> str | None:
     """The ledger row of one provider transaction; None if this transaction is already in the ledger."""
     payment_id = new_id()
-    stmt = upsert_insert(session, PAYMENTS).values(
-        id=payment_id, order_id=order.id, province_code=order.province_code, school_code=order.school_code,
-        class_id=order.class_id, provider=provider, provider_txn=provider_txn, out_trade_no=out_trade_no,
-        amount_fen=amount_fen, duplicate=duplicate, paid_at=paid_at, recorded_by=recorded_by,
-        created_at=func.now())
-    stmt = stmt.on_conflict_do_nothing(index_elements=[PAYMENTS.c.provider, PAYMENTS.c.provider_txn])
-    return payment_id if session.execute(stmt.returning(PAYMENTS.c.id)).first() is not None else None
+    inserted = session.execute(_payment_insert(_dialect(session)), {
+        "id": payment_id, "order_id": order.id, "province_code": order.province_code,
+        "school_code": order.school_code, "class_id": order.class_id, "provider": provider,
+        "provider_txn": provider_txn, "out_trade_no": out_trade_no, "amount_fen": amount_fen,
+        "duplicate": duplicate, "paid_at": paid_at, "recorded_by": recorded_by}).first()
+    return payment_id if inserted is not None else None
 
 
 def add_refund(session: Session, refund: Refund) -> None:
@@ -191,10 +236,10 @@ def mark_refunded(session: Session, order_id: str, now: datetime) -> bool:
                         .values(state=OrderState.REFUNDED, updated_at=now))
 
 
-def _updated_one(session: Session, stmt: Update) -> bool:
+def _updated_one(session: Session, stmt: Update, params: dict[str, Any] | None = None) -> bool:
     """Run a conditional UPDATE of one row by id; whether it changed that row. DML executes to a CursorResult
     (the result with rowcount), though Session.execute is typed to return any Result."""
-    result = cast("CursorResult[*tuple[Any, ...]]", session.execute(stmt))
+    result = cast("CursorResult[*tuple[Any, ...]]", session.execute(stmt, params))
     return result.rowcount == 1
 
 

@@ -213,7 +213,8 @@ def credit_payment(uow: UnitOfWork, order: PaymentOrder, provider: str, provider
     payment_id = repo.add_payment(uow.session, order, provider, provider_txn, out_trade_no, amount_fen, paid_at,
                                   duplicate=not credited)
     if credited:
-        uow.session.refresh(order)
+        # The UPDATE changed only these columns: they reload when next read, the event's facts need no query.
+        uow.session.expire(order, ["state", "paid_provider", "provider_txn", "paid_at", "updated_at"])
         uow.emit(OrderPaid(order_id=order.id, kind=order.kind, province_code=order.province_code,
                            school_code=order.school_code, class_id=order.class_id, subject_key=order.subject_key,
                            term=order.term, out_trade_no=out_trade_no, provider=provider,
