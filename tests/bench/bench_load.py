@@ -71,7 +71,7 @@ def serve_bare(port: int, body_file: Path) -> None:
 
 
 @contextmanager
-def _process(args: list[str], ready_url: str, env: dict[str, str], log: Path) -> Iterator[int]:
+def serve_process(args: list[str], ready_url: str, env: dict[str, str], log: Path) -> Iterator[int]:
     with log.open("ab") as out:
         proc = subprocess.Popen(args, cwd=REPO, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -161,10 +161,13 @@ def measured(pid: int, url: str, connections: int, seconds: int, token: str | No
     return result
 
 
-def wrk(url: str, connections: int, seconds: int, token: str | None = None) -> dict[str, Any]:
+def wrk(url: str, connections: int, seconds: int, token: str | None = None,
+        script: Path | None = None) -> dict[str, Any]:
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
     if token:
         args += ["-H", f"Authorization: Bearer {token}"]
+    if script:
+        args += ["-s", str(script)]
     out = subprocess.run([*args, url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     total = re.search(r"(\d+) requests in", out)
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
@@ -210,7 +213,7 @@ def _mode_cases(mode: str, seconds: int, data: Path) -> list[dict[str, Any]]:
     if mode == "postgres":  # README sizing: workers × (threads + 10) connections per service under max_connections
         env["TUCAI_THREADPOOL_SIZE"] = str(PG_THREADS)
     with _databases(mode) as urls:
-        with _process([TUCAI, "serve", "--host", "127.0.0.1", "--port", str(system_port)],
+        with serve_process([TUCAI, "serve", "--host", "127.0.0.1", "--port", str(system_port)],
                       f"{system}/api/roster/readyz", {**env, **urls}, data / "system.log") as pid:
             staff_token, student_token = _tokens(system)
             targets = {"me": (ME, student_token), "my pass": (MY_PASS, student_token),
@@ -230,7 +233,7 @@ def _mode_cases(mode: str, seconds: int, data: Path) -> list[dict[str, Any]]:
                 for connections in CONCURRENCY:
                     system_run = measured(pid, system + path, connections, seconds, token)
                     after_ms, after_status = _one_request_ms(system + path, token)
-                    with _process(bare_args, f"{bare}/bare", {}, data / "bare.log") as bare_pid:
+                    with serve_process(bare_args, f"{bare}/bare", {}, data / "bare.log") as bare_pid:
                         wrk(f"{bare}/bare", 10, 1)
                         bare_run = measured(bare_pid, f"{bare}/bare", connections, seconds)
                     cases.append({"mode": mode, "target": name, "connections": connections, "system": system_run,
@@ -251,7 +254,7 @@ def _workers_cases(env: dict[str, str], token: str, seconds: int, data: Path, ba
     port = free_port()
     url = f"http://127.0.0.1:{port}{ME}"
     cases = []
-    with _process([sys.executable, "-m", "uvicorn", "--factory", "tests.bench.bench_load:roster_app",
+    with serve_process([sys.executable, "-m", "uvicorn", "--factory", "tests.bench.bench_load:roster_app",
                    "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS), "--no-access-log",
                    "--no-server-header"], f"http://127.0.0.1:{port}/api/roster/readyz", env,
                   data / "workers.log") as pid:
