@@ -58,7 +58,9 @@ class Gateway:
             if app is None or scope["type"] != "http":
                 await (app or SecurityHeadersMiddleware(_unknown_api))(scope, receive, send)
                 return
-            await self.api_apps[service](scope, receive, send)
+            # GZip only for a client that takes it (a phone's browser does); wrapping the others would only cost.
+            accepts_gzip = any(name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"])
+            await (self.api_apps[service] if accepts_gzip else app)(scope, receive, send)
             return
         if scope["type"] == "http":
             # The SPA's precompressed .br/.gz (written at build time) when the client accepts them; any other

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.kernel.auth import authenticate
+from services.kernel.auth import oauth2_scheme
 from services.kernel.errors import _STATUS_CODES, TucaiError, problem_response
 
 MAX_BODY_KEY = "x-max-body-bytes"
@@ -71,7 +71,7 @@ def body_rules(routers: Sequence[APIRouter], prefix: str, default_limit: int,
                                   (route.openapi_extra or {}).get(MAX_BODY_KEY, default_limit))
             pattern, _, _ = compile_path(prefix + route.path)
             rules.append(_Rule(pattern, frozenset(route.methods or ()), int(limit),
-                               _depends_on(route.dependant, authenticate)))
+                               _depends_on(route.dependant, oauth2_scheme)))  # every token check reads it
     return rules
 
 

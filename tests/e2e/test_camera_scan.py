@@ -86,6 +86,6 @@ def _scan_with_the_camera(page: Page, station: dict[str, Any], artifacts: Path) 
     page.get_by_label("机位").click()
     page.get_by_title(f"{station['day']} {station['room']} {station['name']}").click()
     page.get_by_role("button", name="摄像头扫码").click()
-    expect(page.get_by_text("拍摄序号")).to_be_visible()  # decoded, checked in, the dialog closed
+    expect(page.get_by_text("拍摄序号", exact=True)).to_be_visible()  # decoded, checked in, the dialog closed
     expect(page.get_by_label("摄像头画面")).to_have_count(0)
     screenshot(page, artifacts / "capture-camera-checked-in.png")

@@ -30,7 +30,7 @@ def test_photographer_checks_in_the_demo_student_and_uploads_a_photo(
     expect(page.get_by_role("heading", name="现场采集")).to_be_visible()
     page.get_by_label("扫码签到").fill(token)
     page.get_by_label("扫码签到").press("Enter")
-    expect(page.get_by_text("拍摄序号")).to_be_visible()
+    expect(page.get_by_text("拍摄序号", exact=True)).to_be_visible()
     expect(page.get_by_text("计算机技术2023级硕士1班").or_(page.get_by_text("XG2301")).first).to_be_visible()
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="上传照片").click()

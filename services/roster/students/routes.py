@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from services.kernel.auth import CurrentPrincipal
@@ -13,7 +13,7 @@ from services.kernel.errors import Forbidden, Problem
 from services.kernel.pagination import Offset
 from services.kernel.responses import model_response
 from services.kernel.routing import ServiceRouter
-from services.kernel.service import Context, UoW
+from services.kernel.service import Context, UoW, context_of
 from services.roster.deps import PROBLEMS, Codes, Issuer, SchoolAdmin, Student
 from services.roster.models import Student as StudentRow
 from services.roster.rules.privacy import mask_id_number
@@ -75,8 +75,10 @@ def list_students(
 
 
 @router.get("/students/me", response_model=StudentDetail, summary="The signed-in student's own record")
-async def read_my_record(principal: Student, ctx: Context) -> Response:
-    return model_response(_detail_of(await ctx.read(students.own_record, principal)))
+async def read_my_record(principal: Student, request: Request) -> Response:
+    # The notice-day hot read: the context from the request rather than a dependency, one fewer for FastAPI to
+    # solve on every call (about a tenth of the request).
+    return model_response(_detail_of(await context_of(request).read(students.own_record, principal)))
 
 
 @router.get("/students/me/pass", response_model=CapturePass, summary="The student's capture pass (QR)")
