@@ -17,6 +17,7 @@ from typing import Any, TypeVar, TypeVarTuple
 from sqlalchemy import Engine, Result
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.sql import Executable
+from sqlmodel import Session
 
 from services.kernel import db
 from services.kernel.tenancy import refuse_unscoped_statement
@@ -26,14 +27,27 @@ Args = TypeVarTuple("Args")
 
 
 class ReadSession:
-    """A read-only view of one connection: `execute(statement, params)` as on a Session, tenancy-checked."""
+    """A read-only view of one connection: `execute(statement, params)` as on a Session, tenancy-checked; `orm`
+    is an ORM session on the same connection, for repository functions written for a Session (its guard is the
+    Session's own)."""
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
+        self._orm: Session | None = None
 
     def execute(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
         refuse_unscoped_statement(statement)
         return self._connection.execute(statement, params)
+
+    @property
+    def orm(self) -> Session:
+        if self._orm is None:
+            self._orm = Session(bind=self._connection, autoflush=False)
+        return self._orm
+
+    def close(self) -> None:
+        if self._orm is not None:
+            self._orm.close()
 
 
 class Reader:
@@ -54,7 +68,7 @@ class Reader:
         if self._async is None:
             return self._inline(fn, *args)
         async with self._async.connect() as connection:
-            return await connection.run_sync(lambda sync: fn(ReadSession(sync), *args))
+            return await connection.run_sync(lambda sync: _call(fn, ReadSession(sync), *args))
 
     def _inline(self, fn: Callable[[ReadSession, *Args], R], *args: *Args) -> R:
         # One connection per event loop thread, kept: a pool checkout and its reset on return cost as much as the
@@ -63,7 +77,7 @@ class Reader:
         if connection is None or connection.invalidated or connection.closed:
             connection = self._local.connection = self.engine.connect()
         try:
-            return fn(ReadSession(connection), *args)
+            return _call(fn, ReadSession(connection), *args)
         finally:
             connection.rollback()
 
@@ -74,3 +88,10 @@ class Reader:
         if self._async is not None:
             await self._async.dispose()
         self.engine.dispose()
+
+
+def _call(fn: Callable[[ReadSession, *Args], R], reads: ReadSession, *args: *Args) -> R:
+    try:
+        return fn(reads, *args)
+    finally:
+        reads.close()

@@ -191,3 +191,20 @@ async def test_a_read_connection_cannot_write(roster_reader) -> None:  # type: i
 
     with pytest.raises(DBAPIError, match="(?i)read-?only"):
         await roster_reader(write_below_the_session)
+
+
+@pytest.mark.anyio
+async def test_the_orm_session_of_a_read_keeps_the_session_guard(roster_reader) -> None:  # type: ignore[no-untyped-def]
+    from services.kernel.reads import ReadSession
+    from services.kernel.tenancy import unscoped_for_system
+    from services.roster.models import Province
+
+    def unscoped(reads: ReadSession) -> object:
+        return reads.orm.exec(select(College)).all()
+
+    def provinces(reads: ReadSession) -> list[str]:
+        return [p.code for p in reads.orm.exec(unscoped_for_system(select(Province)))]
+
+    with pytest.raises(UnscopedQuery, match="College"):
+        await roster_reader(unscoped)
+    assert await roster_reader(provinces) == []

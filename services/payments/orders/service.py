@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import structlog
+from sqlmodel import Session
 
 from services.kernel.errors import Conflict, NotFound, TucaiError
 from services.kernel.ids import new_id
@@ -76,13 +77,13 @@ def _not_payer() -> NotFound:
                     "No fee is due from you (not an approved student yet; sign in again once approved)")
 
 
-def student_fee(uow: UnitOfWork, principal: Principal) -> StudentFee:
+def student_fee(session: Session, principal: Principal) -> StudentFee:
     """`principal` is the student with subject = their subject_key (resolved from roster by the route)."""
-    payer = repo.payer_in_scope(uow.session, principal, principal.subject_key or "")
+    payer = repo.payer_in_scope(session, principal, principal.subject_key or "")
     if payer is None:
         raise _not_payer()
-    profile = fees.profile_for_system(uow.session, payer.school_code, payer.term)
-    order = repo.order_for_owner(uow.session, principal, OrderKind.STUDENT, payer.term, payer.subject_key)
+    profile = fees.profile_for_system(session, payer.school_code, payer.term)
+    order = repo.order_for_owner(session, principal, OrderKind.STUDENT, payer.term, payer.subject_key)
     return StudentFee(payer, profile, order)
 
 
@@ -147,7 +148,7 @@ def ensure_order(uow: UnitOfWork, principal: Principal, owner: OrderOwner, amoun
 
 
 def prepare_student_payment(uow: UnitOfWork, principal: Principal, ttl: timedelta) -> PaymentOrder:
-    fee = student_fee(uow, principal)
+    fee = student_fee(uow.session, principal)
     profile = priced(fee.profile, PayerMode.STUDENT)
     if profile.amount_fen <= 0:
         raise Conflict("nothing_to_pay", "本次采集免费，无需缴费", "There is nothing to pay")
