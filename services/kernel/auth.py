@@ -217,6 +217,14 @@ async def authenticate(request: Request, token: Annotated[str | None, Depends(oa
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
+# Dependencies that refuse a request without a valid bearer token: a route using one is refused before its body
+# is read (services.kernel.limits). A route that also takes signed service calls reads the scheme itself.
+_TOKEN_DEPENDENCIES: set[Callable[..., Any]] = {authenticate}
+
+
+def requires_token(call: Callable[..., Any] | None) -> bool:
+    return call in _TOKEN_DEPENDENCIES
+
 
 def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     allowed = frozenset(roles)
@@ -229,6 +237,7 @@ def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
             raise Forbidden("role_not_allowed", "当前角色无权执行此操作", "Your role may not do this")
         return principal
 
+    _TOKEN_DEPENDENCIES.add(dependency)
     return dependency
 
 

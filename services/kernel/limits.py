@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.kernel.auth import oauth2_scheme
+from services.kernel.auth import requires_token
 from services.kernel.errors import _STATUS_CODES, TucaiError, problem_response
 
 MAX_BODY_KEY = "x-max-body-bytes"
@@ -47,8 +47,8 @@ class _Rule:
     needs_token: bool
 
 
-def _depends_on(dependant: Dependant, call: Any) -> bool:
-    return any(dep.call is call or _depends_on(dep, call) for dep in dependant.dependencies)
+def _needs_token(dependant: Dependant) -> bool:
+    return any(requires_token(dep.call) or _needs_token(dep) for dep in dependant.dependencies)
 
 
 class _TooLarge(Exception):
@@ -71,7 +71,7 @@ def body_rules(routers: Sequence[APIRouter], prefix: str, default_limit: int,
                                   (route.openapi_extra or {}).get(MAX_BODY_KEY, default_limit))
             pattern, _, _ = compile_path(prefix + route.path)
             rules.append(_Rule(pattern, frozenset(route.methods or ()), int(limit),
-                               _depends_on(route.dependant, oauth2_scheme)))  # every token check reads it
+                               _needs_token(route.dependant)))
     return rules
 
 
