@@ -1,6 +1,7 @@
 """The school's admin pays the students' capture fee in advance (学校统缴) on a PC: the page names the school and
 what is due (approved students × the school's fee), 支付宝支付 opens the sandbox's computer-site cashier, and back
-on the page "已支付" comes from the server, which asked the provider (never from the redirect itself)."""
+on the page "已支付" comes from the server, which asked the provider (never from the redirect itself). The agency
+picks a school and sees the same figures, without the means to pay."""
 
 from __future__ import annotations
 
@@ -40,6 +41,27 @@ def prepaying(server: str) -> Iterator[dict[str, Any]]:
         finally:
             client.put(PROFILES, headers=api.as_user("agency"), json={
                 key: before[key] for key in ("school_code", "term", "amount_fen", "payer_mode", "breakdown")})
+
+
+def test_the_agency_sees_a_schools_prepayment_and_only_the_school_pays(
+        page: Page, prepaying: dict[str, Any], artifacts: Path, console_errors: ConsoleErrors) -> None:
+    # Runs before the school pays (the next test): the order is not started yet.
+    students, total = prepaying["students"], f"¥{prepaying['students'] * FEE // 100}.00"
+    sign_in(page, "agency")
+    open_menu(page, "学校统缴")
+    main = page.locator("main")
+    expect(main.get_by_text("请选择学校")).to_be_visible()
+    page.get_by_role("combobox", name="选择学校").click()
+    page.get_by_title("南昌大学（10403）").click()
+    expect(main.get_by_text("南昌大学 · 2026-06 届")).to_be_visible()
+    expect(main.get_by_text(f"{students} 人 × ¥20.00 = {total}")).to_be_visible()
+    expect(main.get_by_text("未发起")).to_be_visible()
+    expect(main.get_by_role("alert").filter(has_text="由南昌大学的学校管理员")).to_contain_text(total)
+    expect(page.get_by_role("button", name=re.compile("支付宝支付|微信扫码支付"))).to_have_count(0)
+    screenshot(page, artifacts / "school-prepayment-agency.png")
+    page.reload()  # the school picked is in the address
+    expect(main.get_by_text("南昌大学 · 2026-06 届")).to_be_visible()
+    console_errors.check()
 
 
 def test_school_admin_pays_in_the_sandbox_and_sees_paid(page: Page, prepaying: dict[str, Any], artifacts: Path,

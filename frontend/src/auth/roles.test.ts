@@ -98,12 +98,14 @@ describe("pages of the roster campaign", () => {
     expect(titles("school_admin")).not.toContain("采集工作");
   });
 
-  it("gives the school admin, and only them, the school's prepayment", () => {
-    expect(titles("school_admin")).toContain("学校统缴");
-    for (const role of ["agency_admin", "province_reviewer", "class_monitor", "college_coordinator", "photographer"]) {
+  it("gives the school admin the school's prepayment, and the agency and the province a look at it", () => {
+    for (const role of ["school_admin", "agency_admin", "province_reviewer"]) {
+      expect(titles(role)).toContain("学校统缴");
+      expect(canOpen(role, "/prepayment")).toBe(true);
+    }
+    for (const role of ["class_monitor", "college_coordinator", "photographer", "student"]) {
       expect(titles(role)).not.toContain("学校统缴");
     }
-    expect(canOpen("school_admin", "/prepayment")).toBe(true);
   });
 
   it("gives the province the review queue and campaigns, the agency the overview and the queue to shoot", () => {

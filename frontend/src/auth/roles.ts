@@ -194,9 +194,9 @@ export const PAGES: readonly PageDef[] = [
     path: "/prepayment",
     title: "学校统缴",
     icon: "pay",
-    roles: ["school_admin"],
+    roles: ["school_admin", "agency_admin", "province_reviewer"],
     ready: true,
-    summary: "由学校统一预缴本校已审核学生的采集费（电脑端支付宝或微信扫码），对账时按实际拍摄人数多退少补",
+    summary: "由学校统一预缴本校已审核学生的采集费（电脑端支付宝或微信扫码），对账时按实际拍摄人数多退少补；采集中心与教育厅可查看各校预缴情况",
   },
   {
     path: "/proofreading",

@@ -1,9 +1,9 @@
 import { AlipayCircleOutlined, WechatOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, Col, Descriptions, Flex, Modal, QRCode, Row, Skeleton, Statistic, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Modal, QRCode, Row, Select, Skeleton, Statistic, Tag, Typography } from "antd";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
-import { payments, paymentsKey } from "../api/client";
+import { payments, paymentsKey, roster } from "../api/client";
 import { errorMessage } from "../api/problem";
 import { useCurrentUser } from "../auth/AuthContext";
 import { PageContainer } from "../layout/PageContainer";
@@ -21,9 +21,18 @@ const POLL_TRIES = 30; // … for a minute
  */
 export default function PrepaymentPage() {
   const me = useCurrentUser();
-  const school = me.school_code ?? "";
-  const schoolName = me.school_name ?? "本校";
+  // The agency and the province look at a school's prepayment (which they pick); only the school pays.
+  const payer = me.role === "school_admin";
   const [params, setParams] = useSearchParams();
+  const schools = roster.useQuery("get", "/api/roster/v1/schools", {}, { enabled: !payer });
+  const school = payer ? (me.school_code ?? "") : (params.get("school") ?? "");
+  const picked = schools.data?.items.find((x) => x.code === school);
+  const schoolName = payer ? (me.school_name ?? "本校") : (picked?.name ?? "该校");
+  const pick = (code: string) => {
+    const next = new URLSearchParams(params);
+    next.set("school", code);
+    setParams(next, { replace: true });
+  };
   const returning = params.get("order");
   const client = useQueryClient();
   const init = { params: { path: { school_code: school } } };
@@ -103,8 +112,30 @@ export default function PrepaymentPage() {
   const order = d?.order;
   const step = d ? prepayStep(d) : null;
   return (
-    <PageContainer title="学校统缴" subTitle={`${schoolName}为本校已审核通过的毕业生统一预缴图像采集费；实际拍摄人数在对账时核对，多退少补。`}>
-      {s.isPending ? (
+    <PageContainer
+      title="学校统缴"
+      subTitle={
+        payer
+          ? `${schoolName}为本校已审核通过的毕业生统一预缴图像采集费；实际拍摄人数在对账时核对，多退少补。`
+          : "学校为已审核通过的毕业生统一预缴的图像采集费：应缴、已缴、待缴与预缴订单；由学校管理员发起支付。"
+      }
+      extra={
+        payer ? undefined : (
+          <Select
+            aria-label="选择学校"
+            placeholder="选择学校"
+            style={{ width: 240 }}
+            value={school || undefined}
+            onChange={pick}
+            loading={schools.isPending}
+            options={(schools.data?.items ?? []).map((x) => ({ value: x.code, label: `${x.name}（${x.code}）` }))}
+          />
+        )
+      }
+    >
+      {!school ? (
+        <Card><Empty description="请选择学校" /></Card>
+      ) : s.isPending ? (
         <Card><Skeleton active /></Card>
       ) : s.isError ? (
         <Alert type="warning" showIcon title={errorMessage(s.error)} />
@@ -164,6 +195,15 @@ export default function PrepaymentPage() {
                       title={`预缴后新增审核通过 ${d.students - (order?.quantity ?? 0)} 人（${yuan(d.outstanding_fen)}）`}
                       description="新增学生的费用在对账时按实际拍摄人数结算，无需再次预缴。"
                     />
+                  )}
+                </Flex>
+              ) : !payer ? (
+                <Flex gap={12} wrap align="center">
+                  <Alert type="info" showIcon title={`尚未支付：待缴 ${yuan(d.outstanding_fen)}，由${schoolName}的学校管理员在“学校统缴”页发起支付`} />
+                  {order?.state === "pending" && (
+                    <Button type="link" loading={check.isPending} onClick={() => void ask()}>
+                      查询支付结果
+                    </Button>
                   )}
                 </Flex>
               ) : (
