@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Page, expect
 
 from services.roster.rules.privacy import mask_name
 from tests.capture.support import demo_stations, free_station, jpeg
@@ -91,11 +91,14 @@ def test_the_agency_resolves_an_anomaly_and_lists_a_make_up_window(
     expect(queued).to_be_visible()
     screenshot(page, artifacts / "anomaly-queue.png")
 
-    def answer(dialog: Dialog) -> None:
-        dialog.accept("已核对：机位标签贴错，照片作废重拍")
-
-    page.once("dialog", answer)
     queued.get_by_role("button", name="处理").click()
+    note = page.get_by_role("dialog", name="处理异常：照片序号不符")
+    note.get_by_role("button", name="确 定").or_(note.get_by_role("button", name="确定")).click()
+    expect(note.get_by_text("请填写处理说明")).to_be_visible()  # a note is required, the queue row stays
+    note.get_by_label("处理说明").fill("已核对：机位标签贴错，照片作废重拍")
+    screenshot(page, artifacts / "anomaly-resolve.png")
+    note.get_by_role("button", name="确 定").or_(note.get_by_role("button", name="确定")).click()
+    expect(note).to_be_hidden()
     expect(queued).to_have_count(0)  # the open queue
     page.get_by_label("状态", exact=True).click()
     page.get_by_title("已处理").click()

@@ -6,6 +6,7 @@ import type { components } from "../api/schema/capture";
 import { useMe } from "../auth/AuthContext";
 import { CameraScanner } from "../components/CameraScanner";
 import { DataTable, type DataColumn } from "../components/DataTable";
+import { useReasonDialog } from "../components/ReasonDialog";
 import { PageContainer } from "../layout/PageContainer";
 import { formatDateTime } from "../lib/time";
 
@@ -35,6 +36,7 @@ function StationScreen() {
   const [scan, setScan] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [photo, setPhoto] = useState<PhotoOut | null>(null);
+  const reason = useReasonDialog();
   const front = board.data?.front;
 
   async function submitScan(scanned?: string) {
@@ -104,8 +106,10 @@ function StationScreen() {
                   <Button type="primary">{front.photo_versions ? "重拍上传" : "上传照片"}</Button>
                 </Upload>
                 <Button onClick={async () => {
-                  const reason = front.accepted ? undefined : window.prompt("未拍摄合格照片，请填写结束原因") ?? undefined;
-                  try { await close.mutateAsync({ params: { path: { checkin_id: front.id } }, body: { reason } }); setPhoto(null); await board.refetch(); }
+                  // Ending without an accepted photo is recorded with why (the student goes to make-up).
+                  const why = front.accepted ? undefined : await reason.ask({ title: "结束本序号", label: "未拍摄合格照片的原因", max: 200 });
+                  if (why === null) return;
+                  try { await close.mutateAsync({ params: { path: { checkin_id: front.id } }, body: { reason: why } }); setPhoto(null); await board.refetch(); }
                   catch (err) { setError(errorMessage(err)); }
                 }}>结束本序号</Button>
               </Space>
@@ -121,9 +125,9 @@ function StationScreen() {
                 <List.Item><Tag color={c.passed ? "success" : "error"}>{c.passed ? "通过" : "未通过"}</Tag>{c.message}</List.Item>)} />
               {!photo.accepted && (
                 <Button danger onClick={async () => {
-                  const reason = window.prompt("放行原因（将记录操作人与时间）");
-                  if (!reason) return;
-                  try { setPhoto(await override.mutateAsync({ params: { path: { photo_id: photo.id } }, body: { reason } })); message.success("已放行"); await board.refetch(); }
+                  const why = await reason.ask({ title: "人工放行", label: "放行原因（将记录操作人与时间）", max: 200 });
+                  if (!why) return;
+                  try { setPhoto(await override.mutateAsync({ params: { path: { photo_id: photo.id } }, body: { reason: why } })); message.success("已放行"); await board.refetch(); }
                   catch (err) { setError(errorMessage(err)); }
                 }}>人工放行</Button>
               )}
@@ -135,6 +139,7 @@ function StationScreen() {
             <List.Item>{s.class_no ?? ""} · {s.roster_order} · {s.masked_name}</List.Item>)} />
         </Card>
       </Flex>
+      {reason.dialog}
     </Flex>
   );
 }
@@ -178,10 +183,11 @@ function AnomalyQueue() {
   const [kind, setKind] = useState<string>();
   const anomalies = capture.useQuery("get", "/api/capture/v1/anomalies", { params: { query: { status } } });
   const resolve = capture.useMutation("post", "/api/capture/v1/anomalies/{anomaly_id}/resolve");
+  const reason = useReasonDialog();
   const rows = useMemo(() => (anomalies.data?.items ?? []).filter((a) => !kind || a.kind === kind), [anomalies.data, kind]);
 
   async function settle(a: Anomaly) {
-    const resolution = window.prompt("处理说明");
+    const resolution = await reason.ask({ title: `处理异常：${kindLabel(a.kind)}`, label: "处理说明", max: 400 });
     if (!resolution) return;
     try {
       await resolve.mutateAsync({ params: { path: { anomaly_id: a.id } }, body: { resolution } });
@@ -193,6 +199,8 @@ function AnomalyQueue() {
   }
 
   return (
+    <>
+    {reason.dialog}
     <DataTable<Anomaly>
       title="异常队列"
       query={anomalies}
@@ -245,5 +253,6 @@ function AnomalyQueue() {
       filteredEmptyText="没有符合条件的异常"
       table={{ size: "middle", scroll: { x: 900 } }}
     />
+    </>
   );
 }
