@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import structlog
@@ -65,6 +66,9 @@ _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 Progress = Callable[[int, int, str], None]
 
 
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -83,7 +87,7 @@ def _bill_date(text: str) -> str:
     except ValueError:
         raise TucaiError("bad_bill_date", "账单日期格式应为 YYYY-MM-DD", "bill_date must be YYYY-MM-DD",
                          status=422) from None
-    if day > now().date():
+    if day > now().astimezone(BEIJING).date():  # a bill is a Beijing day: UTC's date lags it until 08:00 there
         raise TucaiError("bad_bill_date", "账单日期不能晚于今天", "bill_date is in the future", status=422)
     return day.isoformat()
 
