@@ -116,7 +116,7 @@ def latest_items(session: Session, student_ids: Sequence[str]) -> dict[str, Revi
     return latest
 
 
-def latest_rejection_reason(reads: ReadSession, student_id: str) -> str | None:
+def latest_rejection_reason(reads: ReadSession | Session, student_id: str) -> str | None:
     """The reason of a student's latest review item when it rejected them (ids are time-ordered, UUIDv7)."""
     item = table_of(ReviewItem).c
     stmt = unscoped_for_system(core_select(item.decision, item.reason).where(item.student_id == student_id)

@@ -183,11 +183,10 @@ def record(session: Session, student: Student) -> StudentRecord:
         captured_terms=captures_repo.captured_terms(session, [student.id]).get(student.id, []))
 
 
-def _rejection_reason(session: Session, student: Student) -> str | None:
+def _rejection_reason(reads: ReadSession | Session, student: Student | repo.OwnStudent) -> str | None:
     if student.review_status != "rejected":
         return None
-    latest = review_repo.latest_items(session, [student.id]).get(student.id)
-    return latest.reason if latest and latest.decision == "rejected" else None
+    return review_repo.latest_rejection_reason(reads, student.id)
 
 
 def identify_by_id_number(session: Session, principal: Principal, school_code: str | None, id_number: str
@@ -218,8 +217,8 @@ def own_record(reads: ReadSession, principal: Principal) -> StudentRecord:
     student = repo.own_student(reads, principal)
     if student is None:
         raise NotFound("student_not_found", "学生不存在或无权访问", "No such student in your scope")
-    reason = review_repo.latest_rejection_reason(reads, student.id) if student.review_status == "rejected" else None
-    return StudentRecord(student=student, school_name=student.school_name or "", review_reason=reason,
+    return StudentRecord(student=student, school_name=student.school_name or "",
+                         review_reason=_rejection_reason(reads, student),
                          has_capture_pass=has_capture_pass(student), captured_terms=sorted(student.captured_terms))
 
 
