@@ -358,3 +358,18 @@ def test_reports_total_the_school_and_class_and_export(scene: Scene) -> None:
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     assert float(rows["10403"][6]) == 90.0 and float(rows["10403"][9]) == 30.0  # paid, outstanding in yuan
+
+
+def test_a_bill_date_is_a_beijing_day(scene: Scene, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 01:00 in Beijing (17:00 UTC the day before) the Beijing date is today, not the future; the next is."""
+    api = scene.api
+    utc = datetime(2026, 12, 7, 17, 0, tzinfo=UTC)
+    monkeypatch.setattr(reconciliation, "now", lambda: utc)
+
+    def code(day: str) -> str | None:
+        r = api.client.post(f"{BASE}/runs", headers=api.as_user("agency"), files={"file": ("b.csv", b"a,b\n")},
+                            data={"provider": "wechat", "bill_date": day})
+        return r.json().get("code") if r.status_code == 422 else None
+
+    assert code("2026-12-08") != "bad_bill_date"  # Beijing's today (UTC still says the 7th)
+    assert code("2026-12-09") == "bad_bill_date"
